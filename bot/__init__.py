@@ -1,0 +1,1 @@
+"""The learning core and the chat adapters (Telegram, Discord, console); see DESIGN.md."""

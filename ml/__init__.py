@@ -1,0 +1,1 @@
+"""Everything about letters as images: alphabet, preprocessing, data, models, training, serving."""

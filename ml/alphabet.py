@@ -1,0 +1,110 @@
+"""The 40 modern Hangul jamo the tutor teaches, and how dataset folders name them.
+
+A letter is always identified by its compatibility-jamo character (``"ㅛ"``). The class index of
+a letter in every model is its position in :data:`LETTERS` (dictionary order: 19 consonants,
+then 21 vowels).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["consonant", "vowel"]
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One jamo with its Revised Romanization, Korean name and kind."""
+
+    jamo: str
+    romanization: str
+    name: str
+    name_romanized: str
+    kind: Kind
+
+
+_CONSONANTS: tuple[tuple[str, str, str, str], ...] = (
+    ("ㄱ", "g", "기역", "giyeok"),
+    ("ㄲ", "kk", "쌍기역", "ssanggiyeok"),
+    ("ㄴ", "n", "니은", "nieun"),
+    ("ㄷ", "d", "디귿", "digeut"),
+    ("ㄸ", "tt", "쌍디귿", "ssangdigeut"),
+    ("ㄹ", "r", "리을", "rieul"),
+    ("ㅁ", "m", "미음", "mieum"),
+    ("ㅂ", "b", "비읍", "bieup"),
+    ("ㅃ", "pp", "쌍비읍", "ssangbieup"),
+    ("ㅅ", "s", "시옷", "siot"),
+    ("ㅆ", "ss", "쌍시옷", "ssangsiot"),
+    ("ㅇ", "ng", "이응", "ieung"),
+    ("ㅈ", "j", "지읒", "jieut"),
+    ("ㅉ", "jj", "쌍지읒", "ssangjieut"),
+    ("ㅊ", "ch", "치읓", "chieut"),
+    ("ㅋ", "k", "키읔", "kieuk"),
+    ("ㅌ", "t", "티읕", "tieut"),
+    ("ㅍ", "p", "피읖", "pieup"),
+    ("ㅎ", "h", "히읗", "hieut"),
+)
+
+_VOWELS: tuple[tuple[str, str, str], ...] = (
+    ("ㅏ", "a", "아"),
+    ("ㅐ", "ae", "애"),
+    ("ㅑ", "ya", "야"),
+    ("ㅒ", "yae", "얘"),
+    ("ㅓ", "eo", "어"),
+    ("ㅔ", "e", "에"),
+    ("ㅕ", "yeo", "여"),
+    ("ㅖ", "ye", "예"),
+    ("ㅗ", "o", "오"),
+    ("ㅘ", "wa", "와"),
+    ("ㅙ", "wae", "왜"),
+    ("ㅚ", "oe", "외"),
+    ("ㅛ", "yo", "요"),
+    ("ㅜ", "u", "우"),
+    ("ㅝ", "wo", "워"),
+    ("ㅞ", "we", "웨"),
+    ("ㅟ", "wi", "위"),
+    ("ㅠ", "yu", "유"),
+    ("ㅡ", "eu", "으"),
+    ("ㅢ", "ui", "의"),
+    ("ㅣ", "i", "이"),
+)
+
+ALPHABET: tuple[Letter, ...] = tuple(
+    Letter(j, r, n, nr, "consonant") for j, r, n, nr in _CONSONANTS
+) + tuple(Letter(j, r, n, r, "vowel") for j, r, n in _VOWELS)
+
+LETTERS: tuple[str, ...] = tuple(letter.jamo for letter in ALPHABET)
+CONSONANTS: tuple[str, ...] = tuple(j for j, *_ in _CONSONANTS)
+VOWELS: tuple[str, ...] = tuple(j for j, *_ in _VOWELS)
+
+_BY_JAMO = {letter.jamo: letter for letter in ALPHABET}
+
+# The original Kaggle dataset's 30 folders, in sorted order (= the notebook's class indices).
+# It writes doubled consonants by doubling the plain letter's romanization ("gg", "bb").
+DATASET30_FOLDERS: tuple[str, ...] = (
+    "a", "ae", "b", "bb", "ch", "d", "e", "eo", "eu", "g", "gg", "h", "i", "j", "k",
+    "m", "n", "ng", "o", "p", "r", "s", "ss", "t", "u", "ya", "yae", "ye", "yo", "yu",
+)  # fmt: skip
+_FOLDER_ALIASES = {"gg": "ㄲ", "dd": "ㄸ", "bb": "ㅃ", "l": "ㄹ"}
+
+_BY_NAME: dict[str, str] = {letter.romanization: letter.jamo for letter in ALPHABET}
+_BY_NAME.update(_FOLDER_ALIASES)
+_BY_NAME.update({letter.jamo: letter.jamo for letter in ALPHABET})
+
+DATASET30_LETTERS: tuple[str, ...] = tuple(_BY_NAME[f] for f in DATASET30_FOLDERS)
+
+
+def letter_info(jamo: str) -> Letter:
+    """The :class:`Letter` for a jamo character; ``KeyError`` if it is not one of the 40."""
+    return _BY_JAMO[jamo]
+
+
+def letter_from_folder(name: str) -> str | None:
+    """The jamo a class folder stands for (jamo or romanized name), or ``None`` if unknown."""
+    return _BY_NAME.get(name.strip().lower()) or _BY_NAME.get(name.strip())
+
+
+def index_of(jamo: str) -> int:
+    """The class index of a letter in :data:`LETTERS`."""
+    return LETTERS.index(jamo)

@@ -1,0 +1,225 @@
+"""``hangul-ml``: train, evaluate, predict, benchmark and manage the letter classifiers.
+
+Examples::
+
+    hangul-ml predict examples/yo.png
+    hangul-ml evaluate ../shared/datasets/kaggle-hangul-30 --model lenet --json
+    hangul-ml train --model lenet --data ../shared/datasets/kaggle-hangul-30 --out runs/lenet
+    hangul-ml models list
+    hangul-ml bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from ml.alphabet import letter_info
+from ml.registry import Registry, RegistryError
+
+log = logging.getLogger("hangul-ml")
+
+
+def _print_json(payload: dict) -> None:
+    print(json.dumps(payload, ensure_ascii=False))
+
+
+def _need_torch(command: str) -> None:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            f"hangul-ml {command} needs the training extras: pip install 'hangul-tutor[train]'"
+        ) from None
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from ml.serve import Classifier
+
+    classifier = Classifier.load(args.model)
+    for name in args.files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as error:
+            reading_json = {"verdict": "unreadable_file", "reason": error.strerror or str(error),
+                            "letter": None, "romanization": None, "confidence": 0.0, "top": []}
+        else:
+            reading_json = classifier.read(data).as_json()
+        if args.json:
+            _print_json({"file": name, **reading_json})
+        elif reading_json["verdict"] != "ok":
+            print(f"{name}: not read ({reading_json['verdict']}): {reading_json['reason']}")
+        else:
+            info = letter_info(reading_json["letter"])
+            others = ", ".join(f"{x} {p:.0%}" for x, p in reading_json["top"][1:])
+            print(
+                f"{name}: {info.jamo} ({info.romanization}, {info.name}) "
+                f"{reading_json['confidence']:.0%}; then {others}"
+            )
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from ml.evaluate import evaluate_folder
+    from ml.serve import Classifier
+
+    report = evaluate_folder(Classifier.load(args.model), args.folder)
+    if args.plot:
+        from ml.plots import plot_confusion
+
+        plot_confusion(report.confusion, args.plot, title=f"{report.model} on {args.folder}")
+    if args.json:
+        _print_json(report.as_json())
+        return 0
+    print(f"model {report.model}: accuracy {report.accuracy:.2%} on {report.n} pictures "
+          f"({report.rejected} rejected)")
+    for letter, acc in report.per_letter.items():
+        print(f"  {letter} {letter_info(letter).romanization:>4}  {acc:7.2%}  "
+              f"(n={report.per_letter_n[letter]})")
+    for pair in report.confused_pairs:
+        print(f"  confused: {pair['true']} read as {pair['predicted']} x{pair['count']}")
+    if report.missing_letters:
+        print(f"  letters the model does not know: {' '.join(report.missing_letters)}")
+    if report.unknown_folders:
+        print(f"  folders skipped (not a letter): {', '.join(report.unknown_folders)}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    _need_torch("train")
+    from ml.data import writer_split
+    from ml.export import save_model
+    from ml.plots import plot_learning_curve
+    from ml.recipe import assemble, load_real
+    from ml.train import TrainConfig, train
+
+    real = load_real(args.data)
+    test = None
+    if args.test_writer:
+        real, test = writer_split(real, args.test_writer)
+    elif args.test:
+        test = load_real(args.test)
+    recipe = assemble(real, args.synthetic, seed=args.seed, sources=[str(d) for d in args.data])
+    config = TrainConfig(
+        architecture=args.model, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+        seed=args.seed, device=args.device,
+    )
+    result = train(recipe.data, config, test, progress=not args.quiet)
+    last = result.history[-1]
+    metrics = {"train_accuracy_augmented": round(last.train_accuracy, 4),
+               "train_seconds": round(last.seconds, 1), "device": result.device}
+    if last.test_accuracy is not None:
+        metrics["test_accuracy"] = round(last.test_accuracy, 4)
+        metrics["test_writers"] = sorted(set(test.writers.tolist()))
+        metrics["test_images"] = len(test)
+    out = save_model(result.model, args.out, args.name or args.model, args.model,
+                     recipe.summary, metrics, config.as_dict())
+    plot_learning_curve(result.history, out / "learning_curve.png", title=args.model)
+    if args.register:
+        registry = Registry()
+        version = registry.add(args.name or args.model, out)
+        registry.promote(version.name, version.version)
+        print(f"registered and promoted {version.name}:{version.version}")
+    _print_json({"out": str(out), **metrics})
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    registry = Registry()
+    if args.action == "list":
+        for name in args.names or ["lenet", "mlp"]:
+            current = registry.current(name)
+            stored = registry.versions(name)
+            print(f"{name}: current {current.version} ({current.path}); "
+                  f"stored: {', '.join(stored) or 'none'}")
+    elif args.action == "promote":
+        model = registry.promote(args.names[0], args.version)
+        print(f"promoted {model.name}:{model.version}")
+    elif args.action == "rollback":
+        model = registry.rollback(args.names[0])
+        print(f"{model.name} is now {model.version}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    _need_torch("bench")
+    from ml.bench import run_bench
+
+    figures = run_bench(Path(args.data), sections=args.only, quick=args.quick)
+    if args.json:
+        _print_json(figures)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hangul-ml", description=__doc__.split("\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("predict", help="read letters from picture files")
+    p.add_argument("files", nargs="+", help="picture files")
+    p.add_argument("--model", default="lenet", help="lenet, mlp, name:version or a model folder")
+    p.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("evaluate", help="accuracy on a folder of class folders")
+    p.add_argument("folder", type=Path, help="folder of <letter>/<picture> (jamo or romanized)")
+    p.add_argument("--model", default="lenet", help="lenet, mlp, name:version or a model folder")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--plot", type=Path, help="write a confusion-matrix PNG here")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("train", help="train a model and write it as a model folder")
+    p.add_argument("--model", choices=["lenet", "mlp"], default="lenet")
+    p.add_argument("--name", help="registry name (default: the architecture)")
+    p.add_argument("--data", type=Path, action="append", default=[], help="class folder tree")
+    p.add_argument("--test", type=Path, action="append", help="class folder tree to test on")
+    p.add_argument("--test-writer", action="append", help="hold out this writer (e.g. block2)")
+    p.add_argument("--synthetic", type=int, default=300, help="font renderings per letter")
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--lr", type=float, default=4e-3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    p.add_argument("--out", type=Path, required=True, help="output model folder")
+    p.add_argument("--register", action="store_true", help="add to the registry and promote")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("models", help="list, promote or roll back registry models")
+    p.add_argument("action", choices=["list", "promote", "rollback"])
+    p.add_argument("names", nargs="*", help="model name(s)")
+    p.add_argument("--version", help="version to promote (e.g. v0002)")
+    p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("bench", help="training speed, writer-disjoint accuracy, inference speed")
+    p.add_argument("--data", default="../shared/datasets/kaggle-hangul-30")
+    p.add_argument("--only", nargs="+", choices=["speed", "writers", "inference"])
+    p.add_argument("--quick", action="store_true", help="fewer epochs and repeats (smoke test)")
+    p.add_argument("--json", action="store_true", help="also print all figures as JSON")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "models" and args.action in ("promote", "rollback") and not args.names:
+        raise SystemExit("hangul-ml models: name the model, e.g. 'models rollback lenet'")
+    if args.command == "models" and args.action == "promote" and not args.version:
+        raise SystemExit("hangul-ml models promote: give --version")
+    try:
+        return args.func(args)
+    except (RegistryError, FileNotFoundError, ValueError) as error:
+        print(f"hangul-ml {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""The standard training data recipe: real class folders plus font-rendered letters.
+
+Shared by ``hangul-ml train`` and ``hangul-ml bench`` so that benchmarks measure what ships.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ml.data import LetterSet, load_folder
+from ml.fonts import is_held_out, korean_fonts
+from ml.synth import font_letters, usable_fonts
+from ml.train import balance_real_and_synthetic
+
+FONT_HOLDOUT = 0.2
+"""Fraction of fonts never used for training, kept for evaluating unseen "writers"."""
+
+
+@dataclass
+class TrainingData:
+    """The assembled training set and a summary of where it came from (for model metadata)."""
+
+    data: LetterSet
+    summary: dict
+
+
+def training_fonts(holdout: float = FONT_HOLDOUT) -> list[Path]:
+    """Installed Korean fonts usable for training, minus the held-out ones."""
+    return [f for f in usable_fonts(korean_fonts()) if not is_held_out(f, holdout)]
+
+
+def held_out_fonts(holdout: float = FONT_HOLDOUT) -> list[Path]:
+    """The installed Korean fonts kept away from training."""
+    return [f for f in usable_fonts(korean_fonts()) if is_held_out(f, holdout)]
+
+
+def assemble(
+    real: LetterSet,
+    synthetic_per_letter: int,
+    seed: int = 0,
+    sources: Sequence[str] = (),
+    font_holdout: float = FONT_HOLDOUT,
+) -> TrainingData:
+    """Real images plus ``synthetic_per_letter`` font renderings of each of the 40 letters."""
+    fonts = training_fonts(font_holdout) if synthetic_per_letter > 0 else []
+    synthetic = font_letters(fonts, synthetic_per_letter, seed=seed)
+    summary = {
+        "real_folders": list(sources),
+        "real_images": len(real),
+        "real_writers": sorted(set(real.writers.tolist())),
+        "real_letters": "".join(real.letters()),
+        "synthetic_per_letter": synthetic_per_letter,
+        "synthetic_images": len(synthetic),
+        "fonts": [f.name for f in fonts],
+        "font_holdout_fraction": font_holdout,
+        "seed": seed,
+    }
+    return TrainingData(balance_real_and_synthetic(real, synthetic), summary)
+
+
+def load_real(folders: Sequence[Path | str]) -> LetterSet:
+    """All class folders loaded and concatenated."""
+    return LetterSet.concat([load_folder(f) for f in folders])

@@ -1,0 +1,110 @@
+"""The classifier the bot and the CLI call: picture bytes in, a :class:`Reading` out.
+
+Runs in-process on ONNX Runtime (no torch needed at run time). Models come from the registry by
+name (``lenet``, ``mlp``), ``name:version``, or a path to a model folder.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import onnxruntime as ort
+
+from ml.alphabet import letter_info
+from ml.preprocess import INPUT_CONTRACT, SIZE, Canonical, canonical_from_bytes
+from ml.registry import ModelVersion, Registry
+
+log = logging.getLogger(__name__)
+
+
+class ModelContractError(ValueError):
+    """A model trained for a different canonical input than this code produces."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the classifier made of one picture."""
+
+    verdict: str
+    reason: str = ""
+    letter: str | None = None
+    confidence: float = 0.0
+    top: list[tuple[str, float]] = field(default_factory=list)
+    canonical: np.ndarray | None = None
+
+    def as_json(self) -> dict:
+        """The machine-readable form used by ``hangul-ml predict --json``."""
+        return {
+            "verdict": self.verdict,
+            "reason": self.reason or None,
+            "letter": self.letter,
+            "romanization": letter_info(self.letter).romanization if self.letter else None,
+            "confidence": round(self.confidence, 4),
+            "top": [[letter, round(p, 4)] for letter, p in self.top],
+        }
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+class Classifier:
+    """An ONNX Runtime session over one registry model, with its letters."""
+
+    def __init__(self, model: ModelVersion, threads: int = 1) -> None:
+        meta = model.meta
+        contract_version = meta.get("input_contract", {}).get("version")
+        if contract_version != INPUT_CONTRACT["version"]:
+            raise ModelContractError(
+                f"model {model.name} {model.version} expects input contract "
+                f"{contract_version}, this code produces {INPUT_CONTRACT['version']}"
+            )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(
+            str(model.onnx_path), options, providers=["CPUExecutionProvider"]
+        )
+        self.input_name = self.session.get_inputs()[0].name
+        self.model = model
+        self.letters: tuple[str, ...] = tuple(meta["letters"])
+
+    @classmethod
+    def load(cls, spec: str = "lenet", registry: Registry | None = None, threads: int = 1):
+        """The classifier for a registry name, ``name:version`` or a model folder path."""
+        return cls((registry or Registry()).resolve(spec), threads=threads)
+
+    @property
+    def version(self) -> str:
+        return f"{self.model.name}:{self.model.version}"
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        """Letter probabilities for canonical images shaped (B, 28, 28) or (B, 1, 28, 28)."""
+        batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 1, SIZE, SIZE)
+        logits = self.session.run(None, {self.input_name: batch})[0]
+        return softmax(logits)
+
+    def reading(self, canonical: Canonical, probabilities: np.ndarray, top_k: int = 3) -> Reading:
+        """A :class:`Reading` from a canonical picture and its row of probabilities."""
+        order = np.argsort(probabilities)[::-1][:top_k]
+        top = [(self.letters[i], float(probabilities[i])) for i in order]
+        return Reading("ok", "", top[0][0], top[0][1], top, canonical.image)
+
+    def read(self, data: bytes, top_k: int = 3) -> Reading:
+        """Read one picture; bad input gives a non-``ok`` verdict with a reason, never raises."""
+        return self.read_many([data], top_k)[0]
+
+    def read_many(self, pictures: list[bytes], top_k: int = 3) -> list[Reading]:
+        """Read several pictures, classifying the readable ones in one batch."""
+        canonicals = [canonical_from_bytes(data) for data in pictures]
+        usable = [c.image for c in canonicals if c.ok]
+        probabilities = iter(self.probabilities(np.stack(usable)) if usable else [])
+        return [
+            self.reading(c, next(probabilities), top_k) if c.ok else Reading(c.verdict, c.reason)
+            for c in canonicals
+        ]

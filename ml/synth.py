@@ -1,0 +1,94 @@
+"""Synthetic letters for all 40 jamo, rendered from the Korean fonts installed on the machine.
+
+Each sample is one font glyph drawn at a random size, weight (stroke thickening) and small tilt,
+then passed through the same :func:`ml.preprocess.canonicalize` as real pictures. Reproducible:
+the same fonts, letters, count and seed give the same images.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from ml.alphabet import LETTERS, index_of
+from ml.data import LetterSet, empty_set, to_uint8
+from ml.preprocess import canonicalize
+
+log = logging.getLogger(__name__)
+
+CANVAS = 96
+STROKE_RANGE = (0.07, 0.16)
+"""Target pen width as a fraction of the glyph's longer side (the dev data's markers: ~0.13)."""
+
+# Fonts whose glyphs are deliberately distressed textures, not strokes.
+EXCLUDED_FONTS = frozenset({"BMEuljiro10yearslater.ttf", "BMEuljirooraeorae.ttf"})
+
+
+def usable_fonts(fonts: Sequence[Path]) -> list[Path]:
+    """``fonts`` minus the ones that draw textures rather than strokes."""
+    return [f for f in fonts if f.name not in EXCLUDED_FONTS]
+
+
+def stroke_width(ink: np.ndarray) -> float:
+    """Mean stroke width of a binary ink mask: twice the area over the boundary length."""
+    padded = np.pad(ink, 1)
+    interior = padded[1:-1, :-2] & padded[1:-1, 2:] & padded[:-2, 1:-1] & padded[2:, 1:-1]
+    boundary = int(np.count_nonzero(ink & ~interior))
+    return 2.0 * np.count_nonzero(ink) / max(boundary, 1)
+
+
+def _thicken_to(page: Image.Image, fraction: float) -> Image.Image:
+    """Grow dark strokes one pixel at a time until they are ``fraction`` of the glyph's size."""
+    for _ in range(6):
+        ink = np.asarray(page) < 128
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        if rows.size == 0:
+            return page
+        extent = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+        if stroke_width(ink) >= fraction * extent:
+            return page
+        page = page.filter(ImageFilter.MinFilter(3))
+    return page
+
+
+def render_glyph(font_path: Path, letter: str, rng: np.random.Generator) -> np.ndarray | None:
+    """One randomised rendering of ``letter`` as a canonical float image, or ``None`` if empty."""
+    size = int(rng.integers(40, 64))
+    font = ImageFont.truetype(str(font_path), size)
+    page = Image.new("L", (CANVAS, CANVAS), 255)
+    ImageDraw.Draw(page).text((CANVAS / 2, CANVAS / 2), letter, font=font, fill=0, anchor="mm")
+    page = _thicken_to(page, float(rng.uniform(*STROKE_RANGE)))
+    page = page.rotate(float(rng.uniform(-8, 8)), Image.Resampling.BILINEAR, fillcolor=255)
+    canonical = canonicalize(np.asarray(page))
+    return canonical.image if canonical.ok else None
+
+
+def font_letters(
+    fonts: Sequence[Path],
+    per_letter: int,
+    letters: Sequence[str] = LETTERS,
+    seed: int = 0,
+) -> LetterSet:
+    """``per_letter`` renderings of each letter, cycling through ``fonts``; writer = font name."""
+    fonts = usable_fonts(fonts)
+    if not fonts or per_letter <= 0:
+        return empty_set()
+    rng = np.random.default_rng(seed)
+    images, labels, writers = [], [], []
+    for letter in letters:
+        for i in range(per_letter):
+            font = fonts[i % len(fonts)]
+            image = render_glyph(font, letter, rng)
+            if image is None:
+                log.debug("font %s has an empty glyph for %s", font.name, letter)
+                continue
+            images.append(to_uint8(image))
+            labels.append(index_of(letter))
+            writers.append(f"font:{font.stem}")
+    if not images:
+        return empty_set()
+    return LetterSet(np.stack(images), np.array(labels, np.int64), np.array(writers))
