@@ -36,6 +36,14 @@ def _uniform(n: int, low: float, high: float, g: torch.Generator, device) -> tor
     return torch.rand(n, generator=g, device=device) * (high - low) + low
 
 
+def dilate(x: torch.Tensor) -> torch.Tensor:
+    """3x3 grey dilation (max filter), separable; much faster than ``max_pool2d`` on CPUs."""
+    rows = F.pad(x, (0, 0, 1, 1))
+    x = torch.maximum(torch.maximum(rows[..., :-2, :], rows[..., 1:-1, :]), rows[..., 2:, :])
+    cols = F.pad(x, (1, 1, 0, 0))
+    return torch.maximum(torch.maximum(cols[..., :-2], cols[..., 1:-1]), cols[..., 2:])
+
+
 def augment(x: torch.Tensor, aug: Augmentation, g: torch.Generator) -> torch.Tensor:
     """Randomly distort a batch ``x`` of shape (B, 1, 28, 28), ink = 1; returns a new tensor."""
     n, device = x.shape[0], x.device
@@ -55,11 +63,10 @@ def augment(x: torch.Tensor, aug: Augmentation, g: torch.Generator) -> torch.Ten
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     if aug.elastic > 0:
         coarse = torch.randn(n, 2, 4, 4, generator=g, device=device) * aug.elastic
-        grid = grid + F.interpolate(coarse, size=x.shape[-2:], mode="bicubic").permute(0, 2, 3, 1)
+        grid = grid + F.interpolate(coarse, size=x.shape[-2:], mode="bilinear").permute(0, 2, 3, 1)
     out = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     pick = torch.rand(n, 1, 1, 1, generator=g, device=device)
-    thick = F.max_pool2d(out, 3, stride=1, padding=1)
-    thin = -F.max_pool2d(-out, 3, stride=1, padding=1)
+    thick, thin = dilate(out), -dilate(-out)
     out = torch.where(pick < aug.thicken_p, thick, out)
     out = torch.where(pick > 1 - aug.thin_p, torch.maximum(thin, 0.7 * out), out)
     if aug.noise > 0:

@@ -44,8 +44,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
         try:
             data = Path(name).read_bytes()
         except OSError as error:
-            reading_json = {"verdict": "unreadable_file", "reason": error.strerror or str(error),
-                            "letter": None, "romanization": None, "confidence": 0.0, "top": []}
+            reading_json = {
+                "verdict": "unreadable_file",
+                "reason": error.strerror or str(error),
+                "letter": None,
+                "romanization": None,
+                "confidence": 0.0,
+                "top": [],
+            }
         else:
             reading_json = classifier.read(data).as_json()
         if args.json:
@@ -74,11 +80,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.as_json())
         return 0
-    print(f"model {report.model}: accuracy {report.accuracy:.2%} on {report.n} pictures "
-          f"({report.rejected} rejected)")
+    print(
+        f"model {report.model}: accuracy {report.accuracy:.2%} on {report.n} pictures "
+        f"({report.rejected} rejected)"
+    )
     for letter, acc in report.per_letter.items():
-        print(f"  {letter} {letter_info(letter).romanization:>4}  {acc:7.2%}  "
-              f"(n={report.per_letter_n[letter]})")
+        print(
+            f"  {letter} {letter_info(letter).romanization:>4}  {acc:7.2%}  "
+            f"(n={report.per_letter_n[letter]})"
+        )
     for pair in report.confused_pairs:
         print(f"  confused: {pair['true']} read as {pair['predicted']} x{pair['count']}")
     if report.missing_letters:
@@ -103,20 +113,32 @@ def cmd_train(args: argparse.Namespace) -> int:
     elif args.test:
         test = load_real(args.test)
     recipe = assemble(real, args.synthetic, seed=args.seed, sources=[str(d) for d in args.data])
-    config = TrainConfig(
-        architecture=args.model, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-        seed=args.seed, device=args.device,
-    )
+    overrides = {
+        key: value
+        for key in ("epochs", "batch_size", "lr")
+        if (value := getattr(args, key)) is not None
+    }
+    config = TrainConfig(architecture=args.model, seed=args.seed, device=args.device, **overrides)
     result = train(recipe.data, config, test, progress=not args.quiet)
     last = result.history[-1]
-    metrics = {"train_accuracy_augmented": round(last.train_accuracy, 4),
-               "train_seconds": round(last.seconds, 1), "device": result.device}
+    metrics = {
+        "train_accuracy_augmented": round(last.train_accuracy, 4),
+        "train_seconds": round(last.seconds, 1),
+        "device": result.device,
+    }
     if last.test_accuracy is not None:
         metrics["test_accuracy"] = round(last.test_accuracy, 4)
         metrics["test_writers"] = sorted(set(test.writers.tolist()))
         metrics["test_images"] = len(test)
-    out = save_model(result.model, args.out, args.name or args.model, args.model,
-                     recipe.summary, metrics, config.as_dict())
+    out = save_model(
+        result.model,
+        args.out,
+        args.name or args.model,
+        args.model,
+        recipe.summary,
+        metrics,
+        config.as_dict(),
+    )
     plot_learning_curve(result.history, out / "learning_curve.png", title=args.model)
     if args.register:
         registry = Registry()
@@ -133,8 +155,10 @@ def cmd_models(args: argparse.Namespace) -> int:
         for name in args.names or ["lenet", "mlp"]:
             current = registry.current(name)
             stored = registry.versions(name)
-            print(f"{name}: current {current.version} ({current.path}); "
-                  f"stored: {', '.join(stored) or 'none'}")
+            print(
+                f"{name}: current {current.version} ({current.path}); "
+                f"stored: {', '.join(stored) or 'none'}"
+            )
     elif args.action == "promote":
         model = registry.promote(args.names[0], args.version)
         print(f"promoted {model.name}:{model.version}")
@@ -179,9 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--test", type=Path, action="append", help="class folder tree to test on")
     p.add_argument("--test-writer", action="append", help="hold out this writer (e.g. block2)")
     p.add_argument("--synthetic", type=int, default=300, help="font renderings per letter")
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--batch-size", type=int, default=128)
-    p.add_argument("--lr", type=float, default=4e-3)
+    recipe_default = "default: ml.train.TrainConfig's"
+    p.add_argument("--epochs", type=int, help=recipe_default)
+    p.add_argument("--batch-size", type=int, help=recipe_default)
+    p.add_argument("--lr", type=float, help=f"peak learning rate ({recipe_default})")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
     p.add_argument("--out", type=Path, required=True, help="output model folder")

@@ -2,8 +2,9 @@
 
 A :class:`LetterSet` holds canonical 28x28 images (uint8, ink = 255) with their letter indices
 (positions in :data:`ml.alphabet.LETTERS`) and a writer/source tag per image, so that splits can
-keep writers apart. Folders follow ``torchvision.datasets.ImageFolder``'s layout, ``<class>/<file>``,
-with classes named by jamo (``ㅛ``) or romanization (``yo``, or the Kaggle set's ``gg``/``bb``).
+keep writers apart. Folders follow ``torchvision.datasets.ImageFolder``'s layout,
+``<class>/<file>``, with classes named by jamo (``ㅛ``) or romanization (``yo``, or the Kaggle
+set's ``gg``/``bb``).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ MAX_PIXELS = 80_000_000
 WORK_SIDE = 320
 """Longest side of the working image; one handwritten letter needs no more."""
 
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO")
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")  # JPEG covers MPO
 
 
 class PictureError(ValueError):

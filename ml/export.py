@@ -21,15 +21,23 @@ from ml.registry import META_FILE, ONNX_FILE, TORCH_FILE
 log = logging.getLogger(__name__)
 
 
-def code_version() -> dict[str, str | None]:
-    """The package version and, when run from a git checkout, the commit."""
+def code_version() -> dict[str, str | bool | None]:
+    """The package version; in a git checkout, also the commit and whether it had edits."""
     try:
         package = metadata.version("hangul-tutor")
     except metadata.PackageNotFoundError:
         package = None
+    return {
+        "package": package,
+        "git": _git("rev-parse", "--short", "HEAD") or None,
+        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+    }
+
+
+def _git(*args: str) -> str:
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+        return subprocess.run(
+            ["git", *args],
             cwd=Path(__file__).parent,
             capture_output=True,
             text=True,
@@ -37,12 +45,11 @@ def code_version() -> dict[str, str | None]:
             check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        commit = None
-    return {"package": package, "git": commit or None}
+        return ""
 
 
 def export_onnx(model: nn.Module, path: Path) -> None:
-    """Export ``model`` to ONNX with a dynamic batch dimension (input ``image``, output ``logits``)."""
+    """Export ``model`` to ONNX with a dynamic batch size (input ``image``, output ``logits``)."""
     model = model.cpu().eval()
     example = torch.zeros(2, 1, SIZE, SIZE)
     with warnings.catch_warnings():
@@ -71,6 +78,7 @@ def save_model(
     data: dict,
     metrics: dict,
     train_config: dict,
+    letters: tuple[str, ...] = LETTERS,
 ) -> Path:
     """Write ``model.pt``, ``model.onnx`` and ``meta.json`` into ``out_dir``; returns it."""
     out = Path(out_dir)
@@ -80,7 +88,7 @@ def save_model(
     meta = {
         "name": name,
         "architecture": architecture,
-        "letters": list(LETTERS),
+        "letters": list(letters),
         "input_contract": INPUT_CONTRACT,
         "data": data,
         "metrics": metrics,

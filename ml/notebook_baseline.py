@@ -49,7 +49,9 @@ def train_notebook(
         [transforms.Grayscale(), transforms.RandomRotation(20), transforms.ToTensor()]
     )
     test_tf = transforms.Compose([transforms.Grayscale(), transforms.ToTensor()])
-    loader = DataLoader(FileDataset(train_files, train_labels, train_tf), batch_size=40, shuffle=True)
+    loader = DataLoader(
+        FileDataset(train_files, train_labels, train_tf), batch_size=40, shuffle=True
+    )
     test_x = torch.stack([test_tf(Image.open(Path(f)).convert("RGB")) for f in test_files])
     test_y = torch.tensor(test_labels)
     model = LeNet5(num_classes)

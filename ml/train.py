@@ -33,9 +33,10 @@ class TrainConfig:
     architecture: str = "lenet"
     epochs: int = 30
     batch_size: int = 128
-    lr: float = 4e-3
+    lr: float = 8e-3
     weight_decay: float = 5e-4
     label_smoothing: float = 0.05
+    warmup: float = 0.15
     seed: int = 0
     augmentation: Augmentation = field(default_factory=Augmentation)
     device: str = "auto"
@@ -109,9 +110,15 @@ def train(
     x, y = to_tensors(train_set, device)
     test = to_tensors(test_set, device) if test_set is not None and len(test_set) else None
     steps_per_epoch = math.ceil(len(y) / config.batch_size)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
     schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=config.lr, epochs=config.epochs, steps_per_epoch=steps_per_epoch
+        optimizer,
+        max_lr=config.lr,
+        epochs=config.epochs,
+        steps_per_epoch=steps_per_epoch,
+        pct_start=config.warmup,
     )
     history: list[EpochLog] = []
     started = time.perf_counter()

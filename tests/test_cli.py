@@ -1,0 +1,125 @@
+"""The ``hangul-ml`` command as a user runs it: a real subprocess, real model files."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, draw_letter, encode
+
+
+def run_cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "ml.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=600,
+    )
+
+
+@pytest.fixture
+def pictures(tmp_path, korean_font):
+    good = tmp_path / "yo.png"
+    draw_letter(korean_font, "ㅛ", size=(400, 300), font_size=200).save(good)
+    corrupt = tmp_path / "corrupt.jpg"
+    whole = encode(draw_letter(korean_font, "ㅛ", size=(600, 400), font_size=300), "JPEG")
+    corrupt.write_bytes(whole[: len(whole) // 2])
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    blank = tmp_path / "blank.png"
+    draw_letter(korean_font, " ").save(blank)
+    return [good, corrupt, text, blank, tmp_path / "missing.png"]
+
+
+def test_predict_json_answers_every_file_and_exits_zero(pictures, registry_root):
+    result = run_cli("predict", "--json", *map(str, pictures))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [x["file"] for x in lines] == [str(p) for p in pictures]
+    assert [x["verdict"] for x in lines] == [
+        "ok",
+        "truncated",
+        "not_an_image",
+        "blank",
+        "unreadable_file",
+    ]
+    good = lines[0]
+    assert good["letter"] == "ㅛ" and good["romanization"] == "yo"
+    assert 0 < good["confidence"] <= 1 and len(good["top"]) == 3
+    assert all(x["letter"] is None and x["reason"] for x in lines[1:])
+    assert "Traceback" not in result.stderr
+
+
+def test_predict_text_output_is_one_line_per_file(pictures, registry_root):
+    result = run_cli("predict", "--model", "mlp", *map(str, pictures))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(pictures)
+    assert lines[0].startswith(f"{pictures[0]}: ㅛ (yo, 요)")
+    assert "not read" in lines[1] and "Traceback" not in result.stderr
+
+
+def test_evaluate_json_has_the_fields_scripts_rely_on(tmp_path, korean_font, registry_root):
+    for name, letter in (("ㅛ", "ㅛ"), ("a", "ㅏ")):
+        (tmp_path / "set" / name).mkdir(parents=True)
+        draw_letter(korean_font, letter).save(tmp_path / "set" / name / "1.png")
+    (tmp_path / "set" / "a" / "2.png").write_bytes(b"junk")
+    plot = tmp_path / "cm.png"
+    result = run_cli("evaluate", str(tmp_path / "set"), "--json", "--plot", str(plot))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["n"] == 3 and report["rejected"] == 1
+    assert set(report["per_letter"]) == {"ㅛ", "ㅏ"}
+    assert report["correct"] == 2 and report["accuracy"] == round(2 / 3, 4)  # junk counts wrong
+    assert plot.is_file()
+
+
+def test_evaluate_of_a_missing_folder_is_a_one_line_error(tmp_path):
+    result = run_cli("evaluate", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "not a folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_writes_a_model_that_predict_can_use(tmp_path, korean_font, registry_root):
+    data = tmp_path / "data"
+    for letter in ("ㄱ", "ㅏ"):
+        (data / letter).mkdir(parents=True)
+        for i in range(3):
+            draw_letter(korean_font, letter, offset=(i * 4, 0)).save(data / letter / f"{i}.png")
+    out = tmp_path / "model"
+    result = run_cli(
+        "train",
+        "--data",
+        str(data),
+        "--synthetic",
+        "1",
+        "--epochs",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+        "--register",
+    )
+    assert result.returncode == 0, result.stderr
+    assert {"model.pt", "model.onnx", "meta.json", "learning_curve.png"} <= {
+        p.name for p in out.iterdir()
+    }
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["data"]["real_images"] == 6 and meta["data"]["synthetic_images"] > 0
+    assert "registered and promoted lenet:v0001" in result.stdout
+    listing = run_cli("models", "list", "lenet")
+    assert "current v0001" in listing.stdout
+    rolled = run_cli("models", "rollback", "lenet")
+    assert rolled.returncode == 0 and "lenet is now packaged" in rolled.stdout
+
+
+def test_wrong_usage_gets_a_message_not_a_traceback():
+    result = run_cli("models", "promote", "lenet")
+    assert result.returncode != 0 and "--version" in result.stderr
+    result = run_cli("predict")
+    assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -1,0 +1,51 @@
+"""Evaluation figures: rejected pictures count as wrong, confusions are counted per pair."""
+
+import json
+
+from conftest import draw_letter
+from ml.alphabet import DATASET30_LETTERS
+from ml.evaluate import evaluate_folder, summarize
+from ml.export import save_model
+from ml.models import build
+from ml.plots import plot_confusion
+from ml.registry import ModelVersion
+from ml.serve import Classifier
+
+
+def test_summary_counts_rejections_as_wrong_and_pairs_confusions():
+    truth = ["ㄱ", "ㄱ", "ㄱ", "ㄴ", "ㄴ", "ㅕ"]
+    predicted = ["ㄱ", "ㅋ", None, "ㄴ", "ㄱ", "ㅓ"]
+    verdicts = ["ok", "ok", "blank", "ok", "ok", "ok"]
+    report = summarize("m", truth, predicted, verdicts, known_letters=DATASET30_LETTERS)
+    assert report.n == 6 and report.correct == 2 and report.rejected == 1
+    assert report.accuracy == 2 / 6
+    assert report.per_letter == {"ㄱ": round(1 / 3, 4), "ㄴ": 0.5, "ㅕ": 0.0}
+    assert report.rejected_by_reason == {"blank": 1}
+    assert {"true": "ㄱ", "predicted": "ㅋ", "count": 1} in report.confused_pairs
+    assert report.missing_letters == ["ㅕ"]
+    assert report.confusion["ㄱ"] == {"ㄱ": 1, "ㅋ": 1, "rejected": 1}
+    payload = report.as_json()
+    assert {"accuracy", "n", "rejected", "per_letter"} <= set(payload)
+    json.dumps(payload, ensure_ascii=False)
+
+
+def test_letters_a_model_lacks_are_reported_not_fatal(tmp_path, korean_font):
+    model30 = build("lenet", num_classes=30)
+    folder = save_model(
+        model30, tmp_path / "m30", "old30", "lenet", {}, {}, {}, letters=DATASET30_LETTERS
+    )
+    data = tmp_path / "pictures"
+    for name, letter in (("yeo", "ㅕ"), ("ㄱ", "ㄱ"), ("misc", "ㄱ")):
+        (data / name).mkdir(parents=True)
+        draw_letter(korean_font, letter).save(data / name / "1.png")
+    (data / "ㄱ" / "broken.jpg").write_bytes(b"\xff\xd8 broken")
+    report = evaluate_folder(Classifier(ModelVersion("old30", "x", folder)), data)
+    assert report.missing_letters == ["ㅕ"]
+    assert report.unknown_folders == ["misc"]
+    assert report.n == 3 and report.rejected == 1
+    assert report.per_letter["ㅕ"] == 0.0
+
+
+def test_confusion_plot_is_written(tmp_path, korean_font):
+    path = plot_confusion({"ㄱ": {"ㄱ": 3, "ㅋ": 1}, "ㅋ": {"ㅋ": 2}}, tmp_path / "cm.png")
+    assert path.stat().st_size > 1000

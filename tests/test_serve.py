@@ -1,0 +1,53 @@
+"""The ONNX Runtime classifier: same answers as the PyTorch model, friendly verdicts."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import draw_letter, encode
+from ml.models import build
+from ml.registry import ModelVersion
+from ml.serve import Classifier, ModelContractError, softmax
+
+
+def test_onnx_runtime_matches_pytorch(tiny_model_dir):
+    model = build("lenet")
+    model.load_state_dict(torch.load(tiny_model_dir / "model.pt", weights_only=True))
+    model.eval()
+    x = np.random.default_rng(1).random((16, 28, 28), dtype=np.float32)
+    with torch.no_grad():
+        expected = softmax(model(torch.from_numpy(x)[:, None]).numpy())
+    got = Classifier(ModelVersion("lenet", "t", tiny_model_dir)).probabilities(x)
+    assert np.abs(got - expected).max() < 1e-5
+
+
+def test_reading_gives_letter_confidence_and_sorted_top3(tiny_model_dir, korean_font):
+    classifier = Classifier(ModelVersion("lenet", "t", tiny_model_dir))
+    reading = classifier.read(encode(draw_letter(korean_font, "ㅛ")))
+    assert reading.verdict == "ok" and reading.letter in classifier.letters
+    assert len(reading.top) == 3 and reading.top[0] == (reading.letter, reading.confidence)
+    probs = [p for _, p in reading.top]
+    assert probs == sorted(probs, reverse=True) and 0 < probs[0] <= 1
+    assert reading.canonical.shape == (28, 28)
+    assert json.dumps(reading.as_json(), ensure_ascii=False)
+
+
+def test_bad_pictures_get_verdicts_and_do_not_stop_a_batch(tiny_model_dir, korean_font):
+    classifier = Classifier(ModelVersion("lenet", "t", tiny_model_dir))
+    good = encode(draw_letter(korean_font, "ㄱ"))
+    readings = classifier.read_many([b"", good, b"junk", encode(draw_letter(korean_font, " "))])
+    assert [r.verdict for r in readings] == ["empty_file", "ok", "not_an_image", "blank"]
+    assert readings[0].letter is None and readings[0].reason
+
+
+def test_a_model_for_another_input_contract_is_refused(tmp_path, tiny_model_dir):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "model.onnx").write_bytes((tiny_model_dir / "model.onnx").read_bytes())
+    meta = json.loads((tiny_model_dir / "meta.json").read_text())
+    meta["input_contract"]["version"] = 0
+    (folder / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelContractError):
+        Classifier(ModelVersion("lenet", "old", folder))
