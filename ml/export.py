@@ -82,6 +82,7 @@ def save_model(
 ) -> Path:
     """Write ``model.pt``, ``model.onnx`` and ``meta.json`` into ``out_dir``; returns it."""
     out = Path(out_dir)
+    version = code_version()  # before writing: new weight files would make the checkout dirty
     out.mkdir(parents=True, exist_ok=True)
     torch.save(model.cpu().state_dict(), out / TORCH_FILE)
     export_onnx(model, out / ONNX_FILE)
@@ -93,7 +94,7 @@ def save_model(
         "data": data,
         "metrics": metrics,
         "train_config": train_config,
-        "code_version": code_version(),
+        "code_version": version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": {f: sha256(out / f) for f in (TORCH_FILE, ONNX_FILE)},
     }

@@ -34,7 +34,7 @@ def _toy_letters(n_per_class: int = 40, seed: int = 0) -> LetterSet:
 def test_training_learns_separable_letters(architecture):
     data = _toy_letters()
     result = train(
-        data, TrainConfig(architecture=architecture, epochs=6, batch_size=32), data, progress=False
+        data, TrainConfig(architecture=architecture, epochs=12, batch_size=32), data, progress=False
     )
     assert result.history[-1].test_accuracy >= 0.95
     assert result.history[-1].loss < result.history[0].loss
