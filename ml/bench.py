@@ -8,13 +8,18 @@ Sections:
 * ``writers``: leave-one-writer-out accuracy on the dev data (train on two writer blocks, test on
   the third, all three rotations) for the notebook's recipe, our LeNet and our MLP.
 * ``inference``: eager PyTorch against ONNX Runtime on the same weights: single-picture latency
-  from JPEG bytes (a 12 MP phone photo and a 28x28 crop) to letter, p50/p95, and batch
-  throughput of canonical images; plus their agreement on the dev data.
+  from picture bytes (a 12 MP phone photo JPEG, a 1 MP PNG and a 28x28 crop) to letter, p50/p95,
+  and batch throughput of canonical images; plus their agreement on the dev data.
+* ``absent``: the shipped models on the 10 letters the real data lacks, drawn by held-out
+  synthetic writers and fonts (:func:`ml.quality.absent_letters`).
+* ``robustness``: a LeNet trained without writer block2 reads block2's letters clean and as
+  photos, screenshots and transparent PNGs, and refuses junk (:func:`ml.quality.robustness`).
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,13 +30,17 @@ from PIL import Image, ImageFilter
 
 from ml.alphabet import DATASET30_LETTERS, LETTERS
 from ml.data import LetterSet, load_folder, writer_folds, writer_split
+from ml.export import save_model
 from ml.models import build
 from ml.notebook_baseline import train_notebook
 from ml.preprocess import canonical_from_bytes
+from ml.quality import absent_letters, letters_by_index, robustness
 from ml.recipe import assemble
 from ml.registry import ModelVersion, Registry
 from ml.serve import Classifier, softmax
 from ml.train import EpochLog, TrainConfig, train
+
+SECTIONS = ("speed", "writers", "inference", "absent", "robustness")
 
 
 def _say(text: str) -> None:
@@ -148,6 +157,16 @@ def phone_photo_jpeg(letter_file: str, size: tuple[int, int] = (4032, 3024)) -> 
     return out.getvalue()
 
 
+def _png_1mp(letter_file: str) -> bytes:
+    """A 1 MP (1155x866) PNG screenshot-like picture of a dev letter."""
+    letter = Image.open(letter_file).convert("L").resize((600, 600), Image.Resampling.BICUBIC)
+    page = Image.new("L", (1155, 866), 250)
+    page.paste(letter, (280, 130))
+    out = io.BytesIO()
+    page.save(out, "PNG")
+    return out.getvalue()
+
+
 def _percentiles(fn: Callable[[], object], repeats: int) -> dict[str, float]:
     fn()
     times = []
@@ -166,6 +185,7 @@ def bench_inference(real: LetterSet, quick: bool) -> dict:
     registry = Registry()
     pictures = {
         "photo_12mp": phone_photo_jpeg(real.files[0]),
+        "png_1mp": _png_1mp(real.files[0]),
         "crop_28px": Path(real.files[0]).read_bytes(),
     }
     figures: dict = {"torch_threads": torch.get_num_threads()}
@@ -219,11 +239,48 @@ def _throughput(fn: Callable[[], object], batch: int, repeats: int) -> float:
     return round(batch * repeats / (time.perf_counter() - start))
 
 
+def bench_absent(quick: bool) -> dict:
+    """The shipped models on held-out writers and fonts of the 10 letters without real data."""
+    registry = Registry()
+    figures = {}
+    for name in ("lenet", "mlp"):
+        figures[name] = absent_letters(Classifier(registry.current(name)), 10 if quick else 100)
+        _say(f"[absent] {name}: {figures[name]}")
+    return figures
+
+
+def bench_robustness(real: LetterSet, quick: bool, test_writer: str = "block2") -> dict:
+    """Train LeNet without ``test_writer``, then run the robustness suite on that writer."""
+    fold_train, fold_test = writer_split(real, [test_writer])
+    recipe = assemble(fold_train, 20 if quick else 300)
+    config = TrainConfig(epochs=3 if quick else 30)
+    result = train(recipe.data, config, fold_test, progress=False)
+    with tempfile.TemporaryDirectory() as folder:
+        model_dir = save_model(
+            result.model,
+            Path(folder) / "lenet",
+            "lenet",
+            "lenet",
+            recipe.summary,
+            {},
+            config.as_dict(),
+        )
+        classifier = Classifier(ModelVersion("lenet", f"without-{test_writer}", model_dir))
+        letters = letters_by_index(fold_test, 2 if quick else 10)
+        figures = robustness(classifier, letters, junk_per_kind=5 if quick else 40)
+    figures["test_writer"] = test_writer
+    _say(f"[robustness] {figures}")
+    return figures
+
+
 def run_bench(data_root: Path, sections: list[str] | None = None, quick: bool = False) -> dict:
     """Run the chosen sections (all by default) and return their figures."""
     if not data_root.is_dir():
         raise FileNotFoundError(f"dev data not found at {data_root}")
-    sections = sections or ["speed", "writers", "inference"]
+    sections = sections or list(SECTIONS)
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown bench sections {sorted(unknown)}; choose from {SECTIONS}")
     started = time.perf_counter()
     real = load_folder(data_root)
     load_seconds = time.perf_counter() - started
@@ -234,6 +291,10 @@ def run_bench(data_root: Path, sections: list[str] | None = None, quick: bool = 
         figures["writers"] = bench_writers(real, 20 if quick else 300, quick)
     if "inference" in sections:
         figures["inference"] = bench_inference(real, quick)
+    if "absent" in sections:
+        figures["absent"] = bench_absent(quick)
+    if "robustness" in sections:
+        figures["robustness"] = bench_robustness(real, quick)
     for line in summary_lines(figures):
         _say(line)
     return figures
@@ -268,6 +329,25 @@ def summary_lines(figures: dict) -> list[str]:
                 f"{name} {w[name]['mean']:.2%}" for name in ("notebook_lenet", "lenet", "mlp")
             )
         )
+    if "absent" in figures:
+        lines.append(
+            "absent letters on held-out writers+fonts: "
+            + ", ".join(
+                f"{name} {figures['absent'][name]['overall']:.2%}" for name in ("lenet", "mlp")
+            )
+        )
+    if "robustness" in figures:
+        r = figures["robustness"]
+        lines.append(
+            "robustness (lenet without "
+            + r["test_writer"]
+            + "): "
+            + ", ".join(
+                f"{s} {r[s]['accuracy']:.2%}" for s in ("clean", "photo", "screen", "alpha")
+            )
+            + f"; letters rejected {r['letters_rejected']:.2%}; junk rejected "
+            f"{r['junk']['rejected']:.2%}; hostile rejected {r['hostile']['rejected']:.2%}"
+        )
     if "inference" in figures:
         for name in ("lenet", "mlp"):
             row = figures["inference"][name]
@@ -277,7 +357,9 @@ def summary_lines(figures: dict) -> list[str]:
 
             lines.append(
                 f"{name} p50/p95: 12 MP JPEG onnx {p('photo_12mp_onnx')}, torch "
-                f"{p('photo_12mp_torch')}; 28x28 JPEG onnx {p('crop_28px_onnx')}, torch "
+                f"{p('photo_12mp_torch')} (preprocessing {p('photo_12mp_preprocess')}); 1 MP PNG "
+                f"onnx {p('png_1mp_onnx')} (preprocessing {p('png_1mp_preprocess')}); "
+                f"28x28 JPEG onnx {p('crop_28px_onnx')}, torch "
                 f"{p('crop_28px_torch')}; batch onnx {row['batch_onnx_images_per_s']}/s, "
                 f"torch {row['batch_torch_images_per_s']}/s"
             )

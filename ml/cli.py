@@ -222,7 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="training speed, writer-disjoint accuracy, inference speed")
     p.add_argument("--data", default="../shared/datasets/kaggle-hangul-30")
-    p.add_argument("--only", nargs="+", choices=["speed", "writers", "inference"])
+    p.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SECTION",
+        help="speed, writers, inference, absent and/or robustness (default: all)",
+    )
     p.add_argument("--quick", action="store_true", help="fewer epochs and repeats (smoke test)")
     p.add_argument("--json", action="store_true", help="also print all figures as JSON")
     p.set_defaults(func=cmd_bench)

@@ -12,6 +12,7 @@ import io
 import warnings
 
 import numpy as np
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -23,7 +24,12 @@ MAX_PIXELS = 80_000_000
 WORK_SIDE = 320
 """Longest side of the working image; one handwritten letter needs no more."""
 
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")  # JPEG covers MPO
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF")  # JPEG covers MPO
+
+TRANSPARENT_SHARE = 0.3
+"""With at least this share of (nearly) transparent pixels, the alpha channel is the ink."""
+
+pillow_heif.register_heif_opener()
 
 
 class PictureError(ValueError):
@@ -38,8 +44,10 @@ class PictureError(ValueError):
 def decode_greyscale(data: bytes, work_side: int = WORK_SIDE) -> np.ndarray:
     """Decode picture bytes to a float32 greyscale array in [0, 1] (1 = white paper).
 
-    The picture is turned upright by its EXIF orientation, transparency is composited over white,
-    and the result is at most ``work_side`` pixels on its longest side.
+    The picture is turned upright by its EXIF orientation and is at most ``work_side`` pixels on
+    its longest side. A picture with a largely transparent canvas is read from its alpha channel
+    (opaque = ink, whatever colour the ink pixels carry); other transparency is composited over
+    white.
     """
     if not data:
         raise PictureError("empty_file", "The file is empty.")
@@ -82,6 +90,9 @@ def _to_working_array(image: Image.Image, work_side: int) -> np.ndarray:
     image.thumbnail((work_side, work_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
+        alpha = np.asarray(rgba.getchannel("A"), dtype=np.float32) / 255.0
+        if np.mean(alpha < 0.5) >= TRANSPARENT_SHARE:
+            return 1.0 - alpha
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(white, rgba)
     grey = np.asarray(image.convert("L"), dtype=np.float32)

@@ -6,44 +6,73 @@ code refuses a model whose contract differs):
 * size: 28 x 28, one channel, float32;
 * polarity and scaling: ink = 1.0, background = 0.0, values in [0, 1], whatever the source's
   polarity (dark ink on paper or light strokes on a dark canvas);
+* stroke width: strokes are thickened or thinned to ``STROKE`` (15%) of the letter's longer side,
+  whatever pen drew them;
 * size and centring: the letter's ink box is scaled, keeping its aspect ratio, so that its longer
   side is 20 px, then placed so that its centre of ink mass sits at pixel (14, 14).
 
-:func:`canonicalize` produces it and is used by training data loading and inference alike.
+:func:`canonicalize` produces it and is used by training data loading and inference alike. On
+the way it evens out lighting and shadows (dividing by a morphological estimate of the paper),
+drops ruled and grid lines and specks, and gives a verdict: ``ok``, ``blank`` (nothing written or
+too faint), ``too_small`` (the letter is a speck in the frame), or ``several_letters``.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
-from PIL import Image
 
 from ml.decode import PictureError, decode_greyscale
 
+log = logging.getLogger(__name__)
+
 SIZE = 28
 BOX = 20
+STROKE = 0.15
 INPUT_CONTRACT: dict[str, object] = {
-    "version": 1,
+    "version": 2,
     "size": [SIZE, SIZE],
     "channels": 1,
     "dtype": "float32",
     "polarity": "ink=1, background=0",
     "range": [0.0, 1.0],
+    "stroke": f"pen width normalised to {STROKE} of the ink box's longer side",
     "fit": f"ink box scaled to longer side {BOX} px, aspect kept",
     "centring": "centre of ink mass at (14, 14)",
 }
 
-MIN_CONTRAST = 0.12
-"""Ink must differ from the paper by at least this much (on a 0..1 scale) to count."""
+MIN_WORK_SIDE = 96
+"""Smaller pictures are enlarged to this before the paper is estimated."""
+
+PAPER_KERNEL = 0.25
+"""Paper estimate: features thinner than this fraction of the picture are treated as ink."""
+
+MIN_CONTRAST = 0.15
+"""Ink must be at least this much darker than the paper around it (relative) to count."""
 
 INK_LEVEL = 0.5
-"""Normalised ink at or above this level belongs to a stroke."""
+"""Fraction of the strongest ink at which a pixel belongs to a stroke."""
 
-MIN_INK_PIXELS = 6
+MIN_LETTER_SIDE = 0.06
+"""A letter smaller than this fraction of the picture's longer side is too small to read."""
+
+SPECK = 0.04
+"""Ink components under this fraction of the largest one are specks (dust, noise)."""
+
+LINE_SPAN = 0.9
+"""A thin straight run across this fraction of the picture is a ruled or grid line."""
+
+NORMALISED_SIDE = 60
+"""Resolution (longer side, px) at which stroke width is normalised."""
 
 REASONS: dict[str, str] = {
     "blank": "I can't find any writing in this picture; it looks blank or too faint.",
+    "too_small": "The letter is too small in the picture; please write it bigger or move closer.",
+    "several_letters": "This looks like several letters or a word; please send one letter.",
+    "error": "Something went wrong while reading this picture; please try another one.",
 }
 
 
@@ -60,13 +89,19 @@ class Canonical:
         return self.verdict == "ok"
 
 
+def _refuse(verdict: str) -> Canonical:
+    return Canonical(verdict, None, REASONS[verdict])
+
+
 def canonical_from_bytes(data: bytes) -> Canonical:
     """Decode untrusted picture bytes and canonicalise them; never raises for bad input."""
     try:
-        grey = decode_greyscale(data)
+        return canonicalize(decode_greyscale(data))
     except PictureError as error:
         return Canonical(error.code, None, error.message)
-    return canonicalize(grey)
+    except Exception:  # a bug must cost one reading, never the caller
+        log.exception("preprocessing failed on a %d-byte picture", len(data))
+        return Canonical("error", None, REASONS["error"])
 
 
 def canonicalize(grey: np.ndarray) -> Canonical:
@@ -75,28 +110,181 @@ def canonicalize(grey: np.ndarray) -> Canonical:
     grey = source.astype(np.float32)
     if source.dtype == np.uint8:
         grey /= 255.0
+    grey = _enlarge_small(grey)
     ink = _ink_map(grey)
     if ink is None:
-        return Canonical("blank", None, REASONS["blank"])
-    rows = np.flatnonzero(ink.max(axis=1) >= INK_LEVEL)
-    cols = np.flatnonzero(ink.max(axis=0) >= INK_LEVEL)
-    glyph = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        return _refuse("blank")
+    mask = _remove_lines(ink >= INK_LEVEL)
+    mask = _drop_specks(_drop_border_blobs(mask))
+    if not mask.any():
+        return _refuse("blank")
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    if max(bottom - top, right - left) < MIN_LETTER_SIDE * max(grey.shape):
+        return _refuse("too_small")
+    if _count_letters(mask[top:bottom, left:right]) >= 3:
+        return _refuse("several_letters")
+    glyph = _normalise_strokes(np.where(_grow(mask, 1), ink, 0.0)[top:bottom, left:right])
+    if glyph is None:
+        return _refuse("blank")
     return Canonical("ok", _place(glyph))
 
 
+def _enlarge_small(grey: np.ndarray) -> np.ndarray:
+    side = max(grey.shape)
+    if side >= MIN_WORK_SIDE:
+        return grey
+    scale = MIN_WORK_SIDE / side
+    size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
+    return cv2.resize(grey, size, interpolation=cv2.INTER_CUBIC).clip(0.0, 1.0)
+
+
+def _ellipse(diameter: int) -> np.ndarray:
+    diameter = max(1, int(diameter))
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (diameter, diameter))
+
+
 def _ink_map(grey: np.ndarray) -> np.ndarray | None:
-    """Ink strength in [0, 1] relative to the paper, or ``None`` when there is no writing."""
-    paper = float(np.median(grey))
-    ink = paper - grey if paper >= 0.5 else grey - paper
-    np.clip(ink, 0.0, None, out=ink)
-    strongest = float(np.percentile(ink, 99.7))
+    """Ink strength in [0, 1] relative to the local paper, or ``None`` when nothing is written.
+
+    Light strokes on a dark canvas are inverted first. The paper is estimated by a morphological
+    closing (which erases strokes thinner than the kernel) on a reduced copy, so lighting
+    gradients and shadows divide out.
+    """
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    if np.median(border) < 0.5 and np.median(grey) < 0.5:
+        grey = 1.0 - grey
+    height, width = grey.shape
+    scale = 64 / max(height, width)
+    small = cv2.resize(
+        grey,
+        (max(1, round(width * scale)), max(1, round(height * scale))),
+        interpolation=cv2.INTER_AREA,
+    )
+    kernel = _ellipse(2 * round(PAPER_KERNEL * 64 / 2) + 1)
+    paper_small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
+    paper_small = cv2.GaussianBlur(paper_small, (0, 0), 2.0)
+    paper = cv2.resize(paper_small, (width, height), interpolation=cv2.INTER_LINEAR)
+    paper = np.maximum(paper, grey)
+    ink = (paper - grey) / np.maximum(paper, 0.05)
+    # The strongest ink, after a slight blur so that lone noisy pixels do not count.
+    strongest = float(cv2.GaussianBlur(ink, (0, 0), 1.0).max())
     if strongest < MIN_CONTRAST:
         return None
-    # Faint marks (paper texture, scan lines, JPEG ringing) fall below the soft threshold.
-    ink = np.clip((ink / strongest - 0.25) / 0.5, 0.0, 1.0)
-    if int(np.count_nonzero(ink >= INK_LEVEL)) < MIN_INK_PIXELS:
+    return np.clip(ink / strongest, 0.0, 1.0)
+
+
+def _remove_lines(mask: np.ndarray) -> np.ndarray:
+    """Drop thin straight lines that cross most of the picture (ruled lines, grids, edges).
+
+    Long segments are found with a probabilistic Hough transform; along them only the pixels
+    that are not part of a thicker pen stroke are removed, and the strokes a line crossed are
+    closed again.
+    """
+    height, width = mask.shape
+    side = max(height, width)
+    binary = mask.astype(np.uint8)
+    segments = cv2.HoughLinesP(
+        binary,
+        rho=1,
+        theta=np.pi / 360,
+        threshold=round(0.4 * side),
+        minLineLength=round(LINE_SPAN * min(height, width)),
+        maxLineGap=max(2, round(0.02 * side)),
+    )
+    if segments is None:
+        return mask
+    centres = np.zeros_like(binary)
+    for x1, y1, x2, y2 in segments.reshape(-1, 4):
+        if abs(x2 - x1) >= LINE_SPAN * width or abs(y2 - y1) >= LINE_SPAN * height:
+            cv2.line(centres, (int(x1), int(y1)), (int(x2), int(y2)), 1, thickness=1)
+    if not centres.any():
+        return mask
+    # Line width from the distance to the paper along the lines (a crossed stroke is an outlier).
+    depth = cv2.distanceTransform(binary, cv2.DIST_L2, 3)[centres.astype(bool)]
+    thin = 1 + int(np.ceil(2 * np.median(depth)))
+    lines = cv2.dilate(centres, _ellipse(thin)).astype(bool)
+    strokes = cv2.morphologyEx(binary, cv2.MORPH_OPEN, _ellipse(thin + 2)).astype(bool)
+    kept = (mask & ~(lines & ~strokes)).astype(np.uint8)
+    healed = cv2.morphologyEx(kept, cv2.MORPH_CLOSE, _ellipse(thin + 2)).astype(bool)
+    return healed & mask
+
+
+def _drop_border_blobs(mask: np.ndarray) -> np.ndarray:
+    """Drop ink touching the picture's edge (desk, fingers, shadows, paper edges) when a
+    letter-sized group of ink stands clear of the edge; otherwise keep everything."""
+    height, width = mask.shape
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    x, y = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    touching = (x == 0) | (y == 0) | (x + w == width) | (y + h == height)
+    if not touching.any() or touching.all():
+        return mask
+    inner = np.flatnonzero(~touching) + 1
+    inner_mask = np.isin(labels, inner)
+    rows, cols = np.flatnonzero(inner_mask.any(axis=1)), np.flatnonzero(inner_mask.any(axis=0))
+    extent = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+    return inner_mask if extent >= MIN_LETTER_SIDE * max(height, width) else mask
+
+
+def _drop_specks(mask: np.ndarray) -> np.ndarray:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    if count <= 1:
+        return mask
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = np.flatnonzero(areas >= max(4, SPECK * areas.max())) + 1
+    return np.isin(labels, keep)
+
+
+def _count_letters(mask: np.ndarray) -> int:
+    """How many groups of ink stand side by side, each a sizeable share of the ink.
+
+    Parts of one letter (ㅆ's two ㅅ, ㅐ's bars) sit closer than letters of a word: column runs
+    of ink are merged across gaps narrower than a third of the ink's height.
+    """
+    height = mask.shape[0]
+    column_ink = mask.sum(axis=0)
+    inked = np.flatnonzero(column_ink)
+    breaks = np.flatnonzero(np.diff(inked) > max(3, height / 3))
+    groups = np.split(inked, breaks + 1)
+    total = column_ink.sum()
+    return sum(column_ink[g].sum() >= 0.1 * total for g in groups)
+
+
+def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
+    return cv2.dilate(mask.astype(np.uint8), _ellipse(2 * pixels + 1)).astype(bool)
+
+
+def stroke_width(ink: np.ndarray) -> float:
+    """Mean stroke width of a binary ink mask: twice the area over the boundary length."""
+    ink = ink.astype(bool)
+    padded = np.pad(ink, 1)
+    interior = padded[1:-1, :-2] & padded[1:-1, 2:] & padded[:-2, 1:-1] & padded[2:, 1:-1]
+    boundary = int(np.count_nonzero(ink & ~interior))
+    return 2.0 * np.count_nonzero(ink) / max(boundary, 1)
+
+
+def _normalise_strokes(glyph: np.ndarray) -> np.ndarray | None:
+    """Rescale the cropped glyph to ``NORMALISED_SIDE`` and bring its pen width to ``STROKE``;
+    ``None`` if no stroke survives the rescaling."""
+    height, width = glyph.shape
+    scale = NORMALISED_SIDE / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    glyph = cv2.resize(glyph.astype(np.float32), size, interpolation=interpolation)
+    glyph = np.pad(glyph, NORMALISED_SIDE // 4)
+    change = STROKE * NORMALISED_SIDE - stroke_width(glyph >= INK_LEVEL)
+    if change >= 1:
+        glyph = cv2.dilate(glyph, _ellipse(1 + round(change)))
+    elif change <= -1:
+        thinner = cv2.erode(glyph, _ellipse(1 + round(-change)))
+        if np.count_nonzero(thinner >= INK_LEVEL) >= 0.3 * np.count_nonzero(glyph >= INK_LEVEL):
+            glyph = thinner
+    rows = np.flatnonzero(glyph.max(axis=1) >= INK_LEVEL)
+    cols = np.flatnonzero(glyph.max(axis=0) >= INK_LEVEL)
+    if rows.size == 0:
         return None
-    return ink
+    return glyph[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 def _place(glyph: np.ndarray) -> np.ndarray:
@@ -104,16 +292,13 @@ def _place(glyph: np.ndarray) -> np.ndarray:
     height, width = glyph.shape
     scale = BOX / max(height, width)
     new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
-    small = Image.fromarray(glyph.astype(np.float32)).resize(
-        (new_w, new_h), Image.Resampling.BILINEAR
-    )
-    small_arr = np.clip(np.asarray(small, dtype=np.float32), 0.0, 1.0)
-    mass = small_arr.sum()
-    ys, xs = np.indices(small_arr.shape)
-    cy = (ys * small_arr).sum() / mass if mass > 0 else new_h / 2
-    cx = (xs * small_arr).sum() / mass if mass > 0 else new_w / 2
+    small = cv2.resize(glyph, (new_w, new_h), interpolation=cv2.INTER_AREA).clip(0.0, 1.0)
+    mass = small.sum()
+    ys, xs = np.indices(small.shape)
+    cy = (ys * small).sum() / mass if mass > 0 else new_h / 2
+    cx = (xs * small).sum() / mass if mass > 0 else new_w / 2
     top = int(np.clip(round(SIZE / 2 - cy - 0.5), 0, SIZE - new_h))
     left = int(np.clip(round(SIZE / 2 - cx - 0.5), 0, SIZE - new_w))
     canvas = np.zeros((SIZE, SIZE), dtype=np.float32)
-    canvas[top : top + new_h, left : left + new_w] = small_arr
+    canvas[top : top + new_h, left : left + new_w] = small
     return canvas

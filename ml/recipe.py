@@ -1,4 +1,7 @@
-"""The standard training data recipe: real class folders plus font-rendered letters.
+"""The standard training data recipe: real class folders plus synthetic letters.
+
+The synthetic half comes in two kinds, half each: font renderings (:mod:`ml.synth`) and
+stroke-drawn handwriting by random writers (:mod:`ml.strokes`).
 
 Shared by ``hangul-ml train`` and ``hangul-ml bench`` so that benchmarks measure what ships.
 """
@@ -11,6 +14,7 @@ from pathlib import Path
 
 from ml.data import LetterSet, load_folder
 from ml.fonts import is_held_out, korean_fonts
+from ml.strokes import stroke_letters
 from ml.synth import font_letters, usable_fonts
 from ml.train import balance_real_and_synthetic
 
@@ -43,20 +47,28 @@ def assemble(
     sources: Sequence[str] = (),
     font_holdout: float = FONT_HOLDOUT,
 ) -> TrainingData:
-    """Real images plus ``synthetic_per_letter`` font renderings of each of the 40 letters."""
-    fonts = training_fonts(font_holdout) if synthetic_per_letter > 0 else []
-    synthetic = font_letters(fonts, synthetic_per_letter, seed=seed)
+    """Real images plus ``synthetic_per_letter`` synthetic samples of each of the 40 letters.
+
+    Half of the synthetic samples are font renderings, half stroke-drawn handwriting.
+    """
+    per_font = synthetic_per_letter // 2
+    fonts = training_fonts(font_holdout) if per_font > 0 else []
+    rendered = font_letters(fonts, per_font, seed=seed)
+    drawn = stroke_letters(synthetic_per_letter - per_font, seed=seed)
     summary = {
         "real_folders": list(sources),
         "real_images": len(real),
         "real_writers": sorted(set(real.writers.tolist())),
         "real_letters": "".join(real.letters()),
         "synthetic_per_letter": synthetic_per_letter,
-        "synthetic_images": len(synthetic),
+        "synthetic_images": len(rendered) + len(drawn),
+        "font_images": len(rendered),
+        "stroke_images": len(drawn),
         "fonts": [f.name for f in fonts],
         "font_holdout_fraction": font_holdout,
         "seed": seed,
     }
+    synthetic = LetterSet.concat([rendered, drawn])
     return TrainingData(balance_real_and_synthetic(real, synthetic), summary)
 
 

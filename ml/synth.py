@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ml.alphabet import LETTERS, index_of
 from ml.data import LetterSet, empty_set, to_uint8
-from ml.preprocess import canonicalize
+from ml.preprocess import canonicalize, stroke_width
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +31,6 @@ EXCLUDED_FONTS = frozenset({"BMEuljiro10yearslater.ttf", "BMEuljirooraeorae.ttf"
 def usable_fonts(fonts: Sequence[Path]) -> list[Path]:
     """``fonts`` minus the ones that draw textures rather than strokes."""
     return [f for f in fonts if f.name not in EXCLUDED_FONTS]
-
-
-def stroke_width(ink: np.ndarray) -> float:
-    """Mean stroke width of a binary ink mask: twice the area over the boundary length."""
-    padded = np.pad(ink, 1)
-    interior = padded[1:-1, :-2] & padded[1:-1, 2:] & padded[:-2, 1:-1] & padded[2:, 1:-1]
-    boundary = int(np.count_nonzero(ink & ~interior))
-    return 2.0 * np.count_nonzero(ink) / max(boundary, 1)
 
 
 def _thicken_to(page: Image.Image, fraction: float) -> Image.Image:

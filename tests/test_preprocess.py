@@ -10,7 +10,7 @@ from PIL import Image, ImageOps
 
 from conftest import centre_of_mass, draw_letter, encode
 from ml.decode import MAX_FILE_BYTES, WORK_SIDE, PictureError, decode_greyscale
-from ml.preprocess import BOX, SIZE, canonical_from_bytes, canonicalize
+from ml.preprocess import BOX, SIZE, canonical_from_bytes, canonicalize, stroke_width
 
 
 def test_canonical_form_follows_the_input_contract(korean_font):
@@ -132,3 +132,87 @@ def test_gif_first_frame_and_other_formats_decode(korean_font):
     page = draw_letter(korean_font, "ㅠ")
     for fmt in ("GIF", "BMP", "TIFF", "WEBP"):
         assert canonical_from_bytes(encode(page.convert("RGB"), fmt)).ok, fmt
+
+
+def _lined(page: Image.Image, spacing: int, vertical: bool = False, grey: int = 150):
+    arr = np.asarray(page).copy()
+    arr[spacing // 2 :: spacing, :] = np.minimum(arr[spacing // 2 :: spacing, :], grey)
+    if vertical:
+        arr[:, spacing // 2 :: spacing] = np.minimum(arr[:, spacing // 2 :: spacing], grey)
+    return Image.fromarray(arr)
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a - b).mean())
+
+
+@pytest.mark.parametrize("vertical", [False, True])
+def test_ruled_and_grid_lines_are_removed(korean_font, vertical):
+    clean = draw_letter(korean_font, "ㅂ", size=(320, 240), font_size=140)
+    lined = _lined(clean, 23, vertical=vertical, grey=90)
+    a = canonical_from_bytes(encode(clean)).image
+    b = canonical_from_bytes(encode(lined)).image
+    assert b is not None and _close(a, b) < 0.05
+
+
+def test_shadows_and_uneven_light_divide_out(korean_font):
+    page = np.asarray(draw_letter(korean_font, "ㅈ", size=(320, 240), font_size=140), np.float32)
+    light = np.linspace(0.55, 1.0, 320)[None, :] * np.ones((240, 1))
+    light[150:, :120] *= 0.6  # a hand's shadow over a corner
+    shaded = Image.fromarray((page * light).astype(np.uint8))
+    a = canonical_from_bytes(encode(Image.fromarray(page.astype(np.uint8)))).image
+    b = canonical_from_bytes(encode(shaded)).image
+    assert b is not None and _close(a, b) < 0.05
+
+
+def test_pen_width_is_normalised(korean_font):
+    from PIL import ImageFilter
+
+    thin = draw_letter(korean_font, "ㅁ", size=(400, 400), font_size=250)
+    thick = thin.filter(ImageFilter.MinFilter(15))
+    widths = []
+    for page in (thin, thick):
+        image = canonical_from_bytes(encode(page)).image
+        widths.append(stroke_width(image >= 0.5))
+    assert all(2.0 <= w <= 4.5 for w in widths), widths
+    assert abs(widths[0] - widths[1]) < 1.0
+
+
+def test_light_ink_living_only_in_the_alpha_channel_is_read(korean_font):
+    letter = draw_letter(korean_font, "ㅋ", ink=0, paper=255)
+    rgba = Image.new("RGBA", letter.size, (255, 255, 255, 0))  # white ink, transparent canvas
+    rgba.putalpha(ImageOps.invert(letter))
+    result = canonical_from_bytes(encode(rgba))
+    assert result.ok
+    assert _close(result.image, canonical_from_bytes(encode(letter)).image) < 0.02
+
+
+def test_a_row_of_letters_is_refused_as_several(korean_font):
+    word = draw_letter(korean_font, "ㄱ ㄴ ㄷ", size=(600, 200), font_size=120)
+    result = canonical_from_bytes(encode(word))
+    assert result.verdict == "several_letters" and "one letter" in result.reason
+
+
+@pytest.mark.parametrize("letter", ["ㅆ", "ㅎ", "ㅒ", "ㅢ", "ㅙ", "ㅃ", "ㅞ"])
+def test_letters_made_of_separate_parts_stay_one_letter(korean_font, letter):
+    assert canonical_from_bytes(encode(draw_letter(korean_font, letter))).ok
+
+
+def test_a_speck_of_a_letter_in_a_big_frame_is_too_small(korean_font):
+    page = draw_letter(korean_font, "ㄱ", size=(1600, 1200), font_size=80)
+    assert canonical_from_bytes(encode(page)).verdict == "too_small"
+
+
+def test_heic_pictures_are_decoded(korean_font):
+    page = draw_letter(korean_font, "ㅍ").convert("RGB")
+    assert canonical_from_bytes(encode(page, "HEIF")).ok
+
+
+def test_blue_ink_on_lined_paper_reads_like_black_ink(korean_font):
+    grey = draw_letter(korean_font, "ㄹ", size=(320, 240), font_size=140)
+    ink = np.asarray(grey) < 128
+    rgb = np.full((240, 320, 3), (245, 242, 230), np.uint8)
+    rgb[11::24, :] = (170, 200, 235)  # light blue rules
+    rgb[ink] = (30, 50, 140)
+    result = canonical_from_bytes(encode(Image.fromarray(rgb), "JPEG", quality=85))
+    assert result.ok and _close(result.image, canonical_from_bytes(encode(grey)).image) < 0.06

@@ -1,0 +1,108 @@
+"""Reading quality where it matters: unseen writers and fonts, phone photos, screens, junk.
+
+* :func:`absent_letters`: the 10 letters the real data lacks, read from synthetic writers and
+  fonts that training never saw (stroke writers from another seed, the held-out fonts).
+* :func:`robustness`: a model trained without one writer block reads that block's letters as
+  clean crops and as phone photos, drawing-app screenshots and transparent PNGs (from
+  :mod:`ml.robustness`), and must refuse junk and hostile files.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ml.alphabet import DATASET30_LETTERS, LETTERS
+from ml.data import LetterSet
+from ml.evaluate import evaluate_folder
+from ml.recipe import held_out_fonts
+from ml.robustness import build_suite
+from ml.serve import Classifier
+from ml.strokes import stroke_letters
+from ml.synth import font_letters
+
+ABSENT_LETTERS = tuple(x for x in LETTERS if x not in DATASET30_LETTERS)
+HELD_OUT_STROKE_SEED = 1000
+"""Stroke writers from this seed are never used for training (training uses small seeds)."""
+
+
+def _accuracy(classifier: Classifier, data: LetterSet) -> dict:
+    predicted = classifier.probabilities(data.images.astype(np.float32) / 255.0).argmax(axis=1)
+    letters = np.array(classifier.letters)[predicted]
+    truth = np.array(LETTERS)[data.labels]
+    per_letter = {x: round(float((letters[truth == x] == x).mean()), 4) for x in np.unique(truth)}
+    return {
+        "accuracy": round(float((letters == truth).mean()), 4),
+        "n": len(truth),
+        "per_letter": per_letter,
+    }
+
+
+def absent_letters(classifier: Classifier, per_letter: int = 100) -> dict:
+    """Accuracy on the 10 absent letters from held-out stroke writers and held-out fonts."""
+    writers = stroke_letters(per_letter, ABSENT_LETTERS, seed=HELD_OUT_STROKE_SEED)
+    fonts = font_letters(held_out_fonts(), per_letter, ABSENT_LETTERS, seed=HELD_OUT_STROKE_SEED)
+    both = LetterSet.concat([writers, fonts])
+    return {
+        "letters": "".join(ABSENT_LETTERS),
+        "held_out_stroke_writers": _accuracy(classifier, writers),
+        "held_out_fonts": _accuracy(classifier, fonts),
+        "overall": _accuracy(classifier, both)["accuracy"],
+    }
+
+
+def _rejection(classifier: Classifier, root: Path) -> dict:
+    """Share of pictures under ``root/<kind>/`` that get a verdict other than ``ok``."""
+    per_kind = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        readings = classifier.read_many([f.read_bytes() for f in sorted(folder.iterdir())])
+        per_kind[folder.name] = round(float(np.mean([r.verdict != "ok" for r in readings])), 4)
+    return {"rejected": round(float(np.mean(list(per_kind.values()))), 4), "per_kind": per_kind}
+
+
+def robustness(
+    classifier: Classifier,
+    letters: LetterSet,
+    out: Path | None = None,
+    seed: int = 0,
+    junk_per_kind: int = 40,
+) -> dict:
+    """Build the suite from ``letters`` (unseen by ``classifier``) and read every part of it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(out or scratch)
+        counts = build_suite(letters, root, seed=seed, junk_per_kind=junk_per_kind)
+        figures: dict = {"counts": counts}
+        for style in ("clean", "photo", "screen", "alpha"):
+            report = evaluate_folder(classifier, root / style)
+            figures[style] = {
+                "accuracy": round(report.accuracy, 4),
+                "n": report.n,
+                "rejected": report.rejected,
+                "rejected_by_reason": report.rejected_by_reason,
+            }
+        real = sum(figures[s]["rejected"] for s in ("clean", "photo", "screen", "alpha"))
+        pictures = sum(figures[s]["n"] for s in ("clean", "photo", "screen", "alpha"))
+        figures["letters_rejected"] = round(real / pictures, 4)
+        figures["junk"] = _rejection(classifier, root / "junk")
+        figures["hostile"] = _rejection(classifier, root / "hostile")
+        for style in ("photo", "screen", "alpha"):
+            figures[f"{style}_minus_clean"] = round(
+                figures[style]["accuracy"] - figures["clean"]["accuracy"], 4
+            )
+    return figures
+
+
+def letters_by_index(data: LetterSet, per_letter: int, seed: int = 0) -> LetterSet:
+    """Up to ``per_letter`` images of each letter in ``data``, chosen at random."""
+    rng = np.random.default_rng(seed)
+    keep = np.concatenate(
+        [
+            rng.permutation(np.flatnonzero(data.labels == label))[:per_letter]
+            for label in np.unique(data.labels)
+        ]
+    )
+    mask = np.zeros(len(data), bool)
+    mask[keep] = True
+    return data.subset(mask)
