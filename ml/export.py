@@ -30,8 +30,12 @@ def code_version() -> dict[str, str | bool | None]:
     return {
         "package": package,
         "git": _git("rev-parse", "--short", "HEAD") or None,
-        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        # Edited code counts; the shipped weight files that training rewrites do not.
+        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no", "--", *_CODE)),
     }
+
+
+_CODE = (":(top)", ":(top,exclude)ml/weights")
 
 
 def _git(*args: str) -> str:
@@ -82,7 +86,7 @@ def save_model(
 ) -> Path:
     """Write ``model.pt``, ``model.onnx`` and ``meta.json`` into ``out_dir``; returns it."""
     out = Path(out_dir)
-    version = code_version()  # before writing: new weight files would make the checkout dirty
+    version = code_version()
     out.mkdir(parents=True, exist_ok=True)
     torch.save(model.cpu().state_dict(), out / TORCH_FILE)
     export_onnx(model, out / ONNX_FILE)
