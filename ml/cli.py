@@ -168,6 +168,38 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    _need_torch("synth")
+    from ml.data import LetterSet
+    from ml.gallery import contact_sheet, write_letter_folders
+    from ml.recipe import training_fonts
+    from ml.strokes import stroke_letters
+    from ml.synth import font_letters
+
+    parts = []
+    if args.kind in ("fonts", "both"):
+        parts.append(font_letters(training_fonts(), args.per_letter, seed=args.seed))
+    if args.kind in ("strokes", "both"):
+        parts.append(stroke_letters(args.per_letter, seed=args.seed))
+    data = LetterSet.concat(parts)
+    written = write_letter_folders(data, args.out)
+    sheet = contact_sheet(data, args.out / "contact_sheet.png")
+    print(f"wrote {written} pictures under {args.out}/<letter>/ and {sheet}")
+    return 0
+
+
+def cmd_suite(args: argparse.Namespace) -> int:
+    _need_torch("suite")
+    from ml.data import load_folder
+    from ml.quality import letters_by_index
+    from ml.robustness import build_suite
+
+    letters = letters_by_index(load_folder(args.data), args.per_letter, seed=args.seed)
+    counts = build_suite(letters, args.out, seed=args.seed, junk_per_kind=args.junk_per_kind)
+    _print_json(counts)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     _need_torch("bench")
     from ml.bench import run_bench
@@ -219,6 +251,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", help="model name(s)")
     p.add_argument("--version", help="version to promote (e.g. v0002)")
     p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("synth", help="write synthetic letters as folders plus a contact sheet")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--per-letter", type=int, default=20)
+    p.add_argument("--kind", choices=["fonts", "strokes", "both"], default="both")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("suite", help="write the robustness suite (photos, screens, junk, ...)")
+    p.add_argument("--data", type=Path, required=True, help="class folders of clean letters")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--per-letter", type=int, default=5)
+    p.add_argument("--junk-per-kind", type=int, default=40)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_suite)
 
     p = sub.add_parser("bench", help="training speed, writer-disjoint accuracy, inference speed")
     p.add_argument("--data", default="../shared/datasets/kaggle-hangul-30")

@@ -123,3 +123,29 @@ def test_wrong_usage_gets_a_message_not_a_traceback():
     assert result.returncode != 0 and "--version" in result.stderr
     result = run_cli("predict")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_synth_writes_browsable_letter_folders_and_a_contact_sheet(tmp_path):
+    out = tmp_path / "synth"
+    result = run_cli("synth", "--out", str(out), "--per-letter", "1", "--kind", "strokes")
+    assert result.returncode == 0, result.stderr
+    assert len(list(out.glob("*/*.png"))) == 40 and (out / "contact_sheet.png").is_file()
+    evaluated = run_cli("evaluate", str(out), "--json")
+    assert json.loads(evaluated.stdout)["n"] == 40
+
+
+def test_suite_writes_every_part_of_the_robustness_suite(tmp_path, korean_font):
+    data = tmp_path / "clean"
+    for letter in ("ㄱ", "ㅏ"):
+        (data / letter).mkdir(parents=True)
+        draw_letter(korean_font, letter).save(data / letter / "1.png")
+    out = tmp_path / "suite"
+    result = run_cli(
+        "suite", "--data", str(data), "--out", str(out), "--per-letter", "1", "--junk-per-kind", "1"
+    )
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    assert counts["photo"] == counts["screen"] == counts["alpha"] == 2
+    assert {"clean", "photo", "screen", "alpha", "junk", "hostile"} <= {
+        p.name for p in out.iterdir()
+    }

@@ -6,8 +6,8 @@ from PIL import Image
 
 from ml.alphabet import LETTERS
 from ml.fonts import covers, is_held_out, korean_fonts
-from ml.recipe import held_out_fonts, training_fonts
 from ml.preprocess import stroke_width
+from ml.recipe import held_out_fonts, training_fonts
 from ml.synth import font_letters, usable_fonts
 
 
