@@ -32,7 +32,9 @@ def _accuracy(classifier: Classifier, data: LetterSet) -> dict:
     predicted = classifier.probabilities(data.images.astype(np.float32) / 255.0).argmax(axis=1)
     letters = np.array(classifier.letters)[predicted]
     truth = np.array(LETTERS)[data.labels]
-    per_letter = {x: round(float((letters[truth == x] == x).mean()), 4) for x in np.unique(truth)}
+    per_letter = {
+        str(x): round(float((letters[truth == x] == x).mean()), 4) for x in np.unique(truth)
+    }
     return {
         "accuracy": round(float((letters == truth).mean()), 4),
         "n": len(truth),

@@ -19,3 +19,18 @@ def test_phone_photo_is_twelve_megapixels(dev_data):
     photo = phone_photo_jpeg(str(next(dev_data.glob("yo/*.jpg"))))
     assert len(photo) > 1_000_000
     assert decode_greyscale(photo).shape == (240, 320)
+
+
+def test_quick_bench_reports_absent_letters_and_robustness(dev_data, registry_root):
+    figures = run_bench(dev_data, sections=["absent", "robustness"], quick=True)
+    for name in ("lenet", "mlp"):
+        absent = figures["absent"][name]
+        assert absent["letters"] == "ㄸㅉㅕㅘㅙㅚㅝㅞㅟㅢ"
+        assert set(absent["held_out_fonts"]["per_letter"]) == set(absent["letters"])
+        assert 0 <= absent["overall"] <= 1
+    robust = figures["robustness"]
+    assert robust["test_writer"] == "block2" and robust["clean"]["n"] == 60
+    for style in ("photo", "screen", "alpha"):
+        assert robust[style]["n"] == 60 and f"{style}_minus_clean" in robust
+    assert robust["hostile"]["per_kind"]["bomb"] == 1.0
+    assert robust["hostile"]["per_kind"]["empty"] == 1.0
