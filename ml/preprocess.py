@@ -65,6 +65,9 @@ SPECK = 0.04
 LINE_SPAN = 0.9
 """A thin straight run across this fraction of the picture is a ruled or grid line."""
 
+PART_GAP = 0.35
+"""Ink further than this fraction of the biggest stroke's size from the letter is not part of it."""
+
 NORMALISED_SIDE = 60
 """Resolution (longer side, px) at which stroke width is normalised."""
 
@@ -124,6 +127,9 @@ def canonicalize(grey: np.ndarray) -> Canonical:
         return _refuse("too_small")
     if _count_letters(mask[top:bottom, left:right]) >= 3:
         return _refuse("several_letters")
+    mask = _main_group(mask)
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
     glyph = _normalise_strokes(np.where(_grow(mask, 1), ink, 0.0)[top:bottom, left:right])
     if glyph is None:
         return _refuse("blank")
@@ -249,6 +255,21 @@ def _count_letters(mask: np.ndarray) -> int:
     groups = np.split(inked, breaks + 1)
     total = column_ink.sum()
     return sum(column_ink[g].sum() >= 0.1 * total for g in groups)
+
+
+def _main_group(mask: np.ndarray) -> np.ndarray:
+    """The group of ink around the biggest stroke: parts of one letter lie within
+    ``PART_GAP`` of its size of each other; stray marks (app icons, specks) lie further."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    if count <= 2:
+        return mask
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    size = max(stats[largest, cv2.CC_STAT_WIDTH], stats[largest, cv2.CC_STAT_HEIGHT])
+    grouped = cv2.dilate(mask.astype(np.uint8), _ellipse(2 * round(PART_GAP * size / 2) + 1))
+    _, groups = cv2.connectedComponents(grouped, connectivity=8)
+    ink = np.bincount(groups[mask], minlength=groups.max() + 1)
+    ink[0] = 0
+    return mask & (groups == int(np.argmax(ink)))
 
 
 def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:

@@ -216,3 +216,14 @@ def test_blue_ink_on_lined_paper_reads_like_black_ink(korean_font):
     rgb[ink] = (30, 50, 140)
     result = canonical_from_bytes(encode(Image.fromarray(rgb), "JPEG", quality=85))
     assert result.ok and _close(result.image, canonical_from_bytes(encode(grey)).image) < 0.06
+
+
+def test_stray_marks_away_from_the_letter_are_ignored(korean_font):
+    page = np.asarray(draw_letter(korean_font, "ㅗ", size=(400, 300), font_size=160)).copy()
+    for x in range(40, 360, 60):  # a row of app icons along the bottom edge, off the border
+        page[270:282, x : x + 12] = 20
+    a = canonical_from_bytes(
+        encode(draw_letter(korean_font, "ㅗ", size=(400, 300), font_size=160))
+    ).image
+    b = canonical_from_bytes(encode(Image.fromarray(page))).image
+    assert b is not None and _close(a, b) < 0.03
