@@ -346,7 +346,8 @@ def summary_lines(figures: dict) -> list[str]:
                 f"{s} {r[s]['accuracy']:.2%}" for s in ("clean", "photo", "screen", "alpha")
             )
             + f"; letters rejected {r['letters_rejected']:.2%}; junk rejected "
-            f"{r['junk']['rejected']:.2%}; hostile rejected {r['hostile']['rejected']:.2%}"
+            f"{r['junk']['rejected']:.2%}; hostile files: "
+            + ", ".join(f"{kind} -> {'/'.join(v)}" for kind, v in r["hostile_verdicts"].items())
         )
     if "inference" in figures:
         for name in ("lenet", "mlp"):

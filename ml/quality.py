@@ -4,12 +4,13 @@
   fonts that training never saw (stroke writers from another seed, the held-out fonts).
 * :func:`robustness`: a model trained without one writer block reads that block's letters as
   clean crops and as phone photos, drawing-app screenshots and transparent PNGs (from
-  :mod:`ml.robustness`), and must refuse junk and hostile files.
+  :mod:`ml.robustness`), must refuse junk, and must answer every hostile file with a verdict.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -55,12 +56,21 @@ def absent_letters(classifier: Classifier, per_letter: int = 100) -> dict:
     }
 
 
-def _rejection(classifier: Classifier, root: Path) -> dict:
-    """Share of pictures under ``root/<kind>/`` that get a verdict other than ``ok``."""
+def _verdicts(classifier: Classifier, root: Path) -> dict[str, dict[str, int]]:
+    """For each ``root/<kind>/`` folder, how many of its files got each verdict."""
     per_kind = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         readings = classifier.read_many([f.read_bytes() for f in sorted(folder.iterdir())])
-        per_kind[folder.name] = round(float(np.mean([r.verdict != "ok" for r in readings])), 4)
+        per_kind[folder.name] = dict(Counter(r.verdict for r in readings))
+    return per_kind
+
+
+def _rejection(classifier: Classifier, root: Path) -> dict:
+    """Share of pictures under ``root/<kind>/`` that get a verdict other than ``ok``."""
+    per_kind = {
+        kind: round(1 - verdicts.get("ok", 0) / sum(verdicts.values()), 4)
+        for kind, verdicts in _verdicts(classifier, root).items()
+    }
     return {"rejected": round(float(np.mean(list(per_kind.values()))), 4), "per_kind": per_kind}
 
 
@@ -88,7 +98,7 @@ def robustness(
         pictures = sum(figures[s]["n"] for s in ("clean", "photo", "screen", "alpha"))
         figures["letters_rejected"] = round(real / pictures, 4)
         figures["junk"] = _rejection(classifier, root / "junk")
-        figures["hostile"] = _rejection(classifier, root / "hostile")
+        figures["hostile_verdicts"] = _verdicts(classifier, root / "hostile")
         for style in ("photo", "screen", "alpha"):
             figures[f"{style}_minus_clean"] = round(
                 figures[style]["accuracy"] - figures["clean"]["accuracy"], 4

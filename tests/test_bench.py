@@ -32,5 +32,6 @@ def test_quick_bench_reports_absent_letters_and_robustness(dev_data, registry_ro
     assert robust["test_writer"] == "block2" and robust["clean"]["n"] == 60
     for style in ("photo", "screen", "alpha"):
         assert robust[style]["n"] == 60 and f"{style}_minus_clean" in robust
-    assert robust["hostile"]["per_kind"]["bomb"] == 1.0
-    assert robust["hostile"]["per_kind"]["empty"] == 1.0
+    hostile = robust["hostile_verdicts"]
+    assert hostile["bomb"] == {"too_many_pixels": 5} and hostile["empty"] == {"empty_file": 5}
+    assert "error" not in {v for verdicts in hostile.values() for v in verdicts}
