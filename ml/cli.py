@@ -37,33 +37,24 @@ def _need_torch(command: str) -> None:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from ml.serve import Classifier
+    from ml.serve import Classifier, Reading
 
     classifier = Classifier.load(args.model)
     for name in args.files:
         try:
-            data = Path(name).read_bytes()
+            reading = classifier.read(Path(name).read_bytes())
         except OSError as error:
-            reading_json = {
-                "verdict": "unreadable_file",
-                "reason": error.strerror or str(error),
-                "letter": None,
-                "romanization": None,
-                "confidence": 0.0,
-                "top": [],
-            }
-        else:
-            reading_json = classifier.read(data).as_json()
+            reading = Reading("unreadable_file", error.strerror or str(error))
         if args.json:
-            _print_json({"file": name, **reading_json})
-        elif reading_json["verdict"] != "ok":
-            print(f"{name}: not read ({reading_json['verdict']}): {reading_json['reason']}")
+            _print_json({"file": name, **reading.as_json()})
+        elif not reading.letter:
+            print(f"{name}: not read ({reading.verdict}): {reading.reason}")
         else:
-            info = letter_info(reading_json["letter"])
-            others = ", ".join(f"{x} {p:.0%}" for x, p in reading_json["top"][1:])
+            info = letter_info(reading.letter)
+            others = ", ".join(f"{x} {p:.0%}" for x, p in reading.top[1:])
             print(
                 f"{name}: {info.jamo} ({info.romanization}, {info.name}) "
-                f"{reading_json['confidence']:.0%}; then {others}"
+                f"{reading.confidence:.0%}; then {others}"
             )
     return 0
 
