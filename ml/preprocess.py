@@ -119,18 +119,15 @@ def canonicalize(grey: np.ndarray) -> Canonical:
         return _refuse("blank")
     mask = _remove_lines(ink >= INK_LEVEL)
     mask = _drop_specks(_drop_border_blobs(mask))
-    if not mask.any():
+    box = ink_box(mask)
+    if box is None:
         return _refuse("blank")
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-    if max(bottom - top, right - left) < MIN_LETTER_SIDE * max(grey.shape):
+    if box_side(box) < MIN_LETTER_SIDE * max(grey.shape):
         return _refuse("too_small")
-    if _count_letters(mask[top:bottom, left:right]) >= 3:
+    if _count_letters(mask[box]) >= 3:
         return _refuse("several_letters")
     mask = _main_group(mask)
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-    glyph = _normalise_strokes(np.where(_grow(mask, 1), ink, 0.0)[top:bottom, left:right])
+    glyph = _normalise_strokes(np.where(_grow(mask, 1), ink, 0.0)[ink_box(mask)])
     if glyph is None:
         return _refuse("blank")
     return Canonical("ok", _place(glyph))
@@ -228,9 +225,8 @@ def _drop_border_blobs(mask: np.ndarray) -> np.ndarray:
         return mask
     inner = np.flatnonzero(~touching) + 1
     inner_mask = np.isin(labels, inner)
-    rows, cols = np.flatnonzero(inner_mask.any(axis=1)), np.flatnonzero(inner_mask.any(axis=0))
-    extent = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
-    return inner_mask if extent >= MIN_LETTER_SIDE * max(height, width) else mask
+    letter_sized = box_side(ink_box(inner_mask)) >= MIN_LETTER_SIDE * max(height, width)
+    return inner_mask if letter_sized else mask
 
 
 def _drop_specks(mask: np.ndarray) -> np.ndarray:
@@ -272,6 +268,20 @@ def _main_group(mask: np.ndarray) -> np.ndarray:
     return mask & (groups == int(np.argmax(ink)))
 
 
+def ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:
+    """The rows and columns that hold any of ``mask``'s ink, or ``None`` when it holds none."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return None
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
+def box_side(box: tuple[slice, slice]) -> int:
+    """The longer side of a box from :func:`ink_box`."""
+    rows, cols = box
+    return max(rows.stop - rows.start, cols.stop - cols.start)
+
+
 def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
     return cv2.dilate(mask.astype(np.uint8), _ellipse(2 * pixels + 1)).astype(bool)
 
@@ -301,11 +311,8 @@ def _normalise_strokes(glyph: np.ndarray) -> np.ndarray | None:
         thinner = cv2.erode(glyph, _ellipse(1 + round(-change)))
         if np.count_nonzero(thinner >= INK_LEVEL) >= 0.3 * np.count_nonzero(glyph >= INK_LEVEL):
             glyph = thinner
-    rows = np.flatnonzero(glyph.max(axis=1) >= INK_LEVEL)
-    cols = np.flatnonzero(glyph.max(axis=0) >= INK_LEVEL)
-    if rows.size == 0:
-        return None
-    return glyph[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    box = ink_box(glyph >= INK_LEVEL)
+    return None if box is None else glyph[box]
 
 
 def _place(glyph: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ml.alphabet import DATASET30_LETTERS, LETTERS
 from ml.data import LetterSet
-from ml.evaluate import evaluate_folder
+from ml.evaluate import evaluate_folder, summarize
 from ml.recipe import held_out_fonts
 from ml.robustness import build_suite
 from ml.serve import Classifier
@@ -30,17 +30,12 @@ HELD_OUT_STROKE_SEED = 1000
 
 
 def _accuracy(classifier: Classifier, data: LetterSet) -> dict:
+    """Accuracy, count and per-letter accuracy of ``classifier`` on canonical images."""
     predicted = classifier.probabilities(data.images.astype(np.float32) / 255.0).argmax(axis=1)
-    letters = np.array(classifier.letters)[predicted]
-    truth = np.array(LETTERS)[data.labels]
-    per_letter = {
-        str(x): round(float((letters[truth == x] == x).mean()), 4) for x in np.unique(truth)
-    }
-    return {
-        "accuracy": round(float((letters == truth).mean()), 4),
-        "n": len(truth),
-        "per_letter": per_letter,
-    }
+    truth = [LETTERS[i] for i in data.labels]
+    read = [classifier.letters[i] for i in predicted]
+    report = summarize(classifier.version, truth, read, ["ok"] * len(truth), classifier.letters)
+    return {"accuracy": round(report.accuracy, 4), "n": report.n, "per_letter": report.per_letter}
 
 
 def absent_letters(classifier: Classifier, per_letter: int = 100) -> dict:
@@ -77,13 +72,12 @@ def _rejection(classifier: Classifier, root: Path) -> dict:
 def robustness(
     classifier: Classifier,
     letters: LetterSet,
-    out: Path | None = None,
     seed: int = 0,
     junk_per_kind: int = 40,
 ) -> dict:
     """Build the suite from ``letters`` (unseen by ``classifier``) and read every part of it."""
     with tempfile.TemporaryDirectory() as scratch:
-        root = Path(out or scratch)
+        root = Path(scratch)
         counts = build_suite(letters, root, seed=seed, junk_per_kind=junk_per_kind)
         figures: dict = {"counts": counts}
         for style in ("clean", "photo", "screen", "alpha"):

@@ -40,6 +40,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from ml.alphabet import LETTERS
 from ml.data import LetterSet
+from ml.preprocess import ink_box
 from ml.strokes import render_letter
 
 Rng = np.random.Generator
@@ -121,11 +122,8 @@ def _encode(image: Image.Image, fmt: str = "PNG", **options) -> bytes:
 
 def _crop_ink(picture: np.ndarray) -> np.ndarray:
     """The part of a dark-on-white picture that holds its ink (the whole picture if blank)."""
-    dark = picture < 200
-    rows, cols = np.flatnonzero(dark.any(axis=1)), np.flatnonzero(dark.any(axis=0))
-    if rows.size == 0:
-        return picture
-    return picture[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    box = ink_box(picture < 200)
+    return picture if box is None else picture[box]
 
 
 def _ink_alpha(source: np.ndarray, side: int, level: float, pen: float | None = None) -> np.ndarray:

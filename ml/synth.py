@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ml.alphabet import LETTERS, index_of
 from ml.data import LetterSet, empty_set, to_uint8
-from ml.preprocess import canonicalize, stroke_width
+from ml.preprocess import box_side, canonicalize, ink_box, stroke_width
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +37,8 @@ def _thicken_to(page: Image.Image, fraction: float) -> Image.Image:
     """Grow dark strokes one pixel at a time until they are ``fraction`` of the glyph's size."""
     for _ in range(6):
         ink = np.asarray(page) < 128
-        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-        if rows.size == 0:
-            return page
-        extent = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
-        if stroke_width(ink) >= fraction * extent:
+        box = ink_box(ink)
+        if box is None or stroke_width(ink) >= fraction * box_side(box):
             return page
         page = page.filter(ImageFilter.MinFilter(3))
     return page
