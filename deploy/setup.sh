@@ -2,8 +2,9 @@
 # Set up this checkout on a fresh Debian/Ubuntu machine: Korean fonts, then a virtualenv in .venv.
 #   bash deploy/setup.sh          # run-time only: decode, canonicalise, classify (no torch)
 #   bash deploy/setup.sh --dev    # plus training, benchmarks and the test tools (torch, pytest)
-# Fonts come from Debian's packages; they render the synthetic training letters and Hangul chart
-# labels. Without apt (or without root) the step is skipped with a warning.
+# Fonts come from Debian's packages and from npm's @fontsource handwriting families (the Korean
+# subset's .woff of each, copied to $HANGUL_NPM_FONT_DIR); they render the synthetic training
+# letters and Hangul chart labels. Without apt/root or npm those steps are skipped with a warning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,30 @@ if ! dpkg -s "${FONT_PACKAGES[@]}" >/dev/null 2>&1; then
   else
     echo "warning: cannot install ${FONT_PACKAGES[*]} (needs apt and root); synthetic data" \
          "and Hangul chart labels need them" >&2
+  fi
+fi
+
+# Handwriting families of @fontsource (major version 5, yeon-sung only published as 4).
+NPM_FONTS=(gaegu@5 gamja-flower@5 hi-melody@5 single-day@5 east-sea-dokdo@5 poor-story@5
+           yeon-sung@4 nanum-pen-script@5 nanum-brush-script@5 cute-font@5 kirang-haerang@5)
+NPM_FONT_DIR=${HANGUL_NPM_FONT_DIR:-$HOME/.local/share/fonts/hangul-tutor}
+if [[ $(ls "$NPM_FONT_DIR"/*.woff 2>/dev/null | wc -l) -lt ${#NPM_FONTS[@]} ]]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "== installing handwriting fonts from npm into $NPM_FONT_DIR"
+    packs=$(mktemp -d)
+    mkdir -p "$NPM_FONT_DIR"
+    for font in "${NPM_FONTS[@]}"; do
+      if (cd "$packs" && npm pack --silent "@fontsource/$font" >/dev/null 2>&1); then
+        tar -xzf "$packs"/fontsource-"${font%@*}"-*.tgz -C "$packs" \
+            "package/files/${font%@*}-korean-400-normal.woff"
+        cp "$packs/package/files/${font%@*}-korean-400-normal.woff" "$NPM_FONT_DIR/"
+      else
+        echo "warning: npm could not fetch @fontsource/$font" >&2
+      fi
+    done
+    rm -rf "$packs"
+  else
+    echo "warning: npm not found; the @fontsource handwriting fonts are not installed" >&2
   fi
 fi
 

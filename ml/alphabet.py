@@ -78,6 +78,11 @@ LETTERS: tuple[str, ...] = tuple(letter.jamo for letter in ALPHABET)
 CONSONANTS: tuple[str, ...] = tuple(j for j, *_ in _CONSONANTS)
 VOWELS: tuple[str, ...] = tuple(j for j, *_ in _VOWELS)
 
+NOT_A_LETTER_INDEX = len(LETTERS)
+"""Class index of the models' extra output, "not a letter" (doodles, words, shadows ...)."""
+NUM_CLASSES = len(LETTERS) + 1
+"""Outputs of every model: the 40 letters, then "not a letter"."""
+
 _BY_JAMO = {letter.jamo: letter for letter in ALPHABET}
 
 # The original Kaggle dataset's 30 folders, in sorted order (= the notebook's class indices).

@@ -1,7 +1,8 @@
 """Batched, on-device augmentation of canonical letter images (no per-image Python work).
 
 One call distorts a whole batch with a random affine map per image (rotation, scale, shear,
-shift), a smooth elastic warp, stroke thickening or thinning, and a little pixel noise.
+shift), a smooth elastic warp, stroke thickening or thinning, an ink break (a short gap cut
+across the strokes, as a dry pen leaves), and a little pixel noise.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ class Augmentation:
     elastic: float = 0.04
     thicken_p: float = 0.2
     thin_p: float = 0.1
+    break_p: float = 0.2
     noise: float = 0.05
 
     @staticmethod
     def none() -> Augmentation:
-        return Augmentation(0.0, (1.0, 1.0), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        return Augmentation(0.0, (1.0, 1.0), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def _uniform(n: int, low: float, high: float, g: torch.Generator, device) -> torch.Tensor:
@@ -42,6 +44,27 @@ def dilate(x: torch.Tensor) -> torch.Tensor:
     x = torch.maximum(torch.maximum(rows[..., :-2, :], rows[..., 1:-1, :]), rows[..., 2:, :])
     cols = F.pad(x, (1, 1, 0, 0))
     return torch.maximum(torch.maximum(cols[..., :-2], cols[..., 1:-1]), cols[..., 2:])
+
+
+def ink_breaks(x: torch.Tensor, p: float, g: torch.Generator) -> torch.Tensor:
+    """For a share ``p`` of the images, a mask of one short gap (about 1.5 px wide, 6-10 px
+    long, any direction) in the letter's middle; zeros elsewhere."""
+    n, device = x.shape[0], x.device
+    size = x.shape[-1]
+    centre = _uniform(2 * n, 0.3 * size, 0.7 * size, g, device).view(n, 2, 1, 1)
+    angle = _uniform(n, 0, math.pi, g, device).view(n, 1, 1)
+    reach = _uniform(n, 3, 5, g, device).view(n, 1, 1)
+    ys, xs = torch.meshgrid(
+        torch.arange(size, device=device, dtype=x.dtype),
+        torch.arange(size, device=device, dtype=x.dtype),
+        indexing="ij",
+    )
+    dy, dx = ys - centre[:, 0], xs - centre[:, 1]
+    across = dx * torch.sin(angle) - dy * torch.cos(angle)
+    along = dx * torch.cos(angle) + dy * torch.sin(angle)
+    gap = (across.abs() < 0.75) & (along.abs() < reach)
+    chosen = torch.rand(n, 1, 1, generator=g, device=device) < p
+    return (gap & chosen).unsqueeze(1).to(x.dtype)
 
 
 def augment(x: torch.Tensor, aug: Augmentation, g: torch.Generator) -> torch.Tensor:
@@ -69,6 +92,8 @@ def augment(x: torch.Tensor, aug: Augmentation, g: torch.Generator) -> torch.Ten
     thick, thin = dilate(out), -dilate(-out)
     out = torch.where(pick < aug.thicken_p, thick, out)
     out = torch.where(pick > 1 - aug.thin_p, torch.maximum(thin, 0.7 * out), out)
+    if aug.break_p > 0:
+        out = out * (1 - ink_breaks(out, aug.break_p, g))
     if aug.noise > 0:
         out = out + torch.randn(out.shape, generator=g, device=device) * aug.noise
     return out.clamp_(0.0, 1.0)

@@ -35,8 +35,9 @@ from ml.models import build
 from ml.notebook_baseline import train_notebook
 from ml.preprocess import canonical_from_bytes
 from ml.quality import absent_letters, letters_by_index, robustness
-from ml.recipe import assemble
+from ml.recipe import assemble, training_fonts
 from ml.registry import ModelVersion, Registry
+from ml.rejection import tune_threshold, validation_data
 from ml.serve import Classifier, softmax
 from ml.train import EpochLog, TrainConfig, train
 
@@ -202,11 +203,11 @@ def _bench_model(version: ModelVersion, pictures: dict[str, bytes], real: Letter
     single = Classifier(version, threads=1)
     batched = Classifier(version, threads=torch.get_num_threads())
 
-    def torch_read(data: bytes) -> str:
+    def torch_read(data: bytes) -> int:
         canonical = canonical_from_bytes(data)
         with torch.inference_mode():
             logits = model(torch.from_numpy(canonical.image)[None, None])
-        return single.letters[int(logits.argmax())]
+        return int(logits.argmax())
 
     repeats = 10 if quick else 100
     row: dict = {}
@@ -255,6 +256,7 @@ def bench_robustness(real: LetterSet, quick: bool, test_writer: str = "block2") 
     recipe = assemble(fold_train, 20 if quick else 300)
     config = TrainConfig(epochs=3 if quick else 30)
     result = train(recipe.data, config, fold_test, progress=False)
+    rejection = tune_threshold(result.model, *validation_data(training_fonts()))
     with tempfile.TemporaryDirectory() as folder:
         model_dir = save_model(
             result.model,
@@ -264,11 +266,13 @@ def bench_robustness(real: LetterSet, quick: bool, test_writer: str = "block2") 
             recipe.summary,
             {},
             config.as_dict(),
+            rejection=rejection,
         )
         classifier = Classifier(ModelVersion("lenet", f"without-{test_writer}", model_dir))
         letters = letters_by_index(fold_test, 2 if quick else 10)
         figures = robustness(classifier, letters, junk_per_kind=5 if quick else 40)
     figures["test_writer"] = test_writer
+    figures["rejection_tuning"] = rejection
     _say(f"[robustness] {figures}")
     return figures
 

@@ -94,7 +94,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ml.data import writer_split
     from ml.export import save_model
     from ml.plots import plot_learning_curve
-    from ml.recipe import assemble, load_real
+    from ml.recipe import assemble, load_real, training_fonts
+    from ml.rejection import tune_threshold, validation_data
     from ml.train import TrainConfig, train
 
     real = load_real(args.data)
@@ -111,6 +112,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     }
     config = TrainConfig(architecture=args.model, seed=args.seed, device=args.device, **overrides)
     result = train(recipe.data, config, test, progress=not args.quiet)
+    rejection = tune_threshold(result.model, *validation_data(training_fonts()))
     last = result.history[-1]
     metrics = {
         "train_accuracy_augmented": round(last.train_accuracy, 4),
@@ -129,6 +131,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         recipe.summary,
         metrics,
         config.as_dict(),
+        rejection=rejection,
     )
     plot_learning_curve(result.history, out / "learning_curve.png", title=args.model)
     if args.register:
@@ -136,7 +139,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         version = registry.add(args.name or args.model, out)
         registry.promote(version.name, version.version)
         print(f"registered and promoted {version.name}:{version.version}")
-    _print_json({"out": str(out), **metrics})
+    _print_json({"out": str(out), **metrics, **rejection})
     return 0
 
 

@@ -83,8 +83,12 @@ def save_model(
     metrics: dict,
     train_config: dict,
     letters: tuple[str, ...] = LETTERS,
+    rejection: dict | None = None,
 ) -> Path:
-    """Write ``model.pt``, ``model.onnx`` and ``meta.json`` into ``out_dir``; returns it."""
+    """Write ``model.pt``, ``model.onnx`` and ``meta.json`` into ``out_dir``; returns it.
+
+    ``rejection`` (from :func:`ml.rejection.tune_threshold`) holds the "not a letter" threshold.
+    """
     out = Path(out_dir)
     version = code_version()
     out.mkdir(parents=True, exist_ok=True)
@@ -95,6 +99,7 @@ def save_model(
         "architecture": architecture,
         "letters": list(letters),
         "input_contract": INPUT_CONTRACT,
+        **(rejection or {}),
         "data": data,
         "metrics": metrics,
         "train_config": train_config,

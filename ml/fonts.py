@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ml.alphabet import LETTERS
 
-FONT_SUFFIXES = {".ttf", ".otf"}
+FONT_SUFFIXES = {".ttf", ".otf", ".woff"}
 _SYSTEM_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 _PLOT_FONT_PREFERENCE = ("NanumGothic.ttf", "NanumBarunGothic.ttf", "UnDotum.ttf")
 

@@ -1,4 +1,5 @@
-"""The two classifiers: the notebook's LeNet-5 and its MLP, both returning logits for N letters.
+"""The two classifiers: the notebook's LeNet-5 and its MLP, both returning logits for the 40
+letters and "not a letter" (:data:`ml.alphabet.NUM_CLASSES`).
 
 Input: a batch of canonical images, shape (B, 1, 28, 28) (see :mod:`ml.preprocess`).
 """
@@ -8,13 +9,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ml.alphabet import LETTERS
+from ml.alphabet import NUM_CLASSES
 
 
 class LeNet5(nn.Module):
     """LeNet-5 as in the notebook: two 5x5 conv + pool stages, then 120-84-N."""
 
-    def __init__(self, num_classes: int = len(LETTERS)) -> None:
+    def __init__(self, num_classes: int = NUM_CLASSES) -> None:
         super().__init__()
         self.features = nn.Sequential(
             nn.Conv2d(1, 6, kernel_size=5, padding=2),
@@ -40,7 +41,7 @@ class LeNet5(nn.Module):
 class MLP(nn.Module):
     """The notebook's 784-203-N perceptron, fixed to return logits (no sigmoid or softmax)."""
 
-    def __init__(self, num_classes: int = len(LETTERS), hidden: int = 203) -> None:
+    def __init__(self, num_classes: int = NUM_CLASSES, hidden: int = 203) -> None:
         super().__init__()
         self.layers = nn.Sequential(
             nn.Flatten(),
@@ -56,7 +57,7 @@ class MLP(nn.Module):
 ARCHITECTURES: dict[str, type[nn.Module]] = {"lenet": LeNet5, "mlp": MLP}
 
 
-def build(architecture: str, num_classes: int = len(LETTERS)) -> nn.Module:
+def build(architecture: str, num_classes: int = NUM_CLASSES) -> nn.Module:
     """A fresh, untrained model of the named architecture."""
     try:
         return ARCHITECTURES[architecture](num_classes)

@@ -50,8 +50,16 @@ MIN_WORK_SIDE = 96
 PAPER_KERNEL = 0.25
 """Paper estimate: features thinner than this fraction of the picture are treated as ink."""
 
+POLARITY_MARGIN = 0.2
+"""Pixels this much lighter (darker) than the median count as light (dark) marks."""
+
 MIN_CONTRAST = 0.15
 """Ink must be at least this much darker than the paper around it (relative) to count."""
+
+MIN_LETTER_CONTRAST = 0.3
+"""The letter's ink (90th percentile of its strokes) must be this much darker than the paper;
+fainter marks are shadows, paper edges or smudges. Below the faintest of 300 phone-photo
+versions of the dev letters (0.31; their 1st percentile: 0.34)."""
 
 INK_LEVEL = 0.5
 """Fraction of the strongest ink at which a pixel belongs to a stroke."""
@@ -67,6 +75,9 @@ LINE_SPAN = 0.9
 
 PART_GAP = 0.35
 """Ink further than this fraction of the biggest stroke's size from the letter is not part of it."""
+
+RIVAL = 0.3
+"""A group of ink at least this fraction of the letter's size (both ways) and ink is kept."""
 
 NORMALISED_SIDE = 60
 """Resolution (longer side, px) at which stroke width is normalised."""
@@ -114,9 +125,10 @@ def canonicalize(grey: np.ndarray) -> Canonical:
     if source.dtype == np.uint8:
         grey /= 255.0
     grey = _enlarge_small(grey)
-    ink = _ink_map(grey)
-    if ink is None:
+    contrast = _ink_map(grey)
+    if contrast is None:
         return _refuse("blank")
+    ink = contrast / contrast.max()
     mask = _remove_lines(ink >= INK_LEVEL)
     mask = _drop_specks(_drop_border_blobs(mask))
     box = ink_box(mask)
@@ -127,6 +139,8 @@ def canonicalize(grey: np.ndarray) -> Canonical:
     if _count_letters(mask[box]) >= 3:
         return _refuse("several_letters")
     mask = _main_group(mask)
+    if np.quantile(contrast[mask], 0.9) < MIN_LETTER_CONTRAST:
+        return _refuse("blank")
     glyph = _normalise_strokes(np.where(_grow(mask, 1), ink, 0.0)[ink_box(mask)])
     if glyph is None:
         return _refuse("blank")
@@ -147,16 +161,31 @@ def _ellipse(diameter: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (diameter, diameter))
 
 
-def _ink_map(grey: np.ndarray) -> np.ndarray | None:
-    """Ink strength in [0, 1] relative to the local paper, or ``None`` when nothing is written.
+def _light_on_dark(grey: np.ndarray, small: np.ndarray) -> bool:
+    """Whether the picture shows light strokes on a dark canvas (a drawing app's night mode).
 
-    Light strokes on a dark canvas are inverted first. The paper is estimated by a morphological
-    closing (which erases strokes thinner than the kernel) on a reduced copy, so lighting
-    gradients and shadows divide out.
+    The canvas (border and most pixels) must be dark, and more pixels must stand out above it
+    than below it: a dimly lit page is dark too, but its ink is darker still.
     """
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    if np.median(border) < 0.5 and np.median(grey) < 0.5:
-        grey = 1.0 - grey
+    median = float(np.median(small))
+    if np.median(border) >= 0.5 or median >= 0.5:
+        return False
+    lighter = np.count_nonzero(small > median + POLARITY_MARGIN)
+    darker = np.count_nonzero(small < median - POLARITY_MARGIN)
+    return lighter > darker
+
+
+def _ink_map(grey: np.ndarray) -> np.ndarray | None:
+    """Ink contrast in [0, 1] (how much darker than the local paper), or ``None`` when nothing
+    is written.
+
+    Light strokes on a dark canvas are inverted first. The paper is estimated by a morphological
+    closing with a square ``PAPER_KERNEL`` of the picture wide, which erases strokes thinner than
+    that, so lighting gradients and shadows divide out. The picture is padded by replication
+    first: the closing's own border handling would fill a dark strip along the edge (the desk
+    beside the sheet) and make all of it ink.
+    """
     height, width = grey.shape
     scale = 64 / max(height, width)
     small = cv2.resize(
@@ -164,17 +193,20 @@ def _ink_map(grey: np.ndarray) -> np.ndarray | None:
         (max(1, round(width * scale)), max(1, round(height * scale))),
         interpolation=cv2.INTER_AREA,
     )
-    kernel = _ellipse(2 * round(PAPER_KERNEL * 64 / 2) + 1)
-    paper_small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
-    paper_small = cv2.GaussianBlur(paper_small, (0, 0), 2.0)
-    paper = cv2.resize(paper_small, (width, height), interpolation=cv2.INTER_LINEAR)
+    if _light_on_dark(grey, small):
+        grey = 1.0 - grey
+    side = 2 * round(PAPER_KERNEL * max(height, width) / 2) + 1
+    smooth = cv2.GaussianBlur(grey, (0, 0), 1.0)
+    padded = cv2.copyMakeBorder(smooth, side, side, side, side, cv2.BORDER_REPLICATE)
+    square = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
+    paper = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, square)[side:-side, side:-side]
     paper = np.maximum(paper, grey)
     ink = (paper - grey) / np.maximum(paper, 0.05)
     # The strongest ink, after a slight blur so that lone noisy pixels do not count.
     strongest = float(cv2.GaussianBlur(ink, (0, 0), 1.0).max())
     if strongest < MIN_CONTRAST:
         return None
-    return np.clip(ink / strongest, 0.0, 1.0)
+    return np.clip(ink, 0.0, strongest)
 
 
 def _remove_lines(mask: np.ndarray) -> np.ndarray:
@@ -254,8 +286,14 @@ def _count_letters(mask: np.ndarray) -> int:
 
 
 def _main_group(mask: np.ndarray) -> np.ndarray:
-    """The group of ink around the biggest stroke: parts of one letter lie within
-    ``PART_GAP`` of its size of each other; stray marks (app icons, specks) lie further."""
+    """The group of ink around the biggest stroke, plus any group that rivals it.
+
+    Parts of one letter lie within ``PART_GAP`` of the biggest stroke's size of each other;
+    stray marks (app icons, specks) lie further and are dropped. A group with at least ``RIVAL``
+    of the main one's ink whose width and height both reach ``RIVAL`` of the main one's size (a
+    far-flung part of the letter, or a second letter; not a row of icons) is kept, so that the
+    model, not the cropping, judges it.
+    """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
     if count <= 2:
         return mask
@@ -265,7 +303,19 @@ def _main_group(mask: np.ndarray) -> np.ndarray:
     _, groups = cv2.connectedComponents(grouped, connectivity=8)
     ink = np.bincount(groups[mask], minlength=groups.max() + 1)
     ink[0] = 0
-    return mask & (groups == int(np.argmax(ink)))
+    main = int(np.argmax(ink))
+    main_side = box_side(ink_box(mask & (groups == main)))
+    kept = [main] + [
+        group
+        for group in np.flatnonzero(ink >= RIVAL * ink[main])
+        if group != main and _short_side(ink_box(mask & (groups == group))) >= RIVAL * main_side
+    ]
+    return mask & np.isin(groups, kept)
+
+
+def _short_side(box: tuple[slice, slice]) -> int:
+    rows, cols = box
+    return min(rows.stop - rows.start, cols.stop - cols.start)
 
 
 def ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:

@@ -31,11 +31,18 @@ HELD_OUT_STROKE_SEED = 1000
 
 def _accuracy(classifier: Classifier, data: LetterSet) -> dict:
     """Accuracy, count and per-letter accuracy of ``classifier`` on canonical images."""
-    predicted = classifier.probabilities(data.images.astype(np.float32) / 255.0).argmax(axis=1)
+    probabilities = classifier.probabilities(data.images.astype(np.float32) / 255.0)
     truth = [LETTERS[i] for i in data.labels]
-    read = [classifier.letters[i] for i in predicted]
-    report = summarize(classifier.version, truth, read, ["ok"] * len(truth), classifier.letters)
-    return {"accuracy": round(report.accuracy, 4), "n": report.n, "per_letter": report.per_letter}
+    indices = classifier.letter_indices(probabilities)
+    read = [classifier.letters[i] if i >= 0 else None for i in indices]
+    verdicts = ["ok" if letter else "not_a_letter" for letter in read]
+    report = summarize(classifier.version, truth, read, verdicts, classifier.letters)
+    return {
+        "accuracy": round(report.accuracy, 4),
+        "n": report.n,
+        "rejected": report.rejected,
+        "per_letter": report.per_letter,
+    }
 
 
 def absent_letters(classifier: Classifier, per_letter: int = 100) -> dict:

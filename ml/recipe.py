@@ -1,7 +1,8 @@
 """The standard training data recipe: real class folders plus synthetic letters.
 
 The synthetic half comes in two kinds, half each: font renderings (:mod:`ml.synth`) and
-stroke-drawn handwriting by random writers (:mod:`ml.strokes`).
+stroke-drawn handwriting by random writers (:mod:`ml.strokes`). Junk drawings (:mod:`ml.junk`)
+teach the extra "not a letter" output.
 
 Shared by ``hangul-ml train`` and ``hangul-ml bench`` so that benchmarks measure what ships.
 """
@@ -14,10 +15,13 @@ from pathlib import Path
 
 from ml.data import LetterSet, load_folder
 from ml.fonts import is_held_out, korean_fonts
+from ml.junk import junk_set
 from ml.strokes import stroke_letters
 from ml.synth import font_letters, usable_fonts
 from ml.train import balance_real_and_synthetic
 
+JUNK_PER_SYNTHETIC = 8
+"""Junk drawings per synthetic sample of one letter: "not a letter" weighs like a few letters."""
 FONT_HOLDOUT = 0.2
 """Fraction of fonts never used for training, kept for evaluating unseen "writers"."""
 
@@ -47,7 +51,8 @@ def assemble(
     sources: Sequence[str] = (),
     font_holdout: float = FONT_HOLDOUT,
 ) -> TrainingData:
-    """Real images plus ``synthetic_per_letter`` synthetic samples of each of the 40 letters.
+    """Real images plus ``synthetic_per_letter`` synthetic samples of each of the 40 letters,
+    plus ``JUNK_PER_SYNTHETIC`` times as many junk drawings ("not a letter").
 
     Half of the synthetic samples are font renderings, half stroke-drawn handwriting.
     """
@@ -55,6 +60,7 @@ def assemble(
     fonts = training_fonts(font_holdout) if per_font > 0 else []
     rendered = font_letters(fonts, per_font, seed=seed)
     drawn = stroke_letters(synthetic_per_letter - per_font, seed=seed)
+    junk = junk_set(JUNK_PER_SYNTHETIC * synthetic_per_letter, fonts, seed=seed)
     summary = {
         "real_folders": list(sources),
         "real_images": len(real),
@@ -64,12 +70,14 @@ def assemble(
         "synthetic_images": len(rendered) + len(drawn),
         "font_images": len(rendered),
         "stroke_images": len(drawn),
+        "junk_images": len(junk),
         "fonts": [f.name for f in fonts],
         "font_holdout_fraction": font_holdout,
         "seed": seed,
     }
     synthetic = LetterSet.concat([rendered, drawn])
-    return TrainingData(balance_real_and_synthetic(real, synthetic), summary)
+    balanced = balance_real_and_synthetic(real, synthetic)
+    return TrainingData(LetterSet.concat([balanced, junk]), summary)
 
 
 def load_real(folders: Sequence[Path | str]) -> LetterSet:

@@ -2,6 +2,10 @@
 
 Runs in-process on ONNX Runtime (no torch needed at run time). Models come from the registry by
 name (``lenet``, ``mlp``), ``name:version``, or a path to a model folder.
+
+A model has one output per letter plus, after them, "not a letter"; a picture whose "not a
+letter" probability reaches the model's ``not_a_letter_threshold`` (tuned on validation data
+when the model was trained, stored in its meta) gets the verdict ``not_a_letter``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,11 @@ from ml.preprocess import INPUT_CONTRACT, SIZE, Canonical, canonical_from_bytes
 from ml.registry import ModelVersion, Registry
 
 log = logging.getLogger(__name__)
+
+
+NOT_A_LETTER_REASON = (
+    "This doesn't look like a Korean letter to me; please write one jamo, like ㄱ or ㅏ."
+)
 
 
 class ModelContractError(ValueError):
@@ -73,6 +82,7 @@ class Classifier:
         self.input_name = self.session.get_inputs()[0].name
         self.model = model
         self.letters: tuple[str, ...] = tuple(meta["letters"])
+        self.threshold: float = meta.get("not_a_letter_threshold", 0.5)
 
     @classmethod
     def load(cls, spec: str = "lenet", registry: Registry | None = None, threads: int = 1):
@@ -84,15 +94,31 @@ class Classifier:
         return f"{self.model.name}:{self.model.version}"
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
-        """Letter probabilities for canonical images shaped (B, 28, 28) or (B, 1, 28, 28)."""
+        """Class probabilities for canonical images shaped (B, 28, 28) or (B, 1, 28, 28): one
+        column per letter, then "not a letter"."""
         batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 1, SIZE, SIZE)
         logits = self.session.run(None, {self.input_name: batch})[0]
         return softmax(logits)
 
+    def letter_indices(self, probabilities: np.ndarray) -> np.ndarray:
+        """For each row of :meth:`probabilities`, the index of the letter read, or -1 where the
+        picture is judged not a letter."""
+        letters = probabilities[:, : len(self.letters)].argmax(axis=1)
+        return np.where(self.is_junk(probabilities), -1, letters)
+
+    def is_junk(self, probabilities: np.ndarray) -> np.ndarray:
+        """Which rows of :meth:`probabilities` the model judges not to show a letter."""
+        if probabilities.shape[1] == len(self.letters):
+            return np.zeros(len(probabilities), bool)
+        return probabilities[:, len(self.letters)] >= self.threshold
+
     def reading(self, canonical: Canonical, probabilities: np.ndarray, top_k: int = 3) -> Reading:
         """A :class:`Reading` from a canonical picture and its row of probabilities."""
-        order = np.argsort(probabilities)[::-1][:top_k]
-        top = [(self.letters[i], float(probabilities[i])) for i in order]
+        letters = probabilities[: len(self.letters)]
+        order = np.argsort(letters)[::-1][:top_k]
+        top = [(self.letters[i], float(letters[i])) for i in order]
+        if self.is_junk(probabilities[None])[0]:
+            return Reading("not_a_letter", NOT_A_LETTER_REASON, None, 0.0, top, canonical.image)
         return Reading("ok", "", top[0][0], top[0][1], top, canonical.image)
 
     def read(self, data: bytes, top_k: int = 3) -> Reading:

@@ -1,6 +1,6 @@
 import torch
 
-from ml.augment import Augmentation, augment, dilate
+from ml.augment import Augmentation, augment, dilate, ink_breaks
 
 
 def _batch() -> torch.Tensor:
@@ -51,3 +51,14 @@ def test_rotation_stays_within_its_bound():
 def test_dilate_equals_a_3x3_max_filter():
     x = torch.rand(4, 1, 28, 28)
     assert torch.equal(dilate(x), torch.nn.functional.max_pool2d(x, 3, stride=1, padding=1))
+
+
+def test_ink_breaks_cut_short_gaps_in_the_middle_only_for_the_chosen_share():
+    x = _batch().repeat(8, 1, 1, 1)
+    always = ink_breaks(x, 1.0, torch.Generator().manual_seed(2))
+    assert always.shape == x.shape and set(always.unique().tolist()) <= {0.0, 1.0}
+    cut = always.sum(dim=(1, 2, 3))
+    assert (cut > 0).all() and (cut <= 30).all()  # about 1.5 x 10 px at most
+    rows, cols = torch.nonzero(always[:, 0])[:, 1:].T
+    assert rows.min() >= 3 and cols.max() <= 24
+    assert ink_breaks(x, 0.0, torch.Generator().manual_seed(2)).sum() == 0

@@ -227,3 +227,26 @@ def test_stray_marks_away_from_the_letter_are_ignored(korean_font):
     ).image
     b = canonical_from_bytes(encode(Image.fromarray(page))).image
     assert b is not None and _close(a, b) < 0.03
+
+
+def test_dark_ink_on_a_dimly_lit_page_on_a_dark_desk_is_not_inverted(korean_font):
+    bright = draw_letter(korean_font, "ㅏ", size=(320, 240), font_size=140)
+    dim = np.asarray(bright, np.float32) * 0.4  # paper ~96, ink ~8
+    dim[:, :30] = dim[:, -30:] = 20  # the desk shows at both sides
+    result = canonical_from_bytes(encode(Image.fromarray(dim.astype(np.uint8)), "JPEG"))
+    assert result.ok and _close(result.image, canonical_from_bytes(encode(bright)).image) < 0.04
+
+
+def test_a_letter_fainter_than_any_pen_is_blank(korean_font):
+    faint = draw_letter(korean_font, "ㅎ", size=(320, 240), font_size=140, ink=200, paper=240)
+    legible = draw_letter(korean_font, "ㅎ", size=(320, 240), font_size=140, ink=150, paper=240)
+    assert canonical_from_bytes(encode(faint)).verdict == "blank"
+    assert canonical_from_bytes(encode(legible)).ok
+
+
+def test_a_far_part_as_big_as_the_letter_is_kept_not_cropped_away(korean_font):
+    pair = draw_letter(korean_font, "ㅇ        ㅅ", size=(640, 240), font_size=140)
+    single = draw_letter(korean_font, "ㅇ", size=(640, 240), font_size=140)
+    kept, alone = canonical_from_bytes(encode(pair)), canonical_from_bytes(encode(single))
+    assert kept.ok and alone.ok
+    assert _close(kept.image, alone.image) > 0.05  # both letters shrunk into the box

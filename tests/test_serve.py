@@ -51,3 +51,28 @@ def test_a_model_for_another_input_contract_is_refused(tmp_path, tiny_model_dir)
     (folder / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(ModelContractError):
         Classifier(ModelVersion("lenet", "old", folder))
+
+
+def _with_threshold(tmp_path, tiny_model_dir, threshold: float) -> Classifier:
+    folder = tmp_path / f"t{threshold}"
+    folder.mkdir()
+    (folder / "model.onnx").write_bytes((tiny_model_dir / "model.onnx").read_bytes())
+    meta = json.loads((tiny_model_dir / "meta.json").read_text())
+    meta["not_a_letter_threshold"] = threshold
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return Classifier(ModelVersion("lenet", "t", folder))
+
+
+def test_not_a_letter_verdict_follows_the_models_threshold(tmp_path, tiny_model_dir, korean_font):
+    picture = encode(draw_letter(korean_font, "ㅎ"))
+    rejecting = _with_threshold(tmp_path, tiny_model_dir, 0.0)
+    reading = rejecting.read(picture)
+    assert reading.verdict == "not_a_letter" and reading.letter is None
+    assert reading.reason and len(reading.top) == 3 and reading.canonical is not None
+    probabilities = rejecting.probabilities(np.zeros((2, 28, 28)))
+    assert probabilities.shape == (2, 41)
+    assert rejecting.letter_indices(probabilities).tolist() == [-1, -1]
+    accepting = _with_threshold(tmp_path, tiny_model_dir, 1.01)
+    reading = accepting.read(picture)
+    assert reading.verdict == "ok" and reading.letter == reading.top[0][0]
+    assert (accepting.letter_indices(probabilities) >= 0).all()

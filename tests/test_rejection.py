@@ -1,0 +1,31 @@
+"""Tuning the "not a letter" threshold on validation data."""
+
+import numpy as np
+
+from ml.alphabet import NOT_A_LETTER_INDEX
+from ml.data import LetterSet
+from ml.models import build
+from ml.rejection import MIN_THRESHOLD, tune_threshold
+from ml.train import TrainConfig, train
+
+
+def _toy(n: int, label: int, bright: bool, seed: int) -> LetterSet:
+    rng = np.random.default_rng(seed)
+    images = (rng.random((n, 28, 28)) * (255 if bright else 40)).astype(np.uint8)
+    return LetterSet(images, np.full(n, label), np.array(["toy"] * n), [])
+
+
+def test_threshold_keeps_letters_and_rejects_separable_junk():
+    letters, junk = _toy(200, 3, False, 0), _toy(200, NOT_A_LETTER_INDEX, True, 1)
+    model = train(LetterSet.concat([letters, junk]), TrainConfig(epochs=10), progress=False).model
+    tuned = tune_threshold(model, _toy(100, 3, False, 2), _toy(100, NOT_A_LETTER_INDEX, True, 3))
+    assert MIN_THRESHOLD <= tuned["not_a_letter_threshold"] <= 0.99
+    assert tuned["validation_letters_rejected"] <= 0.01
+    assert tuned["validation_junk_rejected"] > 0.9
+
+
+def test_an_untrained_model_gets_the_floor_threshold():
+    letters, junk = _toy(50, 0, False, 0), _toy(50, NOT_A_LETTER_INDEX, True, 1)
+    tuned = tune_threshold(build("mlp"), letters, junk)
+    assert tuned["not_a_letter_threshold"] == MIN_THRESHOLD
+    assert tuned["validation_letters"] == 50 and tuned["validation_junk"] == 50
