@@ -8,7 +8,7 @@ Latin letters, digits and symbols, doodles (scribbles, loops, hearts, polygons, 
 figures, grids, hatching), filled blobs and shadows, textures, blurry scenes, arcs and
 crescents, faces, and grey noise.
 
-This generator is separate from the robustness suite's junk (:mod:`ml.robustness`), which is
+This generator is separate from the robustness suite's junk (:mod:`ml.suite_junk`), which is
 used only for measuring; the two share no code, so the suite stays a fair test.
 """
 

@@ -10,18 +10,11 @@ import pytest
 from PIL import Image, ImageOps
 
 from ml.decode import MAX_FILE_BYTES, decode_greyscale
+from ml.picture_styles import ORIENTATION, alpha_version, phone_jpeg, photo_version, screen_version
 from ml.preprocess import canonical_from_bytes
-from ml.robustness import (
-    HOSTILE_KINDS,
-    JUNK_KINDS,
-    ORIENTATION,
-    alpha_version,
-    build_suite,
-    phone_jpeg,
-    photo_version,
-    screen_version,
-)
+from ml.robustness import build_suite
 from ml.strokes import render_letter, stroke_letters
+from ml.suite_junk import HOSTILE_KINDS, JUNK_KINDS
 
 LENIENT_HOSTILE = {"wrong_extension", "one_pixel"}
 
