@@ -79,6 +79,9 @@ PART_GAP = 0.35
 RIVAL = 0.3
 """A group of ink at least this fraction of the letter's size (both ways) and ink is kept."""
 
+SAME_PEN = 0.5
+"""...if its strokes are at least this fraction as thick as the letter's."""
+
 NORMALISED_SIDE = 60
 """Resolution (longer side, px) at which stroke width is normalised."""
 
@@ -290,9 +293,10 @@ def _main_group(mask: np.ndarray) -> np.ndarray:
 
     Parts of one letter lie within ``PART_GAP`` of the biggest stroke's size of each other;
     stray marks (app icons, specks) lie further and are dropped. A group with at least ``RIVAL``
-    of the main one's ink whose width and height both reach ``RIVAL`` of the main one's size (a
-    far-flung part of the letter, or a second letter; not a row of icons) is kept, so that the
-    model, not the cropping, judges it.
+    of the main one's ink, whose width and height both reach ``RIVAL`` of the main one's size
+    and whose strokes are as thick as if the same pen drew them (a far-flung part of the letter,
+    or a second letter; not a row of icons, not the thin edge of the sheet) is kept, so that
+    the model, not the cropping, judges it.
     """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
     if count <= 2:
@@ -304,12 +308,17 @@ def _main_group(mask: np.ndarray) -> np.ndarray:
     ink = np.bincount(groups[mask], minlength=groups.max() + 1)
     ink[0] = 0
     main = int(np.argmax(ink))
-    main_side = box_side(ink_box(mask & (groups == main)))
-    kept = [main] + [
-        group
-        for group in np.flatnonzero(ink >= RIVAL * ink[main])
-        if group != main and _short_side(ink_box(mask & (groups == group))) >= RIVAL * main_side
-    ]
+    main_ink = mask & (groups == main)
+    main_side, main_pen = box_side(ink_box(main_ink)), stroke_width(main_ink)
+    kept = [main]
+    for group in np.flatnonzero(ink >= RIVAL * ink[main]):
+        other = mask & (groups == group)
+        if (
+            group != main
+            and _short_side(ink_box(other)) >= RIVAL * main_side
+            and stroke_width(other) >= SAME_PEN * main_pen
+        ):
+            kept.append(group)
     return mask & np.isin(groups, kept)
 
 

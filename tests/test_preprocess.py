@@ -6,7 +6,7 @@ import zlib
 
 import numpy as np
 import pytest
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 from conftest import centre_of_mass, draw_letter, encode
 from ml.decode import MAX_FILE_BYTES, WORK_SIDE, PictureError, decode_greyscale
@@ -250,3 +250,11 @@ def test_a_far_part_as_big_as_the_letter_is_kept_not_cropped_away(korean_font):
     kept, alone = canonical_from_bytes(encode(pair)), canonical_from_bytes(encode(single))
     assert kept.ok and alone.ok
     assert _close(kept.image, alone.image) > 0.05  # both letters shrunk into the box
+
+
+def test_a_thin_edge_of_the_sheet_beside_the_letter_is_not_part_of_it(korean_font):
+    page = draw_letter(korean_font, "ㅁ", size=(400, 300), font_size=120, offset=(-80, 0))
+    alone = canonical_from_bytes(encode(page)).image
+    ImageDraw.Draw(page).line((330, 50, 370, 250), fill=20, width=3)  # the sheet's edge
+    with_edge = canonical_from_bytes(encode(page)).image
+    assert with_edge is not None and _close(alone, with_edge) < 0.02
