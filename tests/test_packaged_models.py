@@ -24,7 +24,7 @@ def test_shipped_model_has_its_files_and_metadata(name):
     folder = PACKAGED_ROOT / name
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     assert meta["architecture"] == name and tuple(meta["letters"]) == LETTERS
-    assert meta["input_contract"] == INPUT_CONTRACT and 0.3 <= meta["not_a_letter_threshold"] < 1
+    assert meta["input_contract"] == INPUT_CONTRACT and 0.1 <= meta["not_a_letter_threshold"] < 1
     assert meta["data"]["synthetic_images"] > 0 and meta["data"]["real_images"] > 0
     assert (folder / "model.onnx").stat().st_size > 10_000
     assert (PACKAGED_ROOT / "MODEL_CARD.md").is_file()
@@ -84,7 +84,7 @@ def _not_letters() -> dict[str, bytes]:
 
 def test_shipped_lenet_says_not_a_letter_to_doodles_words_and_faces(registry_root, korean_font):
     classifier = Classifier(Registry().current("lenet"))
-    assert 0.3 <= classifier.threshold < 1
+    assert 0.1 <= classifier.threshold < 1
     pictures = _not_letters()
     readings = classifier.read_many(list(pictures.values()))
     assert {name: r.verdict for name, r in zip(pictures, readings, strict=True)} == dict.fromkeys(

@@ -5,7 +5,7 @@ import numpy as np
 from ml.alphabet import NOT_A_LETTER_INDEX
 from ml.data import LetterSet
 from ml.models import build
-from ml.rejection import MIN_THRESHOLD, tune_threshold
+from ml.rejection import MIN_THRESHOLD, pictured_letters, tune_threshold
 from ml.train import TrainConfig, train
 
 
@@ -29,3 +29,9 @@ def test_an_untrained_model_gets_the_floor_threshold():
     tuned = tune_threshold(build("mlp"), letters, junk)
     assert tuned["not_a_letter_threshold"] == MIN_THRESHOLD
     assert tuned["validation_letters"] == 50 and tuned["validation_junk"] == 50
+
+
+def test_pictured_validation_letters_come_back_through_the_preprocessing():
+    pictured = pictured_letters(1)  # one phone photo of each letter
+    assert len(pictured) >= 36 and pictured.images.shape[1:] == (28, 28)
+    assert set(pictured.labels.tolist()) <= set(range(40)) and len(set(pictured.labels)) >= 36
