@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ml.alphabet import LETTERS, NOT_A_LETTER_INDEX
 from ml.data import LetterSet, empty_set, to_uint8
-from ml.preprocess import canonicalize, ink_box
+from ml.preprocess import box_shape, canonicalize, ink_box
 from ml.strokes import render_letter
 
 log = logging.getLogger(__name__)
@@ -299,10 +299,8 @@ def _is_bar(image: np.ndarray) -> bool:
     box = ink_box(ink)
     if box is None:
         return True
-    rows, cols = box
-    height, width = rows.stop - rows.start, cols.stop - cols.start
     pieces, _ = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
-    return pieces == 2 and max(height, width) >= BAR_RATIO * min(height, width)
+    return pieces == 2 and max(box_shape(box)) >= BAR_RATIO * min(box_shape(box))
 
 
 def junk_set(count: int, fonts: Sequence[Path], seed: int = 0) -> LetterSet:

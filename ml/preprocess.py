@@ -315,16 +315,12 @@ def _main_group(mask: np.ndarray) -> np.ndarray:
         other = mask & (groups == group)
         if (
             group != main
-            and _short_side(ink_box(other)) >= RIVAL * main_side
+            and min(box_shape(ink_box(other))) >= RIVAL * main_side
             and stroke_width(other) >= SAME_PEN * main_pen
         ):
             kept.append(group)
     return mask & np.isin(groups, kept)
 
-
-def _short_side(box: tuple[slice, slice]) -> int:
-    rows, cols = box
-    return min(rows.stop - rows.start, cols.stop - cols.start)
 
 
 def ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:
@@ -335,10 +331,15 @@ def ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
+def box_shape(box: tuple[slice, slice]) -> tuple[int, int]:
+    """Height and width of a box from :func:`ink_box`."""
+    rows, cols = box
+    return rows.stop - rows.start, cols.stop - cols.start
+
+
 def box_side(box: tuple[slice, slice]) -> int:
     """The longer side of a box from :func:`ink_box`."""
-    rows, cols = box
-    return max(rows.stop - rows.start, cols.stop - cols.start)
+    return max(box_shape(box))
 
 
 def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
