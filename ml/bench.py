@@ -35,9 +35,9 @@ from ml.models import build
 from ml.notebook_baseline import train_notebook
 from ml.preprocess import canonical_from_bytes
 from ml.quality import absent_letters, letters_by_index, robustness
-from ml.recipe import assemble, training_fonts
+from ml.recipe import assemble
 from ml.registry import ModelVersion, Registry
-from ml.rejection import tune_threshold, validation_data
+from ml.rejection import fit_threshold
 from ml.serve import Classifier, softmax
 from ml.train import EpochLog, TrainConfig, train
 
@@ -256,7 +256,7 @@ def bench_robustness(real: LetterSet, quick: bool, test_writer: str = "block2") 
     recipe = assemble(fold_train, 20 if quick else 300)
     config = TrainConfig(epochs=3 if quick else 30)
     result = train(recipe.data, config, fold_test, progress=False)
-    rejection = tune_threshold(result.model, *validation_data(training_fonts()))
+    rejection = fit_threshold(result.model)
     with tempfile.TemporaryDirectory() as folder:
         model_dir = save_model(
             result.model,

@@ -94,8 +94,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ml.data import writer_split
     from ml.export import save_model
     from ml.plots import plot_learning_curve
-    from ml.recipe import assemble, load_real, training_fonts
-    from ml.rejection import tune_threshold, validation_data
+    from ml.recipe import assemble, load_real
+    from ml.rejection import fit_threshold
     from ml.train import TrainConfig, train
 
     real = load_real(args.data)
@@ -112,7 +112,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     }
     config = TrainConfig(architecture=args.model, seed=args.seed, device=args.device, **overrides)
     result = train(recipe.data, config, test, progress=not args.quiet)
-    rejection = tune_threshold(result.model, *validation_data(training_fonts()))
+    rejection = fit_threshold(result.model)
     last = result.history[-1]
     metrics = {
         "train_accuracy_augmented": round(last.train_accuracy, 4),

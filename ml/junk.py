@@ -1,5 +1,5 @@
 """Training examples of "not a letter": canonical images of things learners send that are not
-one jamo, labelled with the extra class :data:`ml.alphabet.NOT_A_LETTER`.
+one jamo, labelled with the extra class :data:`ml.alphabet.NOT_A_LETTER_INDEX`.
 
 Each example is drawn as a picture (dark marks on white) and passed through the same
 :func:`ml.preprocess.canonicalize` as real pictures, so the model learns what the preprocessing
@@ -14,7 +14,6 @@ used only for measuring; the two share no code, so the suite stays a fair test.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -26,8 +25,6 @@ from ml.alphabet import LETTERS, NOT_A_LETTER_INDEX
 from ml.data import LetterSet, empty_set, to_uint8
 from ml.preprocess import box_shape, canonicalize, ink_box
 from ml.strokes import render_letter
-
-log = logging.getLogger(__name__)
 
 Rng = np.random.Generator
 SIDE = 128
@@ -51,7 +48,7 @@ def _syllable(rng: Rng) -> str:
 
 
 def _text_picture(text: str, font: Path, rng: Rng) -> np.ndarray:
-    """``text`` in ``font`` at a random size, vertical or horizontal, slightly tilted."""
+    """``text`` in ``font`` on one line, at a random size, maybe bolder, slightly tilted."""
     page = Image.new("L", (SIDE * 2, SIDE), 255)
     size = int(rng.integers(36, 64)) if len(text) == 1 else int(rng.integers(28, 44))
     draw = ImageDraw.Draw(page)

@@ -322,7 +322,6 @@ def _main_group(mask: np.ndarray) -> np.ndarray:
     return mask & np.isin(groups, kept)
 
 
-
 def ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:
     """The rows and columns that hold any of ``mask``'s ink, or ``None`` when it holds none."""
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))

@@ -24,6 +24,7 @@ from ml.data import LetterSet, empty_set, to_uint8
 from ml.junk import junk_set
 from ml.picture_styles import alpha_version, photo_version, screen_version
 from ml.preprocess import canonical_from_bytes
+from ml.recipe import training_fonts
 from ml.strokes import render_letter, stroke_letters
 
 VALIDATION_SEED = 500
@@ -71,6 +72,12 @@ def not_a_letter_probability(model: nn.Module, data: LetterSet) -> np.ndarray:
     with torch.inference_mode():
         probabilities = torch.softmax(model(x), dim=1)[:, NOT_A_LETTER_INDEX]
     return probabilities.cpu().numpy()
+
+
+def fit_threshold(model: nn.Module) -> dict:
+    """:func:`tune_threshold` on the standard :func:`validation_data` (junk from the fonts
+    training uses)."""
+    return tune_threshold(model, *validation_data(training_fonts()))
 
 
 def tune_threshold(model: nn.Module, letters: LetterSet, junk: LetterSet) -> dict:
