@@ -54,4 +54,4 @@ echo "== installing hangul-tutor${EXTRAS} into .venv"
 [[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".${EXTRAS}"
-echo "== ready: .venv/bin/hangul-ml --help"
+echo "== ready: .venv/bin/hangul-bot console  (or .venv/bin/hangul-ml --help)"

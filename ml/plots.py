@@ -14,7 +14,8 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 from ml.fonts import plot_font  # noqa: E402
 
 
-def _hangul_font() -> FontProperties | None:
+def hangul_font() -> FontProperties | None:
+    """Font properties that render Hangul (None where no Korean font is installed)."""
     path = plot_font()
     return FontProperties(fname=str(path)) if path else None
 
@@ -44,7 +45,7 @@ def plot_confusion(confusion: dict[str, dict[str, int]], path: Path | str, title
     cols = rows + sorted({p for r in confusion.values() for p in r} - set(rows))
     matrix = np.array([[confusion[t].get(p, 0) for p in cols] for t in rows], dtype=float)
     matrix /= np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    font = _hangul_font()
+    font = hangul_font()
     size = max(6.0, 0.28 * len(cols) + 2)
     fig, ax = plt.subplots(figsize=(size, max(5.0, 0.28 * len(rows) + 2)))
     ax.imshow(matrix, cmap="Blues", vmin=0, vmax=1)

@@ -82,3 +82,6 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     result = train(data, config, progress=False)
     out = tmp_path_factory.mktemp("models") / "tiny"
     return save_model(result.model, out, "lenet", "lenet", {"toy": True}, {}, config.as_dict())
+
+
+pytest_plugins = ["bot_fixtures"]

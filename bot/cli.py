@@ -1,0 +1,103 @@
+"""``hangul-bot``: the tutor's command line.
+
+Examples::
+
+    hangul-bot console                      # talk to the tutor in the terminal
+    hangul-bot console --json --user alice  # one JSON object per reply, for scripts
+    hangul-bot migrate                      # apply database migrations
+    hangul-bot bench --database postgresql://127.0.0.1/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+from bot.config import Settings
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+    from bot.tutor import Tutor
+
+    async def main() -> None:
+        tutor = await Tutor.open(settings)
+        try:
+            await run_console(tutor, args.user, args.images, args.json)
+        finally:
+            await tutor.db.close()
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.database import Database
+
+    async def main() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+        finally:
+            await db.close()
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bench import run_bench
+
+    with tempfile.TemporaryDirectory() as folder:
+        urls = args.database or [f"sqlite:///{folder}/bench.db"]
+        figures = asyncio.run(run_bench(urls, args.learners, args.pictures))
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hangul-bot", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("console", help="talk to the tutor in the terminal")
+    p.add_argument("--user", default="me", help="who you are (one learner per name)")
+    p.add_argument("--json", action="store_true", help="one JSON object per reply")
+    p.add_argument(
+        "--images",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "hangul-console",
+        help="folder for the images replies carry",
+    )
+    p.set_defaults(run=cmd_console)
+
+    p = commands.add_parser("migrate", help="apply database migrations (HANGUL_DATABASE_URL)")
+    p.set_defaults(run=cmd_migrate)
+
+    p = commands.add_parser("bench", help="many learners sending pictures at once")
+    p.add_argument("--learners", type=int, default=200)
+    p.add_argument("--pictures", type=int, default=5, help="pictures per learner")
+    p.add_argument(
+        "--database",
+        action="append",
+        help="database URL (repeatable; default: a temporary SQLite file)",
+    )
+    p.set_defaults(run=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return args.run(args, Settings.load())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Learners' own clocks: reminder times, time zones, and streaks counted in local days."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+_HH_MM = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def parse_time(text: str) -> time | None:
+    """``HH:MM`` (24-hour) as a time, or None when it is not one (``25:99``, ``7pm``)."""
+    match = _HH_MM.fullmatch(text.strip())
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2])
+    return time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+def parse_zone(name: str) -> ZoneInfo | None:
+    """An IANA time zone (``Asia/Seoul``, ``UTC``), or None for an unknown name."""
+    name = name.strip()
+    if name not in available_timezones() and name != "UTC":
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local_day(now: datetime, zone: str) -> date:
+    """The learner's calendar date at ``now``."""
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+def next_occurrence(now: datetime, zone: str, at: str) -> datetime:
+    """The first moment after ``now`` when the learner's clock shows ``at`` (``HH:MM``), in UTC."""
+    tz = ZoneInfo(zone)
+    wanted = parse_time(at)
+    if wanted is None:
+        raise ValueError(f"not a time of day: {at!r}")
+    day = now.astimezone(tz).date()
+    while True:
+        candidate = datetime.combine(day, wanted, tzinfo=tz).astimezone(UTC)
+        if candidate > now:
+            return candidate
+        day += timedelta(days=1)
+
+
+def streak_after_practice(streak: int, last_day: date | None, today: date) -> int:
+    """The streak once the learner practises on ``today``."""
+    if last_day == today:
+        return max(streak, 1)
+    if last_day == today - timedelta(days=1):
+        return streak + 1
+    return 1
+
+
+def current_streak(streak: int, last_day: date | None, today: date) -> int:
+    """The streak as it stands on ``today``: broken once a whole local day passed without
+    practice."""
+    if last_day is not None and today - last_day <= timedelta(days=1):
+        return streak
+    return 0

@@ -1,0 +1,44 @@
+"""What the tutor says: platform-neutral replies that each adapter turns into its own messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image to send with a reply (PNG or GIF bytes)."""
+
+    data: bytes
+    filename: str
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button; pressing it is the same as typing ``command``."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message. ``expected``/``read``/``verdict``/``correct`` describe a graded picture (and
+    ``expected`` a quiz question) for adapters and scripts that want more than the text."""
+
+    text: str
+    images: tuple[Picture, ...] = ()
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    expected: str | None = None
+    read: str | None = None
+    verdict: str | None = None
+    correct: bool | None = None
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who wrote: a platform account, as the adapter knows it."""
+
+    platform: str
+    platform_id: str
+    display_name: str = ""

@@ -1,0 +1,178 @@
+"""The queries the learning core runs, each on a session inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.tables import (
+    AdminAction,
+    Attempt,
+    Learner,
+    QuizSession,
+    ReviewCard,
+    Sample,
+    utcnow,
+)
+
+TRUSTED_LABELS = ("quiz_agreed", "learner_confirmed")
+
+
+async def learner(
+    session: AsyncSession, platform: str, platform_id: str, display_name: str = ""
+) -> Learner:
+    """The learner for a platform account, locked for this transaction; created on first
+    contact (safe when two first messages race: the insert does nothing if the other won)."""
+    mine = (
+        select(Learner)
+        .where(Learner.platform == platform, Learner.platform_id == platform_id)
+        .with_for_update()
+    )
+    found = await session.scalar(mine)
+    if found is not None:
+        return found
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    await session.execute(
+        dialect.insert(Learner)
+        .values(
+            platform=platform,
+            platform_id=platform_id,
+            display_name=display_name[:128],
+            language="en",
+            time_zone="UTC",
+            reminders_on=False,
+            consent=False,
+            streak=0,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["platform", "platform_id"])
+    )
+    return (await session.execute(mine)).scalar_one()
+
+
+async def active_quiz(session: AsyncSession, learner_id: int) -> QuizSession | None:
+    """The learner's running quiz, locked for this transaction."""
+    found = await session.execute(
+        select(QuizSession)
+        .where(QuizSession.learner_id == learner_id, QuizSession.status == "active")
+        .with_for_update()
+    )
+    return found.scalar_one_or_none()
+
+
+async def cards(session: AsyncSession, learner_id: int) -> dict[str, ReviewCard]:
+    """The learner's review cards by letter."""
+    found = await session.scalars(select(ReviewCard).where(ReviewCard.learner_id == learner_id))
+    return {card.letter: card for card in found}
+
+
+@dataclass(frozen=True)
+class LetterScore:
+    letter: str
+    attempts: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.attempts if self.attempts else 0.0
+
+
+async def letter_scores(session: AsyncSession, learner_id: int) -> list[LetterScore]:
+    """Graded attempts per asked-for letter, in letter order."""
+    rows = await session.execute(
+        select(Attempt.expected, func.count(), func.count().filter(Attempt.correct.is_(True)))
+        .where(Attempt.learner_id == learner_id, Attempt.correct.is_not(None))
+        .group_by(Attempt.expected)
+        .order_by(Attempt.expected)
+    )
+    return [LetterScore(letter, n, good) for letter, n, good in rows]
+
+
+async def confusions(
+    session: AsyncSession, learner_id: int, limit: int = 5
+) -> list[tuple[str, str, int]]:
+    """The most frequent (asked for, read instead, count) among graded misses."""
+    rows = await session.execute(
+        select(Attempt.expected, Attempt.read, func.count().label("n"))
+        .where(
+            Attempt.learner_id == learner_id,
+            Attempt.correct.is_(False),
+            Attempt.read.is_not(None),
+        )
+        .group_by(Attempt.expected, Attempt.read)
+        .order_by(func.count().desc(), Attempt.expected, Attempt.read)
+        .limit(limit)
+    )
+    return [(expected, read, n) for expected, read, n in rows]
+
+
+async def latest_attempt(session: AsyncSession, learner_id: int) -> Attempt | None:
+    found = await session.scalars(
+        select(Attempt).where(Attempt.learner_id == learner_id).order_by(Attempt.id.desc()).limit(1)
+    )
+    return found.first()
+
+
+async def sample_of(session: AsyncSession, attempt_id: int) -> Sample | None:
+    found = await session.scalars(
+        select(Sample).where(Sample.attempt_id == attempt_id).with_for_update()
+    )
+    return found.first()
+
+
+async def delete_learner(session: AsyncSession, learner_id: int) -> None:
+    """Delete a learner with their attempts, samples, cards and quizzes."""
+    for table in (Sample, Attempt, ReviewCard, QuizSession):
+        await session.execute(delete(table).where(table.learner_id == learner_id))
+    await session.execute(delete(Learner).where(Learner.id == learner_id))
+
+
+async def audit(
+    session: AsyncSession,
+    platform: str,
+    platform_id: str,
+    command: str,
+    arguments: str,
+    outcome: str,
+    detail: str = "",
+) -> None:
+    session.add(
+        AdminAction(
+            platform=platform,
+            platform_id=platform_id,
+            command=command,
+            arguments=arguments,
+            outcome=outcome,
+            detail=detail,
+        )
+    )
+
+
+async def claim_due_reminders(
+    session: AsyncSession, now: datetime, limit: int = 500
+) -> Sequence[Learner]:
+    """Learners whose reminder is due, locked so that no other scheduler claims them
+    (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's write lock does the same)."""
+    found = await session.scalars(
+        select(Learner)
+        .where(Learner.reminders_on.is_(True), Learner.next_reminder_at <= now)
+        .order_by(Learner.next_reminder_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return found.all()
+
+
+async def training_samples(session: AsyncSession) -> Sequence[Sample]:
+    """Samples a training run may use: consented, with a trusted label."""
+    found = await session.scalars(
+        select(Sample)
+        .where(Sample.consent.is_(True), Sample.label_source.in_(TRUSTED_LABELS))
+        .order_by(Sample.id)
+    )
+    return found.all()

@@ -1,0 +1,188 @@
+"""The tables, as SQLAlchemy 2 declarative models.
+
+Times are stored in UTC (:class:`UTCDateTime` makes SQLite, which has no time zones, hand back
+aware datetimes too). A letter is its jamo character (``"ㅛ"``). Everything a learner owns is
+deleted with them (``ON DELETE CASCADE``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC datetime on every database (stored naive in UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Learner(Base):
+    """One person on one platform."""
+
+    __tablename__ = "learners"
+    __table_args__ = (UniqueConstraint("platform", "platform_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    platform_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    reminder_time: Mapped[str | None] = mapped_column(String(5))
+    """Local time of the daily reminder, ``HH:MM``."""
+    reminders_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Whether the learner lets us keep their pictures to improve the models."""
+    streak: Mapped[int] = mapped_column(Integer, default=0)
+    last_practice_day: Mapped[date | None] = mapped_column(Date)
+    """The learner's local date of their latest attempt (streaks count local days)."""
+    delete_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuizSession(Base):
+    """A drill of a few letters; the question being asked lives here, not in adapter memory."""
+
+    __tablename__ = "quiz_sessions"
+    __table_args__ = (
+        Index(
+            "one_active_quiz_per_learner",
+            "learner_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    letters: Mapped[list[str]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+    hinted: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Whether the learner asked for a hint on the current question."""
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    """``active``, ``finished`` or ``stopped``."""
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def expected(self) -> str | None:
+        """The letter asked for now (None once every question is answered)."""
+        return self.letters[self.position] if self.position < len(self.letters) else None
+
+
+class Attempt(Base):
+    """One picture read for a learner, graded when a letter was asked for."""
+
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_sessions.id", ondelete="SET NULL"))
+    expected: Mapped[str | None] = mapped_column(String(1))
+    read: Mapped[str | None] = mapped_column(String(1))
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    verdict: Mapped[str] = mapped_column(String(32))
+    correct: Mapped[bool | None] = mapped_column(Boolean)
+    model_version: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Sample(Base):
+    """A picture kept (with consent) to improve the models, and how far its label is trusted."""
+
+    __tablename__ = "samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
+    picture: Mapped[bytes] = mapped_column(LargeBinary)
+    """The file as the learner sent it."""
+    canonical: Mapped[bytes] = mapped_column(LargeBinary)
+    """The canonical 28x28 form, uint8 row-major (ink = 255)."""
+    label: Mapped[str | None] = mapped_column(String(1))
+    label_source: Mapped[str] = mapped_column(String(32))
+    """``quiz_agreed`` or ``learner_confirmed`` (trusted); ``model_only`` or ``quiz_disagreed``
+    (not trusted for training)."""
+    consent: Mapped[bool] = mapped_column(Boolean)
+    used_in_training: Mapped[str | None] = mapped_column(String(64))
+    """The model version whose training run used it, if any."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewCard(Base):
+    """A learner's spaced-repetition card for one letter (the ``fsrs`` package's Card)."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (UniqueConstraint("learner_id", "letter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    letter: Mapped[str] = mapped_column(String(1))
+    state: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int | None] = mapped_column(Integer)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_review: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AdminAction(Base):
+    """The audit trail: every admin command asked for, by whom, and what came of it."""
+
+    __tablename__ = "admin_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    platform_id: Mapped[str] = mapped_column(String(64))
+    command: Mapped[str] = mapped_column(String(32))
+    arguments: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(16))
+    """``done``, ``refused`` (not an admin) or ``failed``."""
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,118 @@
+"""Fixtures for the learning core: a real database (a SQLite file, and the PostgreSQL server at
+``HANGUL_TEST_POSTGRES_URL``, default 127.0.0.1:5432/test, each test in its own schema), the
+shipped model, pictures of letters, a settable clock and a recording notifier."""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+from PIL import Image
+
+from bot.config import Settings
+from bot.reminders import LearnerUnreachable
+from bot.replies import Reply, Sender
+from bot.tutor import Tutor
+from ml.registry import Registry
+from ml.serve import Classifier
+from ml.strokes import render_letter
+from storage.database import Database
+
+POSTGRES_URL = os.environ.get(
+    "HANGUL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+ADMIN = Sender("test", "admin", "Admin")
+LEARNER = Sender("test", "learner-1", "Learner")
+
+
+async def _postgres_reachable() -> str | None:
+    try:
+        connection = await asyncpg.connect(POSTGRES_URL, timeout=3)
+    except (TimeoutError, OSError, asyncpg.PostgresError) as error:
+        return f"PostgreSQL not reachable at {POSTGRES_URL} ({error.__class__.__name__}: {error})"
+    await connection.close()
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request, tmp_path):
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path}/tutor.db")
+        await database.migrate()
+        yield database
+        await database.close()
+        return
+    problem = await _postgres_reachable()
+    if problem:
+        pytest.skip(problem)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(POSTGRES_URL)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    database = Database(
+        POSTGRES_URL, connect_args={"server_settings": {"search_path": schema}}, pool_size=20
+    )
+    try:
+        await database.migrate()
+        yield database
+    finally:
+        await database.close()
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
+class Clock:
+    """A clock the test sets and moves."""
+
+    def __init__(self, now: datetime = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+class RecordingNotifier:
+    """A notifier that records what it was asked to send; ``blocked`` learners raise."""
+
+    def __init__(self, blocked: set[str] = frozenset()) -> None:
+        self.sent: list[tuple[Sender, list[Reply]]] = []
+        self.blocked = blocked
+
+    async def send(self, learner: Sender, replies: list[Reply]) -> None:
+        if learner.platform_id in self.blocked:
+            raise LearnerUnreachable(learner.platform_id)
+        self.sent.append((learner, replies))
+
+
+@pytest.fixture(scope="session")
+def classifier(tmp_path_factory) -> Classifier:
+    """The shipped LeNet (an empty registry falls back to the packaged weights)."""
+    return Classifier(Registry(tmp_path_factory.mktemp("registry")).current("lenet"))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def tutor(db, classifier, clock, tmp_path) -> Tutor:
+    settings = Settings(database_url=str(db.url), admins=frozenset({"test:admin"}))
+    return Tutor(db, classifier, settings, Registry(tmp_path / "registry"), clock)
+
+
+def letter_png(letter: str, seed: int | None = None) -> bytes:
+    """A picture of ``letter`` as a learner might draw it (``seed=None``: the clean writer)."""
+    import numpy as np
+
+    rng = None if seed is None else np.random.default_rng(seed)
+    out = io.BytesIO()
+    Image.fromarray(render_letter(letter, rng, size=128)).save(out, "PNG")
+    return out.getvalue()

@@ -1,0 +1,168 @@
+"""The database layer on a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+
+from storage import queries
+from storage.database import Database, async_url
+from storage.tables import Attempt, Base, Learner, QuizSession, Sample
+
+
+async def test_migrations_build_exactly_the_tables_the_code_declares(db):
+    def differences(connection):
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    async with db.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_migrating_twice_changes_nothing(db):
+    await db.migrate()
+    async with db.engine.connect() as connection:
+        version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+    assert version == "0001"
+
+
+async def test_urls_get_their_async_drivers():
+    assert async_url("sqlite:///x.db").drivername == "sqlite+aiosqlite"
+    assert async_url("postgresql://u@h/db").drivername == "postgresql+asyncpg"
+    with pytest.raises(ValueError, match="unsupported"):
+        async_url("mysql://u@h/db")
+
+
+async def test_sqlite_runs_in_wal_mode(tmp_path):
+    database = Database(f"sqlite:///{tmp_path}/wal.db")
+    async with database.engine.connect() as connection:
+        assert await connection.scalar(text("PRAGMA journal_mode")) == "wal"
+    await database.close()
+
+
+async def test_racing_first_messages_create_one_learner(db):
+    async def first_contact():
+        async with db.transaction() as session:
+            return (await queries.learner(session, "test", "42", "Ann")).id
+
+    ids = await asyncio.gather(*(first_contact() for _ in range(10)))
+    assert len(set(ids)) == 1
+
+
+async def test_concurrent_read_modify_write_loses_no_update(db):
+    """Fifty transactions each read a learner's streak and write it back plus one."""
+    async with db.transaction() as session:
+        await queries.learner(session, "test", "7")
+
+    async def increment():
+        async with db.transaction() as session:
+            learner = await queries.learner(session, "test", "7")
+            streak = learner.streak
+            await asyncio.sleep(0)  # let the others interleave
+            learner.streak = streak + 1
+
+    await asyncio.gather(*(increment() for _ in range(50)))
+    async with db.transaction() as session:
+        assert (await queries.learner(session, "test", "7")).streak == 50
+
+
+async def test_a_learner_has_at_most_one_active_quiz(db):
+    async with db.transaction() as session:
+        learner = await queries.learner(session, "test", "1")
+        session.add(QuizSession(learner_id=learner.id, letters=["ㄱ"], status="active"))
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            session.add(QuizSession(learner_id=learner.id, letters=["ㄴ"], status="active"))
+    async with db.transaction() as session:
+        session.add(QuizSession(learner_id=learner.id, letters=["ㄴ"], status="finished"))
+
+
+async def test_times_come_back_aware_in_utc(db):
+    moment = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
+    async with db.transaction() as session:
+        learner = await queries.learner(session, "test", "1")
+        learner.next_reminder_at = moment
+    async with db.transaction() as session:
+        learner = await queries.learner(session, "test", "1")
+        assert learner.next_reminder_at == moment
+        assert learner.next_reminder_at.tzinfo is not None
+
+
+async def test_deleting_a_learner_deletes_what_they_own(db):
+    async with db.transaction() as session:
+        learner = await queries.learner(session, "test", "1")
+        other = await queries.learner(session, "test", "2")
+        for owner in (learner, other):
+            attempt = Attempt(learner_id=owner.id, verdict="ok", model_version="m")
+            session.add(attempt)
+            await session.flush()
+            session.add(
+                Sample(
+                    learner_id=owner.id,
+                    attempt_id=attempt.id,
+                    picture=b"p",
+                    canonical=b"c",
+                    label="ㄱ",
+                    label_source="quiz_agreed",
+                    consent=True,
+                )
+            )
+    async with db.transaction() as session:
+        await queries.delete_learner(session, learner.id)
+    async with db.transaction() as session:
+        owners = await session.scalars(select(Learner.platform_id))
+        assert list(owners) == ["2"]
+        assert await session.scalar(select(func.count()).select_from(Attempt)) == 1
+        assert await session.scalar(select(func.count()).select_from(Sample)) == 1
+
+
+async def test_only_consented_samples_with_trusted_labels_are_for_training(db):
+    async with db.transaction() as session:
+        learner = await queries.learner(session, "test", "1")
+        for source, consent in [
+            ("quiz_agreed", True),
+            ("learner_confirmed", True),
+            ("model_only", True),
+            ("quiz_disagreed", True),
+            ("quiz_agreed", False),
+        ]:
+            session.add(
+                Sample(
+                    learner_id=learner.id,
+                    picture=b"p",
+                    canonical=b"c",
+                    label="ㄱ",
+                    label_source=source,
+                    consent=consent,
+                )
+            )
+    async with db.transaction() as session:
+        samples = await queries.training_samples(session)
+    assert sorted(s.label_source for s in samples) == ["learner_confirmed", "quiz_agreed"]
+
+
+async def test_two_processes_writing_one_sqlite_file_never_hit_database_is_locked(tmp_path):
+    """Two engines on one file (as two bot processes would be) increment the same counter."""
+    url = f"sqlite:///{tmp_path}/shared.db"
+    first, second = Database(url), Database(url)
+    await first.migrate()
+    async with first.transaction() as session:
+        await queries.learner(session, "test", "7")
+
+    async def increment(database):
+        async with database.transaction() as session:
+            learner = await queries.learner(session, "test", "7")
+            streak = learner.streak
+            await asyncio.sleep(0.001)
+            learner.streak = streak + 1
+
+    await asyncio.gather(*(increment(db) for _ in range(25) for db in (first, second)))
+    async with first.transaction() as session:
+        assert (await queries.learner(session, "test", "7")).streak == 50
+    await first.close()
+    await second.close()

@@ -1,0 +1,338 @@
+"""The learning core with no chat platform: commands and pictures in, replies out, on a real
+database (SQLite file and PostgreSQL) and the shipped model."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+from PIL import Image
+from sqlalchemy import func, select
+
+from bot import texts
+from bot.config import Settings
+from bot.replies import Sender
+from bot.tutor import Tutor, _free_reading
+from bot_fixtures import ADMIN, LEARNER, letter_png
+from conftest import encode
+from ml.serve import Reading
+from storage import queries
+from storage.database import Database
+from storage.tables import AdminAction, Attempt, Learner, QuizSession, ReviewCard, Sample
+
+PNG = b"\x89PNG"
+
+
+async def rows(db, table, **where):
+    async with db.transaction() as session:
+        found = await session.scalars(select(table).filter_by(**where).order_by(table.id))
+        return list(found)
+
+
+async def answer_quiz(tutor, sender, replies, right=True):
+    """Answer the question in ``replies`` (right or with another letter); the new replies."""
+    expected = replies[-1].expected
+    letter = expected if right else ("ㅇ" if expected != "ㅇ" else "ㅁ")
+    return await tutor.handle_picture(sender, letter_png(letter))
+
+
+async def test_a_photo_outside_a_quiz_is_read_with_name_and_confidence(tutor, db):
+    [reply] = await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    assert reply.read == "ㅛ" and reply.verdict == "ok" and reply.correct is None
+    assert "요" in reply.text and "yo" in reply.text and "%" in reply.text
+    [attempt] = await rows(db, Attempt)
+    assert attempt.read == "ㅛ" and attempt.expected is None
+    assert attempt.model_version == tutor.classifier.version
+
+
+def test_an_unsure_reading_shows_alternatives_and_what_the_model_saw():
+    canonical = np.zeros((28, 28), np.float32)
+    reading = Reading("ok", "", "ㅓ", 0.55, [("ㅓ", 0.55), ("ㅕ", 0.3), ("ㅏ", 0.1)], canonical)
+    reply = _free_reading(reading, ask_to_confirm=True)
+    assert "ㅕ (30%)" in reply.text
+    assert reply.images and reply.images[0].data.startswith(PNG)
+    assert [b.command for b in reply.buttons[0]] == ["/confirm", "/confirm ㅕ", "/confirm ㅏ"]
+
+
+async def test_a_full_quiz_is_graded_and_summed_up(tutor, db):
+    replies = await tutor.handle_text(LEARNER, "/quiz 3")
+    assert replies[0].expected == "ㅏ"  # a new learner starts with the teaching order
+    asked = []
+    for _ in range(3):
+        asked.append(replies[-1].expected)
+        replies = await answer_quiz(tutor, LEARNER, replies)
+        assert replies[0].correct is True and replies[0].read == asked[-1]
+    assert asked == ["ㅏ", "ㅓ", "ㅗ"]
+    assert replies[-1].text == texts.QUIZ_DONE.format(correct=3, total=3)
+    [quiz] = await rows(db, QuizSession)
+    assert quiz.status == "finished" and quiz.correct == 3
+    cards = await rows(db, ReviewCard)
+    assert sorted(c.letter for c in cards) == sorted(asked)
+    assert all(c.reviews == 1 and c.correct == 1 for c in cards)
+
+
+async def test_a_miss_shows_the_right_shape_and_brings_the_letter_back_soon(tutor, db, clock):
+    replies = await tutor.handle_text(LEARNER, "/quiz 1")
+    [graded, summary] = await answer_quiz(tutor, LEARNER, replies, right=False)
+    assert graded.correct is False and graded.expected == "ㅏ"
+    assert len(graded.images) == 2  # the stroke order and what the model saw
+    [card] = await rows(db, ReviewCard)
+    assert card.letter == "ㅏ" and (card.due - clock.now).total_seconds() <= 600
+    clock.advance(minutes=10)
+    replies = await tutor.handle_text(LEARNER, "/quiz 1")
+    assert replies[0].expected == "ㅏ"  # due again, so asked before new letters
+
+
+async def test_quiz_state_lives_in_the_database(tutor, db, classifier, clock):
+    replies = await tutor.handle_text(LEARNER, "/quiz 2")
+    another = Tutor(db, classifier, tutor.settings, tutor.registry, clock)
+    [graded, question] = await answer_quiz(another, LEARNER, replies)
+    assert graded.correct is True and question.expected == "ㅓ"
+
+
+async def test_a_second_quiz_while_one_runs_is_refused(tutor, db):
+    await tutor.handle_text(LEARNER, "/quiz 2")
+    [reply] = await tutor.handle_text(LEARNER, "/quiz")
+    assert "already running" in reply.text and reply.expected == "ㅏ"
+    assert len(await rows(db, QuizSession)) == 1
+
+
+async def test_racing_quiz_commands_start_one_quiz(tutor, db):
+    await asyncio.gather(*(tutor.handle_text(LEARNER, "/quiz 2") for _ in range(5)))
+    assert len(await rows(db, QuizSession, status="active")) == 1
+
+
+async def test_malformed_quiz_counts_get_usage_and_start_nothing(tutor, db):
+    for command in ("/quiz -3", "/quiz abc", "/quiz 50", "/quiz 0", "/quiz 2 3"):
+        [reply] = await tutor.handle_text(LEARNER, command)
+        assert reply.text == texts.QUIZ_BAD_COUNT.format(most=20), command
+    assert await rows(db, QuizSession) == []
+
+
+async def test_quiz_stop_ends_the_quiz(tutor, db):
+    replies = await tutor.handle_text(LEARNER, "/quiz 3")
+    await answer_quiz(tutor, LEARNER, replies)
+    [reply] = await tutor.handle_text(LEARNER, "/quiz stop")
+    assert reply.text == texts.QUIZ_STOPPED.format(answered=1, total=3, correct=1)
+    [quiz] = await rows(db, QuizSession)
+    assert quiz.status == "stopped"
+    [reply] = await tutor.handle_text(LEARNER, "/quiz stop")
+    assert reply.text == texts.QUIZ_NONE_RUNNING
+
+
+async def test_skip_reveals_the_letter_and_moves_on(tutor, db):
+    [reply] = await tutor.handle_text(LEARNER, "/skip")
+    assert reply.text == texts.QUIZ_NONE_RUNNING
+    await tutor.handle_text(LEARNER, "/quiz 2")
+    skipped, question = await tutor.handle_text(LEARNER, "/skip")
+    assert skipped.verdict == "skipped" and skipped.expected == "ㅏ" and skipped.images
+    assert question.expected == "ㅓ"
+    [attempt] = await rows(db, Attempt)
+    assert attempt.verdict == "skipped" and attempt.correct is False
+
+
+async def test_hint_shows_the_stroke_order(tutor, db):
+    [reply] = await tutor.handle_text(LEARNER, "/hint yo")
+    assert "요" in reply.text and reply.images[0].data.startswith(PNG)
+    [reply] = await tutor.handle_text(LEARNER, "/hint")
+    assert reply.text == texts.HINT_ASK
+    [reply] = await tutor.handle_text(LEARNER, "/hint zz")
+    assert "zz" in reply.text
+    await tutor.handle_text(LEARNER, "/quiz 1")
+    [reply] = await tutor.handle_text(LEARNER, "/hint")
+    assert reply.text.startswith("ㅏ") and reply.images
+    [quiz] = await rows(db, QuizSession)
+    assert quiz.hinted
+
+
+async def test_an_unreadable_answer_keeps_the_question(tutor, db):
+    await tutor.handle_text(LEARNER, "/quiz 2")
+    for data in (b"not a picture", b"", letter_png("ㅏ")[:200]):
+        [reply] = await tutor.handle_picture(LEARNER, data)
+        assert reply.correct is None and reply.verdict != "ok" and reply.expected == "ㅏ"
+        assert "write the letter" in reply.text
+    [quiz] = await rows(db, QuizSession)
+    assert quiz.position == 0
+    assert len(await rows(db, Attempt)) == 3
+
+
+async def test_a_blank_page_gets_its_reason(tutor):
+    [blank] = await tutor.handle_picture(LEARNER, encode(Image.new("L", (300, 300), 235)))
+    assert blank.verdict == "blank" and blank.text == texts.VERDICTS["blank"]
+
+
+async def test_samples_are_kept_only_with_consent_and_labels_say_where_they_came_from(tutor, db):
+    await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    assert await rows(db, Sample) == []
+    await tutor.handle_text(LEARNER, "/consent on")
+    [reply] = await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    assert reply.buttons[0][0].command == "/confirm"
+    replies = await tutor.handle_text(LEARNER, "/quiz 2")
+    replies = await answer_quiz(tutor, LEARNER, replies, right=True)
+    await answer_quiz(tutor, LEARNER, replies, right=False)
+    samples = await rows(db, Sample)
+    assert [(s.label, s.label_source) for s in samples] == [
+        ("ㅛ", "model_only"),
+        ("ㅏ", "quiz_agreed"),
+        ("ㅓ", "quiz_disagreed"),
+    ]
+    assert all(len(s.canonical) == 28 * 28 and s.picture.startswith(PNG) for s in samples)
+
+
+async def test_the_learner_confirming_a_free_reading_makes_its_label_trusted(tutor, db):
+    [reply] = await tutor.handle_text(LEARNER, "/confirm")
+    assert reply.text == texts.NOTHING_TO_CONFIRM
+    await tutor.handle_text(LEARNER, "/consent on")
+    await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    [reply] = await tutor.handle_text(LEARNER, "/confirm ㅠ")
+    assert reply.text == texts.CONFIRMED.format(letter="ㅠ")
+    [sample] = await rows(db, Sample)
+    assert (sample.label, sample.label_source) == ("ㅠ", "learner_confirmed")
+
+
+async def test_withdrawing_consent_excludes_kept_samples_from_training(tutor, db):
+    await tutor.handle_text(LEARNER, "/consent on")
+    replies = await tutor.handle_text(LEARNER, "/quiz 1")
+    await answer_quiz(tutor, LEARNER, replies)
+    async with db.transaction() as session:
+        assert len(await queries.training_samples(session)) == 1
+    await tutor.handle_text(LEARNER, "/consent off")
+    async with db.transaction() as session:
+        assert await queries.training_samples(session) == []
+    [reply] = await tutor.handle_text(LEARNER, "/consent maybe")
+    assert "off" in reply.text
+
+
+async def test_deleteme_asks_then_deletes_everything_the_learner_owns(tutor, db, clock):
+    await tutor.handle_text(LEARNER, "/consent on")
+    await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    await tutor.handle_picture(Sender("test", "other"), letter_png("ㅛ"))
+    [reply] = await tutor.handle_text(LEARNER, "/deleteme confirm")
+    assert reply.text == texts.DELETE_EXPIRED
+    [ask] = await tutor.handle_text(LEARNER, "/deleteme")
+    assert [b.command for b in ask.buttons[0]] == ["/deleteme confirm", "/deleteme cancel"]
+    clock.advance(minutes=11)
+    [reply] = await tutor.handle_text(LEARNER, "/deleteme confirm")
+    assert reply.text == texts.DELETE_EXPIRED
+    await tutor.handle_text(LEARNER, "/deleteme")
+    [reply] = await tutor.handle_text(LEARNER, "/deleteme confirm")
+    assert reply.text == texts.DELETE_DONE
+    assert [x.platform_id for x in await rows(db, Learner)] == ["other"]
+    assert len(await rows(db, Attempt)) == 1 and await rows(db, Sample) == []
+
+
+async def test_reminder_time_and_time_zone_are_validated(tutor, db):
+    for command in ("/remind 25:99", "/remind", "/remind 7pm"):
+        [reply] = await tutor.handle_text(LEARNER, command)
+        assert reply.text == texts.REMIND_USAGE, command
+    [reply] = await tutor.handle_text(LEARNER, "/timezone Mars/Base")
+    assert "Mars/Base" in reply.text
+    [learner] = await rows(db, Learner)
+    assert learner.time_zone == "UTC" and not learner.reminders_on
+
+
+async def test_reminders_follow_the_learners_time_zone(tutor, db, clock):
+    await tutor.handle_text(LEARNER, "/timezone Asia/Seoul")
+    await tutor.handle_text(LEARNER, "/remind 07:30")
+    [learner] = await rows(db, Learner)
+    # 2026-03-02 09:00 UTC is 18:00 in Seoul: next 07:30 there is 2026-03-02 22:30 UTC
+    assert learner.next_reminder_at.isoformat() == "2026-03-02T22:30:00+00:00"
+    await tutor.handle_text(LEARNER, "/timezone Europe/Berlin")
+    [learner] = await rows(db, Learner)
+    assert learner.next_reminder_at.isoformat() == "2026-03-03T06:30:00+00:00"
+    await tutor.handle_text(LEARNER, "/stop")
+    [learner] = await rows(db, Learner)
+    assert not learner.reminders_on and learner.next_reminder_at is None
+
+
+async def test_streaks_count_the_learners_own_days(tutor, db, clock):
+    await tutor.handle_text(LEARNER, "/timezone Asia/Seoul")
+    clock.now = clock.now.replace(hour=14, minute=30)  # 23:30 in Seoul
+    await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    clock.advance(hours=1)  # 00:30 the next day in Seoul, the same day in UTC
+    await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    [learner] = await rows(db, Learner)
+    assert learner.streak == 2
+    replies = await tutor.handle_text(LEARNER, "/quiz 1")
+    await answer_quiz(tutor, LEARNER, replies)
+    [stats, chart] = await tutor.handle_text(LEARNER, "/stats")
+    assert "Streak: 2 day(s)" in stats.text
+    assert chart.images[0].data.startswith(PNG)
+    clock.advance(days=2)
+    [stats, _] = await tutor.handle_text(LEARNER, "/stats")
+    assert "Streak: 0 day(s)" in stats.text
+
+
+async def test_review_and_stats_name_weak_letters_and_confusions(tutor):
+    [reply] = await tutor.handle_text(LEARNER, "/review")
+    assert reply.text == texts.REVIEW_NOTHING
+    [reply] = await tutor.handle_text(LEARNER, "/stats")
+    assert reply.text == texts.STATS_NOTHING
+    replies = await tutor.handle_text(LEARNER, "/quiz 2")
+    replies = await answer_quiz(tutor, LEARNER, replies, right=False)
+    await answer_quiz(tutor, LEARNER, replies, right=True)
+    [reply] = await tutor.handle_text(LEARNER, "/review")
+    assert "ㅏ (a): 0 of 1 right" in reply.text and "ㅓ" not in reply.text
+    [stats, _] = await tutor.handle_text(LEARNER, "/stats")
+    assert "2 graded answers, 1 right (50%)" in stats.text and "ㅏ→ㅇ ×1" in stats.text
+
+
+async def test_admin_commands_are_refused_to_learners_and_audited(tutor, db):
+    for command in ("/model", "/retrain", "/rollback"):
+        [reply] = await tutor.handle_text(LEARNER, command)
+        assert reply.text == texts.ADMIN_ONLY.format(name=command[1:])
+    [reply] = await tutor.handle_text(ADMIN, "/model")
+    assert "lenet packaged (serving)" in reply.text and "mlp packaged" in reply.text
+    [reply] = await tutor.handle_text(ADMIN, "/rollback")
+    assert reply.text.startswith("Could not roll back")
+    audit = [(a.platform_id, a.command, a.outcome) for a in await rows(db, AdminAction)]
+    assert audit == [
+        ("learner-1", "model", "refused"),
+        ("learner-1", "retrain", "refused"),
+        ("learner-1", "rollback", "refused"),
+        ("admin", "model", "done"),
+        ("admin", "rollback", "failed"),
+    ]
+
+
+async def test_rollback_serves_the_previous_model_at_once(tutor, classifier):
+    from ml.registry import PACKAGED_ROOT
+
+    added = tutor.registry.add("lenet", PACKAGED_ROOT / "lenet")
+    tutor.registry.promote("lenet", added.version)
+    [reply] = await tutor.handle_text(ADMIN, "/rollback lenet")
+    assert reply.text == texts.ROLLED_BACK.format(name="lenet", version="packaged")
+    assert tutor.classifier.version == "lenet:packaged"
+
+
+async def test_unknown_commands_and_plain_text_get_help(tutor):
+    [reply] = await tutor.handle_text(LEARNER, "/fly me")
+    assert reply.text == texts.UNKNOWN_COMMAND.format(name="fly")
+    [reply] = await tutor.handle_text(LEARNER, "hello")
+    assert reply.text == texts.NOT_A_COMMAND
+    [reply] = await tutor.handle_text(LEARNER, "/HELP@hangul_bot")
+    assert reply.text == texts.HELP
+
+
+async def test_many_learners_sending_pictures_at_once_lose_nothing(tutor, db):
+    async def learner(n):
+        sender = Sender("test", f"crowd-{n}")
+        replies = await tutor.handle_text(sender, "/quiz 3")
+        for _ in range(3):
+            replies = await answer_quiz(tutor, sender, replies)
+        return replies
+
+    finals = await asyncio.gather(*(learner(n) for n in range(20)))
+    assert all(r[-1].text == texts.QUIZ_DONE.format(correct=3, total=3) for r in finals)
+    async with db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Attempt)) == 60
+
+
+async def test_a_database_failure_gets_a_friendly_reply_not_a_crash(classifier, tmp_path):
+    broken = Database(f"sqlite:///{tmp_path}/never-migrated.db")
+    tutor = Tutor(broken, classifier, Settings(database_url="sqlite://"))
+    [reply] = await tutor.handle_text(LEARNER, "/quiz")
+    assert reply.text == texts.INTERNAL_ERROR
+    [reply] = await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    assert reply.text == texts.INTERNAL_ERROR
+    await broken.close()
