@@ -2,6 +2,7 @@
 
 Examples::
 
+    hangul-bot run                          # Telegram and/or Discord (tokens from the environment)
     hangul-bot console                      # talk to the tutor in the terminal
     hangul-bot console --json --user alice  # one JSON object per reply, for scripts
     hangul-bot migrate                      # apply database migrations
@@ -18,6 +19,14 @@ import tempfile
 from pathlib import Path
 
 from bot.config import Settings
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.service import protect_logs, serve
+
+    protect_logs(settings)
+    asyncio.run(serve(settings))
+    return 0
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
@@ -59,10 +68,17 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+_QUIET = {cmd_console: logging.WARNING, cmd_bench: logging.WARNING}
+"""Commands whose output is the point log only warnings unless ``-v``."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hangul-bot", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command")
+
+    p = commands.add_parser("run", help="run the Telegram and/or Discord bot and reminders")
+    p.set_defaults(run=cmd_run)
 
     p = commands.add_parser("console", help="talk to the tutor in the terminal")
     p.add_argument("--user", default="me", help="who you are (one learner per name)")
@@ -92,8 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is None:  # plain `hangul-bot` runs the bot
+        args.run = cmd_run
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
+        level=logging.DEBUG if args.verbose else _QUIET.get(args.run, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     return args.run(args, Settings.load())

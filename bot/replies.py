@@ -42,3 +42,5 @@ class Sender:
     platform: str
     platform_id: str
     display_name: str = ""
+    platform_admin: bool = False
+    """The platform vouches for admin rights (a Discord member with a configured admin role)."""

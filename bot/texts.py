@@ -141,3 +141,35 @@ def reading(jamo: str, probability: float) -> str:
 
 
 NO_SUCH_PICTURE = "There is no picture at {path}."
+
+SLOW_DOWN = "You're sending faster than I can read. Please wait a moment, then send one picture."
+UNSUPPORTED_MESSAGE = (
+    "I can only read pictures of handwritten letters and commands. Send a photo of one letter, "
+    "or /help."
+)
+NOT_AN_IMAGE_FILE = "That file isn't a picture. Please send a photo or an image file (PNG, JPEG)."
+TOO_BIG_TO_DOWNLOAD = (
+    "That file is too big for me ({megabytes:.0f} MB; at most 20 MB). Please send a smaller photo."
+)
+PLATFORM_TROUBLE = "I'm having trouble reaching the chat service; please try again in a minute."
+
+COMMANDS = {
+    "quiz": "A drill of a few letters (/quiz 5; /quiz stop ends it)",
+    "hint": "How to write a letter, stroke by stroke",
+    "skip": "Skip the current quiz question",
+    "review": "The letters you miss most",
+    "stats": "Your progress per letter",
+    "remind": "A daily reminder at your local time (/remind 19:30)",
+    "timezone": "Your time zone (/timezone Asia/Seoul)",
+    "stop": "No more reminders",
+    "consent": "Let me keep your pictures to improve my reading (on/off)",
+    "confirm": "Tell me which letter your last picture showed",
+    "deleteme": "Delete everything I know about you",
+    "help": "What I can do",
+}
+"""Learners' commands and their one-line descriptions, for the platforms' command menus."""
+ADMIN_COMMANDS = {
+    "model": "Admins: the models and their figures",
+    "rollback": "Admins: back to the previous model",
+    "retrain": "Admins: retrain on collected samples",
+}

@@ -132,7 +132,9 @@ class Tutor:
     async def _admin(self, name: str, args: list[str], turn: Turn) -> list[Reply]:
         sender = turn.sender
         arguments = " ".join(args)
-        if not self.settings.is_admin(sender.platform, sender.platform_id):
+        if not (
+            sender.platform_admin or self.settings.is_admin(sender.platform, sender.platform_id)
+        ):
             await queries.audit(
                 turn.session, sender.platform, sender.platform_id, name, arguments, "refused"
             )

@@ -116,3 +116,16 @@ def letter_png(letter: str, seed: int | None = None) -> bytes:
     out = io.BytesIO()
     Image.fromarray(render_letter(letter, rng, size=128)).save(out, "PNG")
     return out.getvalue()
+
+
+@pytest.fixture
+async def chat_tutor(classifier, clock, tmp_path):
+    """A tutor on a SQLite file for the chat adapters' end-to-end tests (the database layer
+    itself is tested on both databases elsewhere)."""
+    database = Database(f"sqlite:///{tmp_path}/chat.db")
+    await database.migrate()
+    settings = Settings(
+        database_url=str(database.url), admins=frozenset({"telegram:1", "discord:1"})
+    )
+    yield Tutor(database, classifier, settings, Registry(tmp_path / "registry"), clock)
+    await database.close()

@@ -1,0 +1,84 @@
+"""``hangul-bot run``: the configured chat adapters plus the reminder scheduler in one process.
+
+Starts whichever adapters have a token (Telegram, Discord, or both), gives each the same tutor,
+registers them as the scheduler's notifiers, and shuts everything down in order on SIGTERM or
+SIGINT. Secrets are scrubbed from every log record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.config import Settings
+from bot.gate import LearnerGate
+from bot.reminders import Reminders
+from bot.tutor import Tutor
+
+log = logging.getLogger(__name__)
+
+NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler.executors.default")
+"""Libraries that log every request (httpx puts the Telegram token in its URLs) at INFO."""
+
+
+class RedactSecrets(logging.Filter):
+    """Replace secrets in log records with ``***``."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+def protect_logs(settings: Settings) -> None:
+    """Keep tokens out of every handler's output, and quieten per-request loggers."""
+    redact = RedactSecrets(settings.secrets())
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGTERM/SIGINT."""
+    if settings.telegram is None and settings.discord is None:
+        raise SystemExit("hangul-bot run: set TELEGRAM_TOKEN and/or DISCORD_TOKEN")
+    tutor = await Tutor.open(settings)
+    gate = LearnerGate()
+    adapters = []
+    if settings.telegram is not None:
+        from bot.telegram_app import TelegramAdapter
+
+        adapters.append(TelegramAdapter(tutor, settings.telegram, gate))
+    if settings.discord is not None:
+        from bot.discord_app import DiscordAdapter
+
+        adapters.append(DiscordAdapter(tutor, settings.discord, gate))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    started = []
+    scheduler = None
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+        scheduler = Reminders(tutor.db, {a.platform: a for a in adapters}).schedule()
+        log.info("hangul-bot running: %s", ", ".join(a.platform for a in adapters))
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        for adapter in reversed(started):
+            await adapter.stop()
+        await tutor.db.close()

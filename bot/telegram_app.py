@@ -1,0 +1,255 @@
+"""The Telegram adapter (python-telegram-bot 22): Telegram updates in, tutor calls, messages out.
+
+Photos and images sent as files are read; stickers, voice, video and other messages get a
+friendly reply; inline-keyboard buttons carry tutor commands as their callback data. Long
+polling by default, a webhook (with a secret token) when configured. Telegram's flood limits
+and 429 retry-after answers are handled by PTB's ``AIORateLimiter``; timeouts and 5xx answers are
+retried a few times, then logged; a learner's recorded attempt is committed before any reply is
+sent, so a failed send loses nothing. It also implements the reminder ``Notifier``.
+
+Run it through ``hangul-bot run`` with ``TELEGRAM_TOKEN`` set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
+from urllib.parse import urlparse
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.config import TelegramSettings
+from bot.gate import LearnerGate
+from bot.reminders import LearnerUnreachable
+from bot.replies import Reply, Sender
+from bot.tutor import Tutor
+from ml.decode import MAX_FILE_BYTES
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+CAPTION_LIMIT = 1024
+SEND_TRIES = 3
+
+
+def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.command) for b in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def _retrying(call: Callable[[], Awaitable[object]]) -> None:
+    """Run a Bot API call, retrying timeouts and server errors (429s are the rate limiter's)."""
+    for attempt in range(SEND_TRIES):
+        try:
+            await call()
+            return
+        except (Forbidden, BadRequest, RetryAfter):
+            raise
+        except NetworkError:
+            if attempt == SEND_TRIES - 1:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+
+
+class TelegramAdapter:
+    """Owns the PTB Application; ``start``/``stop`` fit it into ``hangul-bot run``."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        tutor: Tutor,
+        settings: TelegramSettings,
+        gate: LearnerGate | None = None,
+    ) -> None:
+        self.tutor = tutor
+        self.settings = settings
+        self.gate = gate or LearnerGate()
+        builder = (
+            ApplicationBuilder()
+            .token(settings.token)
+            .concurrent_updates(True)
+            .rate_limiter(
+                AIORateLimiter(overall_max_rate=settings.max_messages_per_second, max_retries=3)
+            )
+        )
+        if settings.base_url:
+            builder = builder.base_url(settings.base_url)
+        if settings.base_file_url:
+            builder = builder.base_file_url(settings.base_file_url)
+        self.application: Application = builder.build()
+        on = self.application.add_handler
+        on(CallbackQueryHandler(self._on_button))
+        on(MessageHandler(filters.PHOTO, self._on_photo))
+        on(MessageHandler(filters.Document.ALL, self._on_document))
+        on(MessageHandler(filters.TEXT, self._on_text))
+        on(MessageHandler(filters.ALL, self._on_other))
+        self.application.add_error_handler(self._on_error)
+
+    async def start(self) -> None:
+        """Connect: initialise, then poll or set the webhook."""
+        app = self.application
+        await app.initialize()
+        commands = [BotCommand(name, text) for name, text in texts.COMMANDS.items()]
+        await app.bot.set_my_commands(commands)
+        await app.start()
+        if self.settings.webhook_url:
+            await app.updater.start_webhook(
+                listen=self.settings.webhook_listen,
+                port=self.settings.webhook_port,
+                url_path=urlparse(self.settings.webhook_url).path.lstrip("/"),
+                webhook_url=self.settings.webhook_url,
+                secret_token=self.settings.webhook_secret,
+            )
+        else:
+            await app.updater.start_polling(poll_interval=0)
+        log.info(
+            "Telegram adapter running (%s)", "webhook" if self.settings.webhook_url else "polling"
+        )
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def send(self, learner: Sender, replies: list[Reply]) -> None:
+        """The reminder ``Notifier``: push ``replies`` to a learner's private chat."""
+        try:
+            await self._send(int(learner.platform_id), replies)
+        except Forbidden as error:
+            raise LearnerUnreachable(str(error)) from error
+        except BadRequest as error:
+            if "chat not found" in str(error).lower():
+                raise LearnerUnreachable(str(error)) from error
+            raise
+
+    async def _send(self, chat_id: int, replies: list[Reply]) -> None:
+        for reply in replies:
+            await self._send_one(chat_id, reply)
+
+    async def _send_one(self, chat_id: int, reply: Reply) -> None:
+        """A text message, or photos with the text as the first one's caption; the buttons go
+        on the last message."""
+        bot = self.application.bot
+        markup = _keyboard(reply)
+        caption = reply.text or None
+        if reply.text and (not reply.images or len(reply.text) > CAPTION_LIMIT):
+            here = None if reply.images else markup
+            await _retrying(partial(bot.send_message, chat_id, reply.text, reply_markup=here))
+            caption = None
+        for n, picture in enumerate(reply.images):
+            last = n == len(reply.images) - 1
+            await _retrying(
+                partial(
+                    bot.send_photo,
+                    chat_id,
+                    picture.data,
+                    caption=caption if n == 0 else None,
+                    reply_markup=markup if last else None,
+                    filename=picture.filename,
+                )
+            )
+
+    async def _answer(self, update: Update, work: Callable[[Sender], Awaitable[list[Reply]]]):
+        """Gate the learner, run ``work`` for them and send its replies to their chat."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        sender = Sender(PLATFORM, str(user.id), user.full_name)
+        key = f"{PLATFORM}:{user.id}"
+        if not self.gate.admit(key):
+            if self.gate.first_refusal(key):
+                await self._send_safely(chat.id, [Reply(texts.SLOW_DOWN)])
+            return
+        async with self.gate.turn(key):
+            try:
+                replies = await work(sender)
+            except TelegramError as error:
+                log.warning("Telegram failed while handling an update: %r", error)
+                replies = [Reply(texts.PLATFORM_TROUBLE)]
+            except Exception:
+                log.exception("handling a Telegram update failed")
+                replies = [Reply(texts.INTERNAL_ERROR)]
+            await self._send_safely(chat.id, replies)
+
+    async def _send_safely(self, chat_id: int, replies: list[Reply]) -> None:
+        try:
+            await self._send(chat_id, replies)
+        except TelegramError as error:
+            log.warning("could not send a reply on Telegram: %s", error.__class__.__name__)
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        text = update.effective_message.text or ""
+        await self._answer(update, lambda sender: self.tutor.handle_text(sender, text))
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        try:
+            await query.answer()
+        except TelegramError:
+            log.info("could not answer a callback query (it may be too old)")
+        command = query.data or ""
+        await self._answer(update, lambda sender: self.tutor.handle_text(sender, command))
+
+    async def _on_photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        photo = update.effective_message.photo[-1]  # the largest size
+        await self._answer(update, lambda sender: self._picture(sender, photo, photo.file_size))
+
+    async def _on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        document = update.effective_message.document
+        if not (document.mime_type or "").startswith("image/"):
+            await self._answer(update, _fixed(texts.NOT_AN_IMAGE_FILE))
+            return
+        await self._answer(
+            update, lambda sender: self._picture(sender, document, document.file_size)
+        )
+
+    async def _picture(self, sender: Sender, attachment, size: int | None) -> list[Reply]:
+        """Download a photo or image file (refused before download when too big) and read it."""
+        if size and size > MAX_FILE_BYTES:
+            return [Reply(texts.TOO_BIG_TO_DOWNLOAD.format(megabytes=size / 2**20))]
+        file = await attachment.get_file()
+        data = bytes(await file.download_as_bytearray())
+        return await self.tutor.handle_picture(sender, data)
+
+    async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update.effective_message, Message):
+            await self._answer(update, _fixed(texts.UNSUPPORTED_MESSAGE))
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("error while handling a Telegram update", exc_info=context.error)
+
+
+def _fixed(text: str) -> Callable[[Sender], Awaitable[list[Reply]]]:
+    async def reply(sender: Sender) -> list[Reply]:
+        return [Reply(text)]
+
+    return reply

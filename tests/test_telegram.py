@@ -1,0 +1,215 @@
+"""The Telegram adapter end to end: the real python-telegram-bot talks HTTP to a fake Bot API
+server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import texts
+from bot.config import TelegramSettings
+from bot.reminders import Reminders
+from bot.telegram_app import TelegramAdapter
+from bot_fixtures import letter_png
+from fake_telegram import FakeTelegram
+from load_telegram import run_load
+from storage.tables import Attempt, Learner
+
+ADMIN, LEARNER = 1, 1001
+ENTRY_POINT = Path(sys.executable).with_name("hangul-bot")
+
+
+@pytest.fixture
+async def adapter_and_fake(chat_tutor):
+    """A running adapter polling a fake Bot API server."""
+    async with FakeTelegram() as fake:
+        settings = TelegramSettings(
+            token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
+        )
+        adapter = TelegramAdapter(chat_tutor, settings)
+        await adapter.start()
+        try:
+            yield adapter, fake
+        finally:
+            await adapter.stop()
+
+
+@pytest.fixture
+def telegram(adapter_and_fake) -> FakeTelegram:
+    return adapter_and_fake[1]
+
+
+async def test_the_command_list_is_registered(telegram):
+    await telegram.wait_for_request("setMyCommands")
+    assert [c["command"] for c in telegram.commands] == list(texts.COMMANDS)
+
+
+async def test_a_photo_is_read_and_answered(telegram):
+    telegram.user_photo(LEARNER, letter_png("ㅛ"))
+    [reply] = await telegram.wait_for(LEARNER, 1)
+    assert reply.text.startswith("I read ㅛ")
+
+
+async def test_a_full_quiz_with_buttons_and_photos(telegram):
+    telegram.user_text(LEARNER, "/quiz 2")
+    [question] = await telegram.wait_for(LEARNER, 1)
+    assert "“a”" in question.text
+    buttons = [b["callback_data"] for b in question.reply_markup["inline_keyboard"][0]]
+    assert buttons == ["/hint", "/skip"]
+    telegram.press_button(LEARNER, question.message_id, "/hint")
+    hint = (await telegram.wait_for(LEARNER, 2))[-1]
+    assert hint.method == "sendPhoto" and hint.photo.startswith(b"\x89PNG") and "ㅏ" in hint.text
+    telegram.user_photo(LEARNER, letter_png("ㅏ"))
+    graded, second = (await telegram.wait_for(LEARNER, 4))[2:]
+    assert graded.text.startswith("Right!") and "“eo”" in second.text
+    telegram.press_button(LEARNER, second.message_id, "/skip")
+    sent = await telegram.wait_for(LEARNER, 6)
+    assert sent[4].text.startswith("Skipped") and sent[5].text == texts.QUIZ_DONE.format(
+        correct=1, total=2
+    )
+    assert len(telegram.answered_callbacks) == 2
+
+
+async def test_an_image_sent_as_a_file_is_read(telegram):
+    telegram.user_document(LEARNER, letter_png("ㄹ"), "letter.png", "image/png")
+    [reply] = await telegram.wait_for(LEARNER, 1)
+    assert reply.text.startswith("I read ㄹ")
+
+
+async def test_files_that_are_not_pictures_or_too_big_are_refused_before_download(telegram):
+    telegram.user_document(LEARNER, b"%PDF-1.4", "notes.pdf", "application/pdf")
+    telegram.user_document(LEARNER, b"x", "huge.jpg", "image/jpeg", file_size=50 * 2**20)
+    first, second = await telegram.wait_for(LEARNER, 2)
+    assert first.text == texts.NOT_AN_IMAGE_FILE
+    assert "50 MB" in second.text
+    assert "getFile" not in telegram.requests
+
+
+async def test_stickers_voice_and_video_get_a_friendly_reply(telegram):
+    telegram.user_sticker(LEARNER)
+    telegram.user_voice(LEARNER)
+    telegram.user_video(LEARNER)
+    replies = await telegram.wait_for(LEARNER, 3)
+    assert all(r.text == texts.UNSUPPORTED_MESSAGE for r in replies)
+
+
+async def test_deleteme_through_its_confirmation_button(telegram, chat_tutor):
+    telegram.user_photo(LEARNER, letter_png("ㅛ"))
+    telegram.user_text(LEARNER, "/deleteme")
+    ask = (await telegram.wait_for(LEARNER, 2))[-1]
+    assert ask.reply_markup["inline_keyboard"][0][0]["callback_data"] == "/deleteme confirm"
+    telegram.press_button(LEARNER, ask.message_id, "/deleteme confirm")
+    done = (await telegram.wait_for(LEARNER, 3))[-1]
+    assert done.text == texts.DELETE_DONE
+    async with chat_tutor.db.transaction() as session:
+        assert (await session.scalars(select(Attempt))).all() == []
+
+
+async def test_admin_commands_are_refused_to_learners(telegram):
+    telegram.user_text(LEARNER, "/model")
+    telegram.user_text(ADMIN, "/model")
+    [refused] = await telegram.wait_for(LEARNER, 1)
+    [shown] = await telegram.wait_for(ADMIN, 1)
+    assert refused.text == texts.ADMIN_ONLY.format(name="model")
+    assert "lenet packaged" in shown.text
+
+
+async def test_a_reminder_is_delivered_and_a_blocked_learner_is_turned_off(
+    adapter_and_fake, chat_tutor, clock
+):
+    adapter, fake = adapter_and_fake
+    blocked = 2002
+    for user in (LEARNER, blocked):
+        fake.user_text(user, "/remind 09:30")
+    await fake.wait_for(LEARNER, 1)
+    await fake.wait_for(blocked, 1)
+    fake.block(blocked)
+    clock.advance(minutes=30)
+    report = await Reminders(chat_tutor.db, {"telegram": adapter}, clock).tick()
+    assert (report.sent, report.unreachable) == (1, 1)
+    reminder = (await fake.wait_for(LEARNER, 2))[-1]
+    assert reminder.text.startswith("Time for your daily Hangul practice")
+    async with chat_tutor.db.transaction() as session:
+        found = {x.platform_id: x for x in await session.scalars(select(Learner))}
+    assert found[str(LEARNER)].reminders_on and not found[str(blocked)].reminders_on
+
+
+async def test_rate_limits_and_server_errors_are_retried(telegram):
+    telegram.fail_next("sendMessage", 429, retry_after=1)
+    telegram.fail_next("sendMessage", 502)
+    telegram.user_text(LEARNER, "/help")
+    [reply] = await telegram.wait_for(LEARNER, 1, timeout=15)
+    assert reply.text == texts.HELP
+
+
+async def test_a_flood_from_one_learner_is_throttled(telegram):
+    for _ in range(20):
+        telegram.user_text(LEARNER, "/help")
+    telegram.user_text(2002, "/help")
+    [other] = await telegram.wait_for(2002, 1)
+    assert other.text == texts.HELP
+    sent = await telegram.wait_for(LEARNER, 9)
+    assert [r.text for r in sent].count(texts.SLOW_DOWN) == 1
+    assert [r.text for r in sent].count(texts.HELP) == 8
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_the_hangul_bot_entry_point_serves_telegram_and_stops_on_sigterm(tmp_path, mode):
+    async with FakeTelegram() as fake:
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "HANGUL_DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
+            "HANGUL_MODEL_REGISTRY": str(tmp_path / "registry"),
+            "TELEGRAM_TOKEN": fake.token,
+            "TELEGRAM_BASE_URL": fake.base_url,
+            "TELEGRAM_BASE_FILE_URL": fake.base_file_url,
+        }
+        if mode == "webhook":
+            env["TELEGRAM_WEBHOOK_URL"] = f"http://127.0.0.1:{_free_port()}/telegram"
+            env["TELEGRAM_WEBHOOK_LISTEN"] = "127.0.0.1"
+            env["TELEGRAM_WEBHOOK_PORT"] = env["TELEGRAM_WEBHOOK_URL"].split(":")[2].split("/")[0]
+            env["TELEGRAM_WEBHOOK_SECRET"] = "webhook-secret"
+        bot = await asyncio.create_subprocess_exec(
+            str(ENTRY_POINT),
+            "-v",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            await fake.wait_for_request("getUpdates" if mode == "polling" else "setWebhook", 60)
+            if mode == "webhook":
+                await asyncio.sleep(0.5)  # the webhook server starts listening after setWebhook
+                assert fake.webhook["secret_token"] == "webhook-secret"
+            fake.user_photo(LEARNER, letter_png("ㅛ"))
+            [reply] = await fake.wait_for(LEARNER, 1, timeout=30)
+            assert reply.text.startswith("I read ㅛ")
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(bot.communicate(), 30)
+        log = output.decode()
+        assert bot.returncode == 0, log
+        assert "shutting down" in log
+        assert fake.token not in log and "webhook-secret" not in log
+        assert fake.webhook_errors == []
+
+
+async def test_a_small_load_run_loses_and_duplicates_no_reply():
+    figures = await run_load(learners=10, pictures=2)
+    assert (figures["lost"], figures["duplicated"], figures["learners_failed"]) == (0, 0, 0)
+    assert figures["attempts_stored"] == 20 and figures["bot_exit_code"] == 0
