@@ -48,6 +48,10 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 CAPTION_LIMIT = 1024
+CONCURRENT_UPDATES = 64
+"""Updates handled at once. More only queue for the HTTP connection pool and the database: with
+200 learners sending at once (``tests/load_telegram.py``), 16, 32 and 64 all answered ~66
+pictures/s with p95 ~3.5 s, 256 only 51/s with p95 8.9 s."""
 SEND_TRIES = 3
 
 
@@ -93,7 +97,7 @@ class TelegramAdapter:
         builder = (
             ApplicationBuilder()
             .token(settings.token)
-            .concurrent_updates(True)
+            .concurrent_updates(CONCURRENT_UPDATES)
             .rate_limiter(
                 AIORateLimiter(overall_max_rate=settings.max_messages_per_second, max_retries=3)
             )
