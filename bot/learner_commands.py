@@ -117,7 +117,10 @@ async def consent(turn: Turn, args: list[str]) -> list[Reply]:
     choice = args[0].lower() if len(args) == 1 else ""
     if choice not in ("on", "off"):
         state = "on" if turn.learner.consent else "off"
-        return [Reply(texts.CONSENT_USAGE.format(state=state))]
+        buttons = (
+            (Button(texts.CONSENT_YES, "/consent on"), Button(texts.CONSENT_NO, "/consent off")),
+        )
+        return [Reply(texts.CONSENT_USAGE.format(state=state), buttons=buttons)]
     turn.learner.consent = choice == "on"
     if choice == "on":
         return [Reply(texts.CONSENT_ON)]

@@ -99,6 +99,8 @@ TIMEZONE_UNKNOWN = "I don't know the time zone {name!r}. " + TIMEZONE_USAGE
 TIMEZONE_SET = "Your time zone is now {zone}; it's {local} there."
 
 CONSENT_USAGE = "Use /consent on or /consent off. It is now {state}."
+CONSENT_YES = "Yes, keep my pictures"
+CONSENT_NO = "No"
 CONSENT_ON = "Thank you! I'll keep your pictures to improve my reading. /consent off stops it."
 CONSENT_OFF = "I won't keep your pictures, and the ones I kept won't be used for training."
 

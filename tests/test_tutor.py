@@ -201,6 +201,7 @@ async def test_withdrawing_consent_excludes_kept_samples_from_training(tutor, db
         assert await queries.training_samples(session) == []
     [reply] = await tutor.handle_text(LEARNER, "/consent maybe")
     assert "off" in reply.text
+    assert [b.command for b in reply.buttons[0]] == ["/consent on", "/consent off"]
 
 
 async def test_deleteme_asks_then_deletes_everything_the_learner_owns(tutor, db, clock):
