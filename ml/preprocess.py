@@ -69,6 +69,17 @@ SHARP_EDGE = 0.25
 """A pen stroke's edge rises by at least this fraction of the strongest ink within 2 px; the
 blurred edge of a shadow rises several times slower."""
 
+PEN_EDGE_QUANTILE = 0.9
+"""The picture's pen sharpness is this quantile of the rise along all of its ink's edges: most
+edges belong to the letter's strokes, and the top ones are theirs even beside a long shadow."""
+
+SHARP_PEN = 2 * SHARP_EDGE
+"""Soft edges are looked for only where the pen sharpness is at least this. In a picture that
+is out of focus as a whole every edge is soft, shadows cannot be told from strokes by their
+edges, and all ink is kept. The pen sharpness of 900 phone photos of dev letters is at least
+0.54; that of a drawn letter blurred by a Gaussian of 0.5% (0.8%) of the picture's side is
+about 0.46 (0.34)."""
+
 EDGE_TEST_SIDE = 2 * MIN_WORK_SIDE
 """Pictures smaller than this (px, longer side; crops and scans) are too coarse to tell a
 shadow's blurred edge from a stroke's anti-aliased one, and are not tested for soft edges."""
@@ -223,15 +234,20 @@ def _ink_map(grey: np.ndarray) -> np.ndarray | None:
 
 def _drop_soft_parts(mask: np.ndarray, ink: np.ndarray) -> np.ndarray:
     """Drop the ink pixels whose nearest edge is soft (rises by less than ``SHARP_EDGE``), in
-    pictures of at least ``EDGE_TEST_SIDE``.
+    pictures of at least ``EDGE_TEST_SIDE`` whose pen is sharp (``SHARP_PEN``).
 
     A shadow narrower than the paper estimate's kernel counts as ink, but its edges are blurred,
     while a pen stroke is bounded by sharp edges on both sides: each ink pixel is judged by the
-    edge it is nearest to, which splits a shadow from a letter it touches.
+    edge it is nearest to, which splits a shadow from a letter it touches. An out-of-focus
+    picture, whose strokes' edges are soft too, is left as it is.
     """
     if max(mask.shape) < EDGE_TEST_SIDE:
         return mask
-    rise = cv2.morphologyEx(ink, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    square = np.ones((3, 3), np.uint8)
+    rise = cv2.morphologyEx(ink, cv2.MORPH_GRADIENT, square)
+    edge = ~mask & cv2.dilate(mask.astype(np.uint8), square).astype(bool)
+    if not edge.any() or np.quantile(rise[edge], PEN_EDGE_QUANTILE) < SHARP_PEN:
+        return mask
     _, nearest = cv2.distanceTransformWithLabels(
         mask.astype(np.uint8), cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL
     )

@@ -258,3 +258,14 @@ def test_a_thin_edge_of_the_sheet_beside_the_letter_is_not_part_of_it(korean_fon
     ImageDraw.Draw(page).line((330, 50, 370, 250), fill=20, width=3)  # the sheet's edge
     with_edge = canonical_from_bytes(encode(page)).image
     assert with_edge is not None and _close(alone, with_edge) < 0.02
+
+
+def test_an_out_of_focus_photo_keeps_its_letter(korean_font):
+    from PIL import ImageFilter
+
+    page = draw_letter(korean_font, "ㄹ", size=(1000, 1000), font_size=600, ink=60, paper=220)
+    sharp = canonical_from_bytes(encode(page, "JPEG", quality=85)).image
+    blurred = page.filter(ImageFilter.GaussianBlur(12))  # 1.2% of the side: every edge is soft
+    result = canonical_from_bytes(encode(blurred, "JPEG", quality=85))
+    assert result.ok and result.image.max() > 0.9
+    assert _close(sharp, result.image) < 0.1
