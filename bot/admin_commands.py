@@ -4,14 +4,18 @@ returns its replies and the outcome to audit (``done`` or ``failed``)."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.replies import Reply
 from bot.turn import Turn
 from ml.registry import RegistryError
-from ml.serve import Classifier
+from ml.retrain import RetrainConfig
+from ml.retrain_job import FINISHED, jobs_root, status, submit
+from ml.serve import LiveClassifier
 from storage import queries
+from storage.exports import export_training_samples
 
 if TYPE_CHECKING:
     from bot.tutor import Tutor
@@ -49,7 +53,7 @@ async def models(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Reply]
 
 async def rollback(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Reply], str]:
     """/rollback [lenet|mlp]: back to the previously promoted version (default: the served
-    model); the tutor serves it from now on."""
+    model); a tutor serving the registry's current version switches at once."""
     name = args[0].lower() if args else tutor.classifier.model.name
     if name not in MODEL_NAMES:
         return [Reply(texts.ROLLBACK_FAILED.format(error=f"no model {name!r}"))], "failed"
@@ -57,11 +61,49 @@ async def rollback(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Repl
         model = await asyncio.to_thread(tutor.registry.rollback, name)
     except RegistryError as error:
         return [Reply(texts.ROLLBACK_FAILED.format(error=error))], "failed"
-    if name == tutor.classifier.model.name:
-        tutor.classifier = await asyncio.to_thread(Classifier, model)
+    if isinstance(tutor.classifier, LiveClassifier):
+        await asyncio.to_thread(tutor.classifier.refresh)
     return [Reply(texts.ROLLED_BACK.format(name=name, version=model.version))], "done"
 
 
-async def retrain(turn: Turn, args: list[str]) -> tuple[list[Reply], str]:
-    """/retrain: training jobs arrive with the model worker; until then, say so."""
-    return [Reply(texts.RETRAIN_UNAVAILABLE)], "failed"
+async def retrain(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Reply], str]:
+    """/retrain starts a retrain job on the base data and the trusted, consented samples;
+    ``/retrain status`` shows how the latest one is doing."""
+    jobs = jobs_root(tutor.registry)
+    latest = max(jobs.glob("*/status.json"), default=None) if jobs.is_dir() else None
+    current = status(latest.parent) if latest else None
+    if args[:1] == ["status"]:
+        if current is None:
+            return [Reply(texts.RETRAIN_NONE)], "done"
+        return [Reply(_describe(latest.parent.name, current))], "done"
+    if current is not None and current["state"] not in FINISHED:
+        return [Reply(_describe(latest.parent.name, current))], "failed"
+    if importlib.util.find_spec("torch") is None:
+        return [Reply(texts.RETRAIN_NEEDS_TORCH)], "failed"
+    jobs.mkdir(parents=True, exist_ok=True)
+    samples = jobs / f"samples-{turn.now:%Y%m%dT%H%M%S%f}.npz"
+    count = await export_training_samples(turn.session, samples)
+    config = RetrainConfig(real_folders=list(tutor.settings.base_data), samples=str(samples))
+    folder = await asyncio.to_thread(submit, config, tutor.registry)
+    return [Reply(texts.RETRAIN_STARTED.format(job=folder.name, samples=count))], "done"
+
+
+def _describe(job: str, current: dict) -> str:
+    """A job's state for the admin: progress, and the decisions once it finished."""
+    if current["state"] == "failed":
+        return texts.RETRAIN_FAILED.format(job=job, error=current.get("error", "?"))
+    if current["state"] != "succeeded":
+        return texts.RETRAIN_RUNNING.format(
+            job=job, percent=100 * current.get("progress", 0), message=current.get("message", "")
+        )
+    decisions = "\n".join(
+        texts.RETRAIN_DECISION.format(
+            name=m["name"],
+            outcome=m["after_version"] if m["promoted"] else m["before_version"],
+            before=m["before"]["accuracy"],
+            after=m["after"]["accuracy"],
+            reason=m["reason"],
+        )
+        for m in current["report"]["models"]
+    )
+    return texts.RETRAIN_DONE.format(job=job, decisions=decisions)

@@ -6,6 +6,8 @@ Core:
 ``HANGUL_DATABASE_URL``  database URL (default: a SQLite file under ``~/.local/share``)
 ``HANGUL_ADMINS``        admins, comma-separated ``platform:id`` (``telegram:123,discord:456``)
 ``HANGUL_MODEL``         classifier: ``lenet``, ``mlp``, ``name:version`` or a model folder
+``HANGUL_BASE_DATA``     real class folders a ``/retrain`` trains on besides collected samples
+                         (``:``-separated; unset: synthetic letters and collected samples only)
 
 Telegram (the adapter runs when ``TELEGRAM_TOKEN`` is set):
 
@@ -64,6 +66,7 @@ class Settings:
     database_url: str
     admins: frozenset[str] = frozenset()
     model: str = "lenet"
+    base_data: tuple[str, ...] = ()
     telegram: TelegramSettings | None = None
     discord: DiscordSettings | None = None
 
@@ -98,6 +101,7 @@ class Settings:
             database_url=get("HANGUL_DATABASE_URL") or default_url(),
             admins=_csv(get("HANGUL_ADMINS")),
             model=get("HANGUL_MODEL") or "lenet",
+            base_data=tuple(p for p in (get("HANGUL_BASE_DATA") or "").split(":") if p),
             telegram=telegram,
             discord=discord,
         )

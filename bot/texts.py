@@ -116,8 +116,18 @@ MODEL_SERVING = " (serving)"
 MODEL_SAMPLES = "Trusted, consented samples ready for the next retrain: {count}."
 ROLLED_BACK = "Rolled back {name} to {version}."
 ROLLBACK_FAILED = "Could not roll back: {error}"
-RETRAIN_UNAVAILABLE = (
-    "Retraining runs as a job on the model worker, which this deployment doesn't have yet."
+RETRAIN_STARTED = (
+    "Retrain {job} started with {samples} collected samples. /retrain status shows how it goes."
+)
+RETRAIN_NONE = "No retrain has run yet. /retrain starts one."
+RETRAIN_RUNNING = "Retrain {job}: {percent:.0f}% ({message})."
+RETRAIN_FAILED = "Retrain {job} failed: {error}. The models in use did not change."
+RETRAIN_DONE = "Retrain {job} finished.\n{decisions}"
+RETRAIN_DECISION = (
+    "{name}: serving {outcome} (held-out accuracy {before:.1%} → {after:.1%}; {reason})"
+)
+RETRAIN_NEEDS_TORCH = (
+    "Retraining needs the training extras on this machine: pip install 'hangul-tutor[train]'."
 )
 
 

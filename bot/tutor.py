@@ -27,7 +27,7 @@ from bot.replies import Button, Picture, Reply, Sender
 from bot.turn import AdminHandler, Handler, Turn
 from ml.alphabet import letter_info
 from ml.registry import Registry
-from ml.serve import Classifier, Reading
+from ml.serve import Classifier, LiveClassifier, Reading, live_classifier
 from storage import queries
 from storage.database import Database
 from storage.tables import Attempt, QuizSession, ReviewCard, Sample, utcnow
@@ -46,7 +46,7 @@ class Tutor:
     def __init__(
         self,
         db: Database,
-        classifier: Classifier,
+        classifier: Classifier | LiveClassifier,
         settings: Settings,
         registry: Registry | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -74,7 +74,7 @@ class Tutor:
         self.admin_commands: dict[str, AdminHandler] = {
             "model": partial(admin_commands.models, self),
             "rollback": partial(admin_commands.rollback, self),
-            "retrain": admin_commands.retrain,
+            "retrain": partial(admin_commands.retrain, self),
         }
 
     @classmethod
@@ -82,7 +82,7 @@ class Tutor:
         """The tutor for ``settings``: database migrated, classifier loaded."""
         db = Database(settings.database_url)
         await db.migrate()
-        classifier = await asyncio.to_thread(Classifier.load, settings.model)
+        classifier = await asyncio.to_thread(live_classifier, settings.model)
         return cls(db, classifier, settings)
 
     async def handle_text(self, sender: Sender, text: str) -> list[Reply]:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
 from ml.alphabet import letter_info
@@ -162,6 +164,108 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rollback(args: argparse.Namespace) -> int:
+    model = Registry().rollback(args.name)
+    print(f"{model.name} is now {model.version}")
+    return 0
+
+
+def cmd_retrain(args: argparse.Namespace) -> int:
+    _need_torch("retrain")
+    from ml.retrain import RetrainConfig
+    from ml.retrain_job import jobs_root, submit, wait
+
+    registry = Registry()
+    samples = None
+    if args.database:
+        samples = _export_samples(args.database, jobs_root(registry))
+    config = RetrainConfig(
+        real_folders=[str(d) for d in args.data],
+        samples=str(samples) if samples else None,
+        synthetic_per_letter=args.synthetic,
+        epochs=args.epochs,
+        held_out_per_letter=args.held_out_per_letter,
+        max_letter_drop=args.max_letter_drop,
+        models=args.models,
+    )
+    folder = submit(config, registry)
+    if not args.wait:
+        print(f"retrain job {folder.name} started; status: {folder / 'status.json'}")
+        return 0
+    say = (
+        (lambda s: None)
+        if args.json
+        else (lambda s: print(f"{100 * s['progress']:3.0f}% {s['message']}"))
+    )
+    final = wait(folder, say)
+    if final["state"] != "succeeded":
+        print(f"hangul-ml retrain: the job failed: {final.get('error')}", file=sys.stderr)
+        return 1
+    report = final["report"]
+    if args.database and report["promoted"]:
+        _mark_samples(args.database, report)
+    models = report["models"]
+    summary = {
+        "promoted": report["promoted"],
+        "before": {m["name"]: m["before"]["accuracy"] for m in models},
+        "after": {m["name"]: m["after"]["accuracy"] for m in models},
+        "version": {
+            m["name"]: m["after_version"] if m["promoted"] else m["before_version"] for m in models
+        },
+        "reasons": {m["name"]: m["reason"] for m in models},
+        "job": folder.name,
+    }
+    if args.json:
+        _print_json(summary)
+    else:
+        for m in models:
+            outcome = f"promoted {m['after_version']}" if m["promoted"] else "kept the current"
+            print(f"{m['name']}: {outcome} ({m['reason']})")
+    return 0
+
+
+def _export_samples(database_url: str, folder: Path) -> Path:
+    import asyncio
+
+    from storage.database import Database
+    from storage.exports import export_training_samples
+
+    async def export() -> Path:
+        db = Database(database_url)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"samples-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.npz"
+            async with db.transaction() as session:
+                count = await export_training_samples(session, path)
+            log.info("exported %d collected samples", count)
+            return path
+        finally:
+            await db.close()
+
+    return asyncio.run(export())
+
+
+def _mark_samples(database_url: str, report: dict) -> None:
+    import asyncio
+
+    from storage.database import Database
+    from storage.exports import mark_used
+
+    version = ",".join(
+        f"{m['name']}:{m['after_version']}" for m in report["models"] if m["promoted"]
+    )
+
+    async def mark() -> None:
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                await mark_used(session, report["samples_used"], version)
+        finally:
+            await db.close()
+
+    asyncio.run(mark())
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     _need_torch("synth")
     from ml.data import LetterSet
@@ -245,6 +349,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", help="model name(s)")
     p.add_argument("--version", help="version to promote (e.g. v0002)")
     p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("rollback", help="serve the previously promoted version of a model")
+    p.add_argument("name", choices=["lenet", "mlp"])
+    p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("retrain", help="retrain on collected samples; promote only if better")
+    p.add_argument("--data", type=Path, action="append", default=[], help="base class folders")
+    p.add_argument("--database", help="database URL to take trusted, consented samples from")
+    p.add_argument("--synthetic", type=int, default=300, help="synthetic letters per letter")
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--held-out-per-letter", type=int, default=50)
+    p.add_argument("--max-letter-drop", type=float, default=0.05)
+    p.add_argument("--models", nargs="+", choices=["lenet", "mlp"], default=["lenet", "mlp"])
+    p.add_argument("--wait", action="store_true", help="wait for the job, showing progress")
+    p.add_argument(
+        "--json", action="store_true", help="with --wait: print promoted, before, after, version"
+    )
+    p.set_defaults(func=cmd_retrain)
 
     p = sub.add_parser("synth", help="write synthetic letters as folders plus a contact sheet")
     p.add_argument("--out", type=Path, required=True)

@@ -11,7 +11,10 @@ when the model was trained, stored in its meta) gets the verdict ``not_a_letter`
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
@@ -134,3 +137,51 @@ class Classifier:
             self.reading(c, next(probabilities), top_k) if c.ok else Reading(c.verdict, c.reason)
             for c in canonicals
         ]
+
+
+RECHECK_SECONDS = 5.0
+"""How often a :class:`LiveClassifier` looks for a newly promoted version."""
+
+
+class LiveClassifier:
+    """The registry's current version of a model, reloaded when a promotion or rollback changes
+    it (looked up at most every ``recheck`` seconds), so that no restart is needed. Otherwise it
+    behaves as the :class:`Classifier` it holds."""
+
+    def __init__(
+        self, name: str, registry: Registry | None = None, recheck: float = RECHECK_SECONDS
+    ) -> None:
+        self.name = name
+        self.registry = registry or Registry()
+        self.recheck = recheck
+        self._lock = threading.Lock()
+        self._loaded = Classifier(self.registry.current(name))
+        self._checked = time.monotonic()
+
+    @property
+    def current(self) -> Classifier:
+        """The classifier for the current version (reloaded here when it changed)."""
+        if time.monotonic() - self._checked >= self.recheck:
+            self.refresh()
+        return self._loaded
+
+    def refresh(self) -> None:
+        """Look for a new current version now."""
+        with self._lock:
+            self._checked = time.monotonic()
+            model = self.registry.current(self.name)
+            if model.version != self._loaded.model.version:
+                log.info("serving %s %s (was %s)", self.name, model.version, self._loaded.version)
+                self._loaded = Classifier(model)
+
+    def __getattr__(self, attribute: str):
+        return getattr(self.current, attribute)
+
+
+def live_classifier(spec: str, registry: Registry | None = None) -> Classifier | LiveClassifier:
+    """A :class:`LiveClassifier` for a plain model name (``lenet``), else the pinned version or
+    folder ``spec`` names."""
+    registry = registry or Registry()
+    if ":" in spec or Path(spec).exists():
+        return Classifier.load(spec, registry)
+    return LiveClassifier(spec, registry)

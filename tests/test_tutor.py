@@ -4,6 +4,8 @@ database (SQLite file and PostgreSQL) and the shipped model."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 
 import numpy as np
 from PIL import Image
@@ -15,7 +17,9 @@ from bot.replies import Sender
 from bot.tutor import Tutor, _free_reading
 from bot_fixtures import ADMIN, LEARNER, letter_png
 from conftest import encode
-from ml.serve import Reading
+from ml.registry import PACKAGED_ROOT
+from ml.retrain_job import jobs_root, status, wait
+from ml.serve import LiveClassifier, Reading
 from storage import queries
 from storage.database import Database
 from storage.tables import AdminAction, Attempt, Learner, QuizSession, ReviewCard, Sample
@@ -296,11 +300,11 @@ async def test_admin_commands_are_refused_to_learners_and_audited(tutor, db):
     ]
 
 
-async def test_rollback_serves_the_previous_model_at_once(tutor, classifier):
-    from ml.registry import PACKAGED_ROOT
-
+async def test_rollback_serves_the_previous_model_at_once(tutor):
     added = tutor.registry.add("lenet", PACKAGED_ROOT / "lenet")
     tutor.registry.promote("lenet", added.version)
+    tutor.classifier = LiveClassifier("lenet", tutor.registry)
+    assert tutor.classifier.version == f"lenet:{added.version}"
     [reply] = await tutor.handle_text(ADMIN, "/rollback lenet")
     assert reply.text == texts.ROLLED_BACK.format(name="lenet", version="packaged")
     assert tutor.classifier.version == "lenet:packaged"
@@ -337,3 +341,20 @@ async def test_a_database_failure_gets_a_friendly_reply_not_a_crash(classifier, 
     [reply] = await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
     assert reply.text == texts.INTERNAL_ERROR
     await broken.close()
+
+
+async def test_an_admin_starts_a_retrain_and_follows_it_in_chat(tutor):
+    [reply] = await tutor.handle_text(ADMIN, "/retrain status")
+    assert reply.text == texts.RETRAIN_NONE
+    await tutor.handle_text(LEARNER, "/consent on")
+    replies = await tutor.handle_text(LEARNER, "/quiz 1")
+    await answer_quiz(tutor, LEARNER, replies)
+    [started] = await tutor.handle_text(ADMIN, "/retrain")
+    assert "with 1 collected samples" in started.text
+    [folder] = [p.parent for p in jobs_root(tutor.registry).glob("*/status.json")]
+    [again] = await tutor.handle_text(ADMIN, "/retrain")
+    assert again.text.startswith(f"Retrain {folder.name}:")  # one at a time
+    os.killpg(status(folder)["pid"], signal.SIGKILL)
+    wait(folder, poll=0.1)
+    [failed] = await tutor.handle_text(ADMIN, "/retrain status")
+    assert failed.text.startswith(f"Retrain {folder.name} failed")

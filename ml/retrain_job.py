@@ -1,0 +1,126 @@
+"""A retrain as a job: submitted to a background process, watched through a status file.
+
+Each job has a folder under ``<registry>/jobs/<job id>/`` holding ``config.json``, ``status.json``
+(``state``: queued, running, succeeded or failed; ``progress`` 0–1; ``message``; ``report``
+when done; ``error`` when failed) and ``log.txt``. The job process runs
+``python -m ml.retrain_job FOLDER``. A job whose process died without finishing (killed, out of
+memory) reads as failed; the current models are untouched, since promotion is its last step.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ml.registry import Registry
+from ml.retrain import RetrainConfig, retrain
+
+log = logging.getLogger(__name__)
+
+STATUS_FILE = "status.json"
+CONFIG_FILE = "config.json"
+FINISHED = ("succeeded", "failed")
+
+
+def jobs_root(registry: Registry) -> Path:
+    return registry.root / "jobs"
+
+
+def _write_status(folder: Path, **status) -> None:
+    path = folder / STATUS_FILE
+    current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    current.update(status, updated=datetime.now(UTC).isoformat(timespec="seconds"))
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(current, indent=2, ensure_ascii=False), encoding="utf-8")
+    partial.replace(path)
+
+
+def submit(config: RetrainConfig, registry: Registry) -> Path:
+    """Start a retrain in a background process; returns the job's folder."""
+    job_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    folder = jobs_root(registry) / job_id
+    folder.mkdir(parents=True)
+    (folder / CONFIG_FILE).write_text(json.dumps(asdict(config), indent=2), encoding="utf-8")
+    _write_status(folder, state="queued", progress=0.0, message="queued")
+    env = {**os.environ, "HANGUL_MODEL_REGISTRY": str(registry.root)}
+    with open(folder / "log.txt", "w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ml.retrain_job", str(folder)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    _write_status(folder, pid=process.pid)
+    log.info("retrain job %s started (pid %d)", job_id, process.pid)
+    return folder
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        finished, _ = os.waitpid(pid, os.WNOHANG)  # reap our own child if it ended
+        return finished == 0
+    except ChildProcessError:  # not our child: ask the kernel whether it exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def status(folder: Path) -> dict:
+    """The job's status; a job whose process is gone without finishing is failed."""
+    current = json.loads((folder / STATUS_FILE).read_text(encoding="utf-8"))
+    if current["state"] not in FINISHED and not _alive(current.get("pid")):
+        _write_status(folder, state="failed", error="the job process ended without finishing")
+        current = json.loads((folder / STATUS_FILE).read_text(encoding="utf-8"))
+    return current
+
+
+def wait(
+    folder: Path, on_progress: Callable[[dict], None] = lambda s: None, poll: float = 0.5
+) -> dict:
+    """Wait for the job to finish, calling ``on_progress`` whenever its message changes."""
+    last = None
+    while True:
+        current = status(folder)
+        if current.get("message") != last:
+            last = current.get("message")
+            on_progress(current)
+        if current["state"] in FINISHED:
+            return current
+        time.sleep(poll)
+
+
+def run(folder: Path) -> int:
+    """The job process: run the retrain described in ``folder`` and record how it went."""
+    config = RetrainConfig(**json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8")))
+    _write_status(folder, state="running", pid=os.getpid())
+
+    def progress(message: str, done: float) -> None:
+        log.info("%3.0f%% %s", 100 * done, message)
+        _write_status(folder, progress=round(done, 3), message=message)
+
+    try:
+        report = retrain(config, Registry(), progress)
+    except Exception as error:
+        log.exception("retrain failed")
+        _write_status(folder, state="failed", error=f"{error.__class__.__name__}: {error}")
+        return 1
+    _write_status(folder, state="succeeded", report=report)
+    return 0
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    raise SystemExit(run(Path(sys.argv[1])))

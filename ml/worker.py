@@ -1,0 +1,314 @@
+"""The model worker: both letter models (``lenet`` and ``mlp``) behind one Ray Serve application.
+
+The bot canonicalises pictures itself; only canonical 28x28 float32 images travel here (see
+``ml.preprocess``). Concurrent requests are gathered by ``@serve.batch`` and classified with one
+ONNX Runtime call per model, on CUDA when the replica has a GPU, else on the CPU.
+
+HTTP interface (``ml.worker_client.WorkerClient`` speaks it)::
+
+    POST /classify  {"model": "lenet", "images": "<base64 float32 (N, 28, 28), C order>", "n": N}
+                    -> {"model": "lenet:v0003", "probabilities": [[41 floats], ...]}
+    GET  /health    -> {"versions": {"lenet": "v0003", "mlp": "packaged"}, "device": "cpu",
+                        "replica": "<replica id>"}
+
+Bad requests get 400 and ``{"error": "..."}``. Model versions are the Serve ``user_config``
+(``{"versions": {"lenet": "v0003"}}``; a model left out gets the registry's current version),
+so :func:`update_versions` switches them in place, without restarting replicas. Models come
+from the registry at ``HANGUL_MODEL_REGISTRY`` (passed on to the replicas) or the packaged
+weights.
+
+Run it with ``hangul-ml worker`` or from Python::
+
+    from ml import worker
+    url = worker.deploy(port=8000)          # joins RAY_ADDRESS, or starts a local Ray
+    worker.update_versions({"lenet": "v0003"})
+    worker.shutdown()
+
+The application is deployed from a Serve config (import path ``ml.worker:app``), as
+``serve deploy`` would, because only config deployments update ``user_config`` in place;
+``serve run ml.worker:app`` works too.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import os
+import time
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+import ray
+from ray import serve
+from ray.serve.context import _get_global_client
+from ray.serve.schema import ServeDeploySchema
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from ml.preprocess import SIZE
+from ml.registry import ModelVersion, Registry, RegistryError
+from ml.serve import Classifier
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "hangul-letters"
+DEPLOYMENT_NAME = "LetterModels"
+MODEL_NAMES = ("lenet", "mlp")
+MAX_IMAGES = 256
+"""The most images one request may carry."""
+MAX_BATCH_REQUESTS = 64
+BATCH_WAIT_S = 0.0
+"""No waiting for a fuller batch: requests that queue while the replica is busy are batched
+(measured on 2 CPUs: a 2 ms wait only added latency). Worth raising on a GPU under load."""
+GPU_PER_REPLICA = 0.25
+REGISTRY_ENV = "HANGUL_MODEL_REGISTRY"
+CUDA = "CUDAExecutionProvider"
+READY_TIMEOUT_S = 120.0
+
+
+class BadRequest(ValueError):
+    """A request the worker refuses (answered with 400 and this message)."""
+
+
+def load_classifier(model: ModelVersion) -> Classifier:
+    """A :class:`Classifier` for ``model``, its session moved to CUDA when ONNX Runtime has it."""
+    classifier = Classifier(model)
+    if CUDA in ort.get_available_providers():
+        classifier.session = ort.InferenceSession(
+            str(model.onnx_path), providers=[CUDA, "CPUExecutionProvider"]
+        )
+    return classifier
+
+
+def decode_request(payload: Any, known: set[str] | frozenset[str]) -> tuple[str, np.ndarray]:
+    """The model name and (N, 28, 28) float32 images of a ``/classify`` body, or
+    :class:`BadRequest`."""
+    if not isinstance(payload, dict):
+        raise BadRequest("the body must be a JSON object")
+    model, images, n = payload.get("model"), payload.get("images"), payload.get("n")
+    if model not in known:
+        raise BadRequest(f"unknown model {model!r}; known: {', '.join(sorted(known))}")
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_IMAGES:
+        raise BadRequest(f"'n' must be an integer from 1 to {MAX_IMAGES}")
+    if not isinstance(images, str):
+        raise BadRequest("'images' must be a base64 string")
+    try:
+        raw = base64.b64decode(images, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequest("'images' is not valid base64") from None
+    expected = n * SIZE * SIZE * 4
+    if len(raw) != expected:
+        raise BadRequest(
+            f"'images' holds {len(raw)} bytes; {n} float32 images of {SIZE}x{SIZE} take {expected}"
+        )
+    array = np.frombuffer(raw, dtype=np.float32).reshape(n, SIZE, SIZE)
+    if not np.isfinite(array).all():
+        raise BadRequest("'images' holds NaN or infinite values")
+    return model, array
+
+
+@serve.deployment(name=DEPLOYMENT_NAME, max_ongoing_requests=256)
+class LetterModels:
+    """One replica: a classifier per model name, requests batched per model."""
+
+    def __init__(self) -> None:
+        self.registry = Registry()
+        self.classifiers: dict[str, Classifier] = {}
+        self.device = "cuda" if CUDA in ort.get_available_providers() else "cpu"
+        self.reconfigure({})
+
+    def reconfigure(self, config: dict) -> None:
+        """Load the versions named in ``config["versions"]`` (the registry's current version for
+        a model left out), then swap them in at once. A version that fails to load raises, and
+        Serve replaces the replica: :func:`update_versions` checks versions first."""
+        versions = config.get("versions") or {}
+        loaded = {}
+        for name in MODEL_NAMES:
+            version = versions.get(name)
+            model = self.registry.get(name, version) if version else self.registry.current(name)
+            current = self.classifiers.get(name)
+            same = current is not None and current.model.path == model.path
+            loaded[name] = current if same else load_classifier(model)
+        self.classifiers = loaded
+        log.info("serving %s on %s", ", ".join(c.version for c in loaded.values()), self.device)
+
+    @serve.batch(max_batch_size=MAX_BATCH_REQUESTS, batch_wait_timeout_s=BATCH_WAIT_S)
+    async def classify(
+        self, requests: list[tuple[str, np.ndarray]]
+    ) -> list[tuple[str, np.ndarray]]:
+        """Probabilities for a batch of requests: one ONNX Runtime call per model named."""
+        results: list[tuple[str, np.ndarray] | None] = [None] * len(requests)
+        for name in {model for model, _ in requests}:
+            indices = [i for i, (model, _) in enumerate(requests) if model == name]
+            classifier = self.classifiers[name]
+            stacked = np.concatenate([requests[i][1] for i in indices])
+            probabilities = classifier.probabilities(stacked)
+            bounds = np.cumsum([len(requests[i][1]) for i in indices])[:-1]
+            for i, rows in zip(indices, np.split(probabilities, bounds), strict=True):
+                results[i] = (classifier.version, rows)
+        return results
+
+    def health(self) -> dict:
+        """The versions served, the device and this replica's id."""
+        return {
+            "versions": {name: c.model.version for name, c in self.classifiers.items()},
+            "device": self.device,
+            "replica": serve.get_replica_context().replica_id.unique_id,
+        }
+
+    async def __call__(self, request: Request) -> JSONResponse:
+        path = request.url.path.rstrip("/")
+        if request.method == "GET" and path.endswith("/health"):
+            return JSONResponse(self.health())
+        if request.method != "POST" or not path.endswith("/classify"):
+            return JSONResponse({"error": "use POST /classify or GET /health"}, status_code=404)
+        try:
+            model, images = decode_request(await _json(request), frozenset(self.classifiers))
+        except BadRequest as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        version, probabilities = await self.classify((model, images))
+        return JSONResponse({"model": version, "probabilities": probabilities.tolist()})
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BadRequest("the body is not JSON") from None
+
+
+def build_app(versions: dict | None = None) -> serve.Application:
+    """The worker application, serving ``versions`` (``{"lenet": "v0003"}``; the registry's
+    current version for a model left out)."""
+    return LetterModels.options(user_config={"versions": dict(versions or {})}).bind()
+
+
+app = build_app()
+"""The default application, for ``serve run ml.worker:app`` and config deployments."""
+
+
+def _connect() -> None:
+    """Join the cluster at ``RAY_ADDRESS``, or start a local Ray with this machine's CPUs."""
+    if ray.is_initialized():
+        return
+    if os.environ.get("RAY_ADDRESS"):
+        ray.init(log_to_driver=False)
+    else:
+        ray.init(num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False)
+
+
+def _actor_options(gpu: bool) -> dict:
+    options: dict[str, Any] = {"num_cpus": 1}
+    if gpu:
+        options["num_gpus"] = GPU_PER_REPLICA
+    return options
+
+
+def _check_versions(versions: dict) -> None:
+    """Raise :class:`ml.registry.RegistryError` for a version the registry lacks: a replica
+    failing to load one would be restarted with it until Serve gives up."""
+    registry = Registry()
+    for name, version in versions.items():
+        if name not in MODEL_NAMES:
+            raise RegistryError(f"the worker serves {', '.join(MODEL_NAMES)}, not {name!r}")
+        if version:
+            registry.get(name, version)
+
+
+def _app_config(versions: dict, replicas: int, gpu: bool) -> dict:
+    runtime_env = {}
+    if os.environ.get(REGISTRY_ENV):
+        runtime_env = {"env_vars": {REGISTRY_ENV: os.environ[REGISTRY_ENV]}}
+    return {
+        "name": APP_NAME,
+        "route_prefix": "/",
+        "import_path": "ml.worker:app",
+        "runtime_env": runtime_env,
+        "deployments": [
+            {
+                "name": DEPLOYMENT_NAME,
+                "num_replicas": replicas,
+                "user_config": {"versions": dict(versions)},
+                "ray_actor_options": _actor_options(gpu),
+            }
+        ],
+    }
+
+
+def _apply(app_config: dict, host: str, port: int) -> None:
+    """Deploy ``app_config`` as ``serve deploy`` would and wait until every replica runs it."""
+    config = ServeDeploySchema(http_options={"host": host, "port": port}, applications=[app_config])
+    _get_global_client().deploy_apps(config)
+    _wait_until_running(app_config["deployments"][0]["user_config"])
+
+
+def _wait_until_running(user_config: dict) -> None:
+    """Wait until the deployment is healthy with ``user_config`` on all its replicas."""
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        details = _get_global_client().get_serve_details()
+        app_details = details.get("applications", {}).get(APP_NAME, {})
+        deployment = app_details.get("deployments", {}).get(DEPLOYMENT_NAME, {})
+        if app_details.get("status") == "DEPLOY_FAILED" or deployment.get("status") in (
+            "UNHEALTHY",
+            "DEPLOY_FAILED",
+        ):
+            raise RuntimeError(f"the worker failed to deploy: {deployment.get('message', '')}")
+        # The application turns DEPLOYING as the config is applied, RUNNING once every replica
+        # has been reconfigured.
+        running = app_details.get("status") == "RUNNING" and deployment.get("status") == "HEALTHY"
+        if running and _deployed_user_config(app_details) == user_config:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"the worker was not running after {READY_TIMEOUT_S:.0f} s")
+
+
+def _deployed_user_config(app_details: dict) -> dict | None:
+    deployments = (app_details.get("deployed_app_config") or {}).get("deployments", [])
+    return next((d.get("user_config") for d in deployments if d["name"] == DEPLOYMENT_NAME), None)
+
+
+def deploy(
+    port: int = 8000, host: str = "127.0.0.1", replicas: int = 1, versions: dict | None = None
+) -> str:
+    """Deploy the worker (joining ``RAY_ADDRESS`` if set, else on a local Ray); its URL.
+
+    Each replica takes one CPU and, where the cluster has GPUs, a fraction of one."""
+    _check_versions(versions or {})
+    _connect()
+    gpu = ray.cluster_resources().get("GPU", 0) > 0
+    serve.start(http_options={"host": host, "port": port})
+    # A Serve instance already running on the cluster keeps its own address.
+    http = _get_global_client().get_serve_details()["http_options"]
+    if (http["host"], http["port"]) != (host, port):
+        log.warning("Serve already listens on %s:%s; deploying there", http["host"], http["port"])
+    _apply(_app_config(versions or {}, replicas, gpu), http["host"], http["port"])
+    url = f"http://{http['host']}:{http['port']}"
+    log.info("letter worker at %s (%d replica(s), %s)", url, replicas, "GPU" if gpu else "CPU")
+    return url
+
+
+def update_versions(versions: dict) -> None:
+    """Serve ``versions`` (``{"lenet": "v0003"}``; left-out models: the registry's current) on
+    the running worker, in place: replicas reload their models without restarting.
+
+    The versions are checked first against the registry at ``HANGUL_MODEL_REGISTRY``, which
+    must be the one the replicas read."""
+    _check_versions(versions)
+    _connect()
+    details = _get_global_client().get_serve_details()
+    app_config = details["applications"][APP_NAME]["deployed_app_config"]
+    app_config["deployments"][0]["user_config"] = {"versions": dict(versions)}
+    http = details["http_options"]
+    _apply(app_config, http["host"], http["port"])
+    log.info("letter worker now serves %s", versions or "the registry's current versions")
+
+
+def shutdown() -> None:
+    """Stop the worker and its HTTP proxy, then leave Ray (stopping the local Ray that
+    :func:`deploy` started; a cluster at ``RAY_ADDRESS`` keeps running)."""
+    serve.shutdown()
+    ray.shutdown()

@@ -1,0 +1,36 @@
+"""Collected samples handed to a training run, and marked once a run has used them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.queries import training_samples
+from storage.tables import Sample
+
+SIDE = 28
+
+
+async def export_training_samples(session: AsyncSession, path: Path | str) -> int:
+    """Write the consented samples with trusted labels to ``path`` (``.npz``: ``ids``,
+    ``images`` uint8 (N, 28, 28) with ink = 255, ``labels`` jamo) and return how many."""
+    samples = await training_samples(session)
+    ids = np.array([s.id for s in samples], np.int64)
+    images = np.array(
+        [np.frombuffer(s.canonical, np.uint8).reshape(SIDE, SIDE) for s in samples], np.uint8
+    ).reshape(-1, SIDE, SIDE)
+    labels = np.array([s.label for s in samples], dtype="<U1")
+    np.savez_compressed(path, ids=ids, images=images, labels=labels)
+    return len(ids)
+
+
+async def mark_used(session: AsyncSession, sample_ids: Sequence[int], model_version: str) -> None:
+    """Record that the training run of ``model_version`` used these samples (deleted ones are
+    simply gone)."""
+    await session.execute(
+        update(Sample).where(Sample.id.in_(list(sample_ids))).values(used_in_training=model_version)
+    )
