@@ -6,6 +6,8 @@ Core:
 ``HANGUL_DATABASE_URL``  database URL (default: a SQLite file under ``~/.local/share``)
 ``HANGUL_ADMINS``        admins, comma-separated ``platform:id`` (``telegram:123,discord:456``)
 ``HANGUL_MODEL``         classifier: ``lenet``, ``mlp``, ``name:version`` or a model folder
+``HANGUL_WORKER_URL``    the model worker (``hangul-ml worker``); unset: classify in-process
+``HANGUL_WORKER_TIMEOUT`` seconds to wait for the worker before classifying in-process (2)
 ``HANGUL_BASE_DATA``     real class folders a ``/retrain`` trains on besides collected samples
                          (``:``-separated; unset: synthetic letters and collected samples only)
 
@@ -67,6 +69,8 @@ class Settings:
     admins: frozenset[str] = frozenset()
     model: str = "lenet"
     base_data: tuple[str, ...] = ()
+    worker_url: str | None = None
+    worker_timeout: float = 2.0
     telegram: TelegramSettings | None = None
     discord: DiscordSettings | None = None
 
@@ -101,6 +105,8 @@ class Settings:
             database_url=get("HANGUL_DATABASE_URL") or default_url(),
             admins=_csv(get("HANGUL_ADMINS")),
             model=get("HANGUL_MODEL") or "lenet",
+            worker_url=get("HANGUL_WORKER_URL") or None,
+            worker_timeout=float(get("HANGUL_WORKER_TIMEOUT") or 2.0),
             base_data=tuple(p for p in (get("HANGUL_BASE_DATA") or "").split(":") if p),
             telegram=telegram,
             discord=discord,

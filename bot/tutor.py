@@ -28,6 +28,7 @@ from bot.turn import AdminHandler, Handler, Turn
 from ml.alphabet import letter_info
 from ml.registry import Registry
 from ml.serve import Classifier, LiveClassifier, Reading, live_classifier
+from ml.worker_client import WorkerClient
 from storage import queries
 from storage.database import Database
 from storage.tables import Attempt, QuizSession, ReviewCard, Sample, utcnow
@@ -82,7 +83,12 @@ class Tutor:
         """The tutor for ``settings``: database migrated, classifier loaded."""
         db = Database(settings.database_url)
         await db.migrate()
-        classifier = await asyncio.to_thread(live_classifier, settings.model)
+        remote = (
+            WorkerClient(settings.worker_url, settings.worker_timeout)
+            if settings.worker_url
+            else None
+        )
+        classifier = await asyncio.to_thread(live_classifier, settings.model, remote=remote)
         return cls(db, classifier, settings)
 
     async def handle_text(self, sender: Sender, text: str) -> list[Reply]:

@@ -164,6 +164,34 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _need_ray(command: str) -> None:
+    try:
+        import ray.serve  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            f"hangul-ml {command} needs Ray Serve: pip install 'hangul-tutor[worker]'"
+        ) from None
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _need_ray("worker")
+    import signal
+    import threading
+
+    from ml import worker
+
+    stop = threading.Event()
+    url = worker.deploy(port=args.port, host=args.host, replicas=args.replicas)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"letter worker at {url} (POST /classify, GET /health); stop with Ctrl-C", flush=True)
+    while not stop.wait(1.0):
+        pass
+    worker.shutdown()
+    print("letter worker stopped", flush=True)
+    return 0
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     model = Registry().rollback(args.name)
     print(f"{model.name} is now {model.version}")
@@ -349,6 +377,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", help="model name(s)")
     p.add_argument("--version", help="version to promote (e.g. v0002)")
     p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("worker", help="serve both models over HTTP on Ray Serve (GPU if present)")
+    p.add_argument("--port", type=int, default=8000, help="HTTP port")
+    p.add_argument("--host", default="127.0.0.1", help="HTTP address (0.0.0.0: all interfaces)")
+    p.add_argument("--replicas", type=int, default=1, help="model replicas (one CPU each)")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("rollback", help="serve the previously promoted version of a model")
     p.add_argument("name", choices=["lenet", "mlp"])

@@ -22,6 +22,7 @@ import onnxruntime as ort
 from ml.alphabet import letter_info
 from ml.preprocess import INPUT_CONTRACT, SIZE, Canonical, canonical_from_bytes
 from ml.registry import ModelVersion, Registry
+from ml.worker_client import WorkerClient, WorkerUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,9 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 class Classifier:
     """An ONNX Runtime session over one registry model, with its letters."""
 
-    def __init__(self, model: ModelVersion, threads: int = 1) -> None:
+    def __init__(
+        self, model: ModelVersion, threads: int = 1, remote: WorkerClient | None = None
+    ) -> None:
         meta = model.meta
         contract_version = meta.get("input_contract", {}).get("version")
         if contract_version != INPUT_CONTRACT["version"]:
@@ -86,6 +89,7 @@ class Classifier:
         self.model = model
         self.letters: tuple[str, ...] = tuple(meta["letters"])
         self.threshold: float = meta.get("not_a_letter_threshold", 0.5)
+        self.remote = remote
 
     @classmethod
     def load(cls, spec: str = "lenet", registry: Registry | None = None, threads: int = 1):
@@ -98,8 +102,14 @@ class Classifier:
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities for canonical images shaped (B, 28, 28) or (B, 1, 28, 28): one
-        column per letter, then "not a letter"."""
+        column per letter, then "not a letter". Through the model worker when one is set,
+        in-process when there is none or it does not answer."""
         batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 1, SIZE, SIZE)
+        if self.remote is not None:
+            try:
+                return self.remote.probabilities(self.model.name, batch.reshape(-1, SIZE, SIZE))[1]
+            except WorkerUnavailable as error:
+                log.warning("model worker unavailable (%s); classifying in-process", error)
         logits = self.session.run(None, {self.input_name: batch})[0]
         return softmax(logits)
 
@@ -149,13 +159,18 @@ class LiveClassifier:
     behaves as the :class:`Classifier` it holds."""
 
     def __init__(
-        self, name: str, registry: Registry | None = None, recheck: float = RECHECK_SECONDS
+        self,
+        name: str,
+        registry: Registry | None = None,
+        recheck: float = RECHECK_SECONDS,
+        remote: WorkerClient | None = None,
     ) -> None:
         self.name = name
         self.registry = registry or Registry()
         self.recheck = recheck
+        self.remote = remote
         self._lock = threading.Lock()
-        self._loaded = Classifier(self.registry.current(name))
+        self._loaded = Classifier(self.registry.current(name), remote=remote)
         self._checked = time.monotonic()
 
     @property
@@ -172,16 +187,18 @@ class LiveClassifier:
             model = self.registry.current(self.name)
             if model.version != self._loaded.model.version:
                 log.info("serving %s %s (was %s)", self.name, model.version, self._loaded.version)
-                self._loaded = Classifier(model)
+                self._loaded = Classifier(model, remote=self.remote)
 
     def __getattr__(self, attribute: str):
         return getattr(self.current, attribute)
 
 
-def live_classifier(spec: str, registry: Registry | None = None) -> Classifier | LiveClassifier:
+def live_classifier(
+    spec: str, registry: Registry | None = None, remote: WorkerClient | None = None
+) -> Classifier | LiveClassifier:
     """A :class:`LiveClassifier` for a plain model name (``lenet``), else the pinned version or
-    folder ``spec`` names."""
+    folder ``spec`` names; ``remote``: classify through that model worker when it answers."""
     registry = registry or Registry()
     if ":" in spec or Path(spec).exists():
-        return Classifier.load(spec, registry)
-    return LiveClassifier(spec, registry)
+        return Classifier(registry.resolve(spec), remote=remote)
+    return LiveClassifier(spec, registry, remote=remote)

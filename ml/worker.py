@@ -22,6 +22,7 @@ Run it with ``hangul-ml worker`` or from Python::
     from ml import worker
     url = worker.deploy(port=8000)          # joins RAY_ADDRESS, or starts a local Ray
     worker.update_versions({"lenet": "v0003"})
+    worker.update_versions()                # after a promotion: the registry's current versions
     worker.shutdown()
 
 The application is deployed from a Serve config (import path ``ml.worker:app``), as
@@ -123,7 +124,7 @@ class LetterModels:
     def reconfigure(self, config: dict) -> None:
         """Load the versions named in ``config["versions"]`` (the registry's current version for
         a model left out), then swap them in at once. A version that fails to load raises, and
-        Serve replaces the replica: :func:`update_versions` checks versions first."""
+        Serve replaces the replica: :func:`deploy` and :func:`update_versions` check first."""
         versions = config.get("versions") or {}
         loaded = {}
         for name in MODEL_NAMES:
@@ -207,15 +208,20 @@ def _actor_options(gpu: bool) -> dict:
     return options
 
 
-def _check_versions(versions: dict) -> None:
-    """Raise :class:`ml.registry.RegistryError` for a version the registry lacks: a replica
-    failing to load one would be restarted with it until Serve gives up."""
+def _resolve_versions(versions: dict) -> dict[str, str]:
+    """Every model's version: the one asked for, else the registry's current one. Raises
+    :class:`ml.registry.RegistryError` for a version the registry lacks (a replica failing to
+    load one would be restarted with it until Serve gives up)."""
+    unknown = set(versions) - set(MODEL_NAMES)
+    if unknown:
+        raise RegistryError(f"the worker serves {', '.join(MODEL_NAMES)}, not {sorted(unknown)}")
     registry = Registry()
-    for name, version in versions.items():
-        if name not in MODEL_NAMES:
-            raise RegistryError(f"the worker serves {', '.join(MODEL_NAMES)}, not {name!r}")
-        if version:
-            registry.get(name, version)
+    return {
+        name: registry.get(name, versions[name]).version
+        if versions.get(name)
+        else registry.current(name).version
+        for name in MODEL_NAMES
+    }
 
 
 def _app_config(versions: dict, replicas: int, gpu: bool) -> dict:
@@ -277,7 +283,7 @@ def deploy(
     """Deploy the worker (joining ``RAY_ADDRESS`` if set, else on a local Ray); its URL.
 
     Each replica takes one CPU and, where the cluster has GPUs, a fraction of one."""
-    _check_versions(versions or {})
+    pinned = _resolve_versions(versions or {})
     _connect()
     gpu = ray.cluster_resources().get("GPU", 0) > 0
     serve.start(http_options={"host": host, "port": port})
@@ -285,26 +291,29 @@ def deploy(
     http = _get_global_client().get_serve_details()["http_options"]
     if (http["host"], http["port"]) != (host, port):
         log.warning("Serve already listens on %s:%s; deploying there", http["host"], http["port"])
-    _apply(_app_config(versions or {}, replicas, gpu), http["host"], http["port"])
+    _apply(_app_config(pinned, replicas, gpu), http["host"], http["port"])
     url = f"http://{http['host']}:{http['port']}"
     log.info("letter worker at %s (%d replica(s), %s)", url, replicas, "GPU" if gpu else "CPU")
     return url
 
 
-def update_versions(versions: dict) -> None:
-    """Serve ``versions`` (``{"lenet": "v0003"}``; left-out models: the registry's current) on
-    the running worker, in place: replicas reload their models without restarting.
+def update_versions(versions: dict | None = None) -> dict[str, str]:
+    """Serve ``versions`` (``{"lenet": "v0003"}``; a model left out: the registry's current
+    version, so that ``update_versions()`` after a promotion or rollback serves it) on the
+    running worker, in place: replicas reload their models without restarting. Returns the
+    versions now served.
 
-    The versions are checked first against the registry at ``HANGUL_MODEL_REGISTRY``, which
-    must be the one the replicas read."""
-    _check_versions(versions)
+    Versions are resolved here, against the registry at ``HANGUL_MODEL_REGISTRY``, which must be
+    the one the replicas read."""
+    pinned = _resolve_versions(versions or {})
     _connect()
     details = _get_global_client().get_serve_details()
     app_config = details["applications"][APP_NAME]["deployed_app_config"]
-    app_config["deployments"][0]["user_config"] = {"versions": dict(versions)}
+    app_config["deployments"][0]["user_config"] = {"versions": pinned}
     http = details["http_options"]
     _apply(app_config, http["host"], http["port"])
-    log.info("letter worker now serves %s", versions or "the registry's current versions")
+    log.info("letter worker now serves %s", pinned)
+    return pinned
 
 
 def shutdown() -> None:

@@ -5,28 +5,20 @@ Free of Ray: the bot imports only this. One pooled, keep-alive ``httpx.Client`` 
 non-200 answer, malformed reply) raises :class:`WorkerUnavailable`, so that a caller can fall
 back to its in-process classifier.
 
-Configured from the environment by :func:`from_env`::
+The bot builds one from ``HANGUL_WORKER_URL`` and ``HANGUL_WORKER_TIMEOUT`` (see
+``bot.config``)::
 
-    HANGUL_WORKER_URL=http://127.0.0.1:8000   # unset: no worker
-    HANGUL_WORKER_TIMEOUT=2                  # seconds per request
-
-    client = from_env()
+    client = WorkerClient("http://127.0.0.1:8000", timeout=2.0)
     version, probabilities = client.probabilities("lenet", images)  # images: (N, 28, 28)
 """
 
 from __future__ import annotations
 
 import base64
-import logging
-import os
 
 import httpx
 import numpy as np
 
-log = logging.getLogger(__name__)
-
-URL_ENV = "HANGUL_WORKER_URL"
-TIMEOUT_ENV = "HANGUL_WORKER_TIMEOUT"
 DEFAULT_TIMEOUT = 2.0
 SIZE = 28
 
@@ -106,14 +98,3 @@ def _parse(reply: dict, n: int) -> tuple[str, np.ndarray]:
     if not isinstance(version, str) or probabilities.ndim != 2 or len(probabilities) != n:
         raise WorkerUnavailable(f"worker sent {probabilities.shape} probabilities for {n} images")
     return version, probabilities
-
-
-def from_env() -> WorkerClient | None:
-    """A client for ``HANGUL_WORKER_URL`` (timeout ``HANGUL_WORKER_TIMEOUT``, default 2 s), or
-    ``None`` when no worker is configured."""
-    url = os.environ.get(URL_ENV, "").strip()
-    if not url:
-        return None
-    timeout = float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
-    log.info("classifying on the worker at %s (timeout %.1f s)", url, timeout)
-    return WorkerClient(url, timeout)

@@ -19,7 +19,8 @@ from bot_fixtures import ADMIN, LEARNER, letter_png
 from conftest import encode
 from ml.registry import PACKAGED_ROOT
 from ml.retrain_job import jobs_root, status, wait
-from ml.serve import LiveClassifier, Reading
+from ml.serve import Classifier, LiveClassifier, Reading
+from ml.worker_client import WorkerClient
 from storage import queries
 from storage.database import Database
 from storage.tables import AdminAction, Attempt, Learner, QuizSession, ReviewCard, Sample
@@ -358,3 +359,10 @@ async def test_an_admin_starts_a_retrain_and_follows_it_in_chat(tutor):
     wait(folder, poll=0.1)
     [failed] = await tutor.handle_text(ADMIN, "/retrain status")
     assert failed.text.startswith(f"Retrain {folder.name} failed")
+
+
+async def test_the_tutor_keeps_answering_while_the_model_worker_is_down(tutor):
+    nobody = WorkerClient("http://127.0.0.1:9", timeout=0.5)  # the discard port: nothing answers
+    tutor.classifier = Classifier(tutor.classifier.model, remote=nobody)
+    [reply] = await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    assert reply.read == "ㅛ" and reply.verdict == "ok"
