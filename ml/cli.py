@@ -193,7 +193,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
+    from ml.retrain_job import tell_worker
+
     model = Registry().rollback(args.name)
+    tell_worker()
     print(f"{model.name} is now {model.version}")
     return 0
 

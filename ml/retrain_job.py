@@ -117,8 +117,23 @@ def run(folder: Path) -> int:
         log.exception("retrain failed")
         _write_status(folder, state="failed", error=f"{error.__class__.__name__}: {error}")
         return 1
+    if report["promoted"]:
+        tell_worker()
     _write_status(folder, state="succeeded", report=report)
     return 0
+
+
+def tell_worker() -> None:
+    """On a Ray cluster (``RAY_ADDRESS``), make the model worker serve the promoted versions in
+    place; a worker that is not running is no error (it loads the current versions on start)."""
+    if not os.environ.get("RAY_ADDRESS"):
+        return
+    try:
+        from ml import worker
+
+        log.info("worker now serves %s", worker.update_versions())
+    except Exception:
+        log.warning("could not update the model worker; it serves the old versions", exc_info=True)
 
 
 if __name__ == "__main__":

@@ -184,3 +184,16 @@ def test_a_classifier_reads_through_the_worker_as_in_process(worker_url, registr
     here, there = local.read(picture), remote.read(picture)
     assert (there.verdict, there.letter) == (here.verdict, here.letter) == ("ok", "ㅛ")
     assert there.confidence == pytest.approx(here.confidence, abs=1e-5)
+
+
+def test_a_rollback_on_a_ray_cluster_reaches_the_worker(client, registry, monkeypatch):
+    from ml.retrain_job import tell_worker
+
+    added = registry.add("lenet", PACKAGED_ROOT / "lenet")
+    registry.promote("lenet", added.version)
+    monkeypatch.setenv("RAY_ADDRESS", "auto")  # this process is already connected
+    tell_worker()
+    assert client.health()["versions"]["lenet"] == added.version
+    registry.rollback("lenet")
+    tell_worker()
+    assert client.health()["versions"]["lenet"] == "packaged"
