@@ -11,8 +11,7 @@ from bot import texts
 from bot.replies import Reply
 from bot.turn import Turn
 from ml.registry import RegistryError
-from ml.retrain import RetrainConfig
-from ml.retrain_job import FINISHED, jobs_root, status, submit
+from ml.retrain_job import FINISHED, RetrainConfig, jobs_root, status, submit
 from ml.serve import LiveClassifier
 from storage import queries
 from storage.exports import export_training_samples

@@ -203,8 +203,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 def cmd_retrain(args: argparse.Namespace) -> int:
     _need_torch("retrain")
-    from ml.retrain import RetrainConfig
-    from ml.retrain_job import jobs_root, submit, wait
+    from ml.retrain_job import RetrainConfig, jobs_root, submit, wait
 
     registry = Registry()
     samples = None

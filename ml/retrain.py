@@ -21,9 +21,9 @@ import fcntl
 import json
 import logging
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,7 @@ from ml.quality import HELD_OUT_STROKE_SEED
 from ml.recipe import assemble, held_out_fonts, load_real
 from ml.registry import Registry
 from ml.rejection import fit_threshold
+from ml.retrain_job import RetrainConfig
 from ml.serve import Classifier
 from ml.strokes import stroke_letters
 from ml.synth import font_letters
@@ -44,11 +45,8 @@ from ml.train import TrainConfig, train
 
 log = logging.getLogger(__name__)
 
-MODEL_NAMES = ("lenet", "mlp")
 HELD_OUT_EVERY = 5
 """Collected samples with ``id % HELD_OUT_EVERY == 0`` are kept for evaluation, never trained on."""
-MAX_LETTER_DROP = 0.05
-"""A candidate may not read any letter more than this much worse than the current model."""
 LOCK_FILE = "retrain.lock"
 REPORT_FILE = "retrain_report.json"
 CONFUSION_FILE = "retrain_confusion.png"
@@ -59,18 +57,6 @@ Progress = Callable[[str, float], None]
 
 class RetrainBusy(RuntimeError):
     """Another retrain holds the registry's lock."""
-
-
-@dataclass
-class RetrainConfig:
-    real_folders: list[str] = field(default_factory=list)
-    samples: str | None = None
-    synthetic_per_letter: int = 300
-    epochs: int = 30
-    held_out_per_letter: int = 50
-    max_letter_drop: float = MAX_LETTER_DROP
-    models: Sequence[str] = MODEL_NAMES
-    seed: int = 0
 
 
 @dataclass

@@ -15,19 +15,35 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import asdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ml.registry import Registry
-from ml.retrain import RetrainConfig, retrain
 
 log = logging.getLogger(__name__)
 
+MODEL_NAMES = ("lenet", "mlp")
+MAX_LETTER_DROP = 0.05
+"""A candidate may not read any letter more than this much worse than the current model."""
 STATUS_FILE = "status.json"
 CONFIG_FILE = "config.json"
 FINISHED = ("succeeded", "failed")
+
+
+@dataclass
+class RetrainConfig:
+    """What a retrain trains on and how it decides (see :mod:`ml.retrain`)."""
+
+    real_folders: list[str] = field(default_factory=list)
+    samples: str | None = None
+    synthetic_per_letter: int = 300
+    epochs: int = 30
+    held_out_per_letter: int = 50
+    max_letter_drop: float = MAX_LETTER_DROP
+    models: Sequence[str] = MODEL_NAMES
+    seed: int = 0
 
 
 def jobs_root(registry: Registry) -> Path:
@@ -104,6 +120,8 @@ def wait(
 
 def run(folder: Path) -> int:
     """The job process: run the retrain described in ``folder`` and record how it went."""
+    from ml.retrain import retrain  # torch: only the job process needs it
+
     config = RetrainConfig(**json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8")))
     _write_status(folder, state="running", pid=os.getpid())
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from bot.config import Settings
 
 
@@ -21,3 +24,10 @@ def test_without_configuration_the_default_is_an_embedded_sqlite_file(tmp_path):
     settings = Settings.load({}, tmp_path / "absent.env")
     assert settings.database_url.startswith("sqlite+aiosqlite:///")
     assert settings.admins == frozenset() and settings.model == "lenet"
+
+
+def test_the_bot_runs_without_the_training_extras():
+    """The bot's image has no torch: nothing it imports may need it."""
+    blocked = "import sys; sys.modules['torch'] = sys.modules['torchvision'] = None; "
+    modules = "bot.cli, bot.service, bot.telegram_app, bot.discord_app, bot.console, bot.bench"
+    subprocess.run([sys.executable, "-c", f"{blocked}import {modules}"], check=True, timeout=120)

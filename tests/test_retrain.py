@@ -16,8 +16,8 @@ import pytest
 
 from ml.evaluate import summarize
 from ml.registry import Registry
-from ml.retrain import RetrainBusy, RetrainConfig, compare, exclusive, load_samples
-from ml.retrain_job import status, submit, wait
+from ml.retrain import RetrainBusy, compare, exclusive, load_samples
+from ml.retrain_job import RetrainConfig, status, submit, wait
 from ml.serve import LiveClassifier
 
 ENTRY_POINT = Path(sys.executable).with_name("hangul-ml")
