@@ -52,7 +52,7 @@ def worker_url(registry: Registry):
         env.setenv("HANGUL_MODEL_REGISTRY", str(registry.root))
         env.setenv("RAY_USAGE_STATS_ENABLED", "0")
         env.delenv("RAY_ADDRESS", raising=False)
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
         try:
             yield worker.deploy(port=free_port())
         finally:
