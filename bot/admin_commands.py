@@ -11,7 +11,7 @@ from bot import texts
 from bot.replies import Reply
 from bot.turn import Turn
 from ml.registry import RegistryError
-from ml.retrain_job import FINISHED, RetrainConfig, jobs_root, status, submit
+from ml.retrain_job import FINISHED, RetrainConfig, jobs_root, status, submit, tell_worker
 from ml.serve import LiveClassifier
 from storage import queries
 from storage.exports import export_training_samples
@@ -60,6 +60,7 @@ async def rollback(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Repl
         model = await asyncio.to_thread(tutor.registry.rollback, name)
     except RegistryError as error:
         return [Reply(texts.ROLLBACK_FAILED.format(error=error))], "failed"
+    await asyncio.to_thread(tell_worker)
     if isinstance(tutor.classifier, LiveClassifier):
         await asyncio.to_thread(tutor.classifier.refresh)
     return [Reply(texts.ROLLED_BACK.format(name=name, version=model.version))], "done"

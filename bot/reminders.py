@@ -6,7 +6,9 @@ so several schedulers, or a restarted one, never send the same reminder twice. T
 reminders that fell due while no scheduler ran: one missed by at most ``grace`` (an hour) is
 sent late, once; an older one is skipped and the next day's is scheduled. A reminder is sent
 at most once: if the process dies between claiming and sending, that day's reminder is lost.
-A learner whose platform says they blocked the bot gets reminders turned off.
+A learner whose platform says they blocked the bot gets reminders turned off. A scheduler claims
+only the learners of the platforms it has notifiers for, so that a Telegram-only and a
+Discord-only process can run side by side.
 """
 
 from __future__ import annotations
@@ -83,12 +85,12 @@ class Reminders:
         report = TickReport()
         outbox: list[tuple[int, Sender, Reply]] = []
         async with self.db.transaction() as session:
-            for learner in await claim_due_reminders(session, now):
+            for learner in await claim_due_reminders(session, now, list(self.notifiers)):
                 late = now - learner.next_reminder_at
                 learner.next_reminder_at = next_occurrence(
                     now, learner.time_zone, learner.reminder_time
                 )
-                if late > self.grace or learner.platform not in self.notifiers:
+                if late > self.grace:
                     report.skipped += 1
                     continue
                 address = Sender(learner.platform, learner.platform_id, learner.display_name)

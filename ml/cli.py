@@ -392,7 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("retrain", help="retrain on collected samples; promote only if better")
     p.add_argument("--data", type=Path, action="append", default=[], help="base class folders")
-    p.add_argument("--database", help="database URL to take trusted, consented samples from")
+    p.add_argument(
+        "--database",
+        default=os.environ.get("HANGUL_DATABASE_URL"),
+        help="database URL to take trusted, consented samples from (default: HANGUL_DATABASE_URL)",
+    )
     p.add_argument("--synthetic", type=int, default=300, help="synthetic letters per letter")
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--held-out-per-letter", type=int, default=50)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -75,7 +76,7 @@ def submit(config: RetrainConfig, registry: Registry) -> Path:
             env=env,
             start_new_session=True,
         )
-    _write_status(folder, pid=process.pid)
+    _write_status(folder, pid=process.pid, host=socket.gethostname())
     log.info("retrain job %s started (pid %d)", job_id, process.pid)
     return folder
 
@@ -91,13 +92,17 @@ def _alive(pid: int | None) -> bool:
             os.kill(pid, 0)
         except ProcessLookupError:
             return False
+        except PermissionError:  # it exists, under another user
+            return True
         return True
 
 
 def status(folder: Path) -> dict:
-    """The job's status; a job whose process is gone without finishing is failed."""
+    """The job's status; a job whose process is gone without finishing is failed (checked only
+    on the machine that runs it: elsewhere the status file is all there is)."""
     current = json.loads((folder / STATUS_FILE).read_text(encoding="utf-8"))
-    if current["state"] not in FINISHED and not _alive(current.get("pid")):
+    here = current.get("host") in (None, socket.gethostname())
+    if current["state"] not in FINISHED and here and not _alive(current.get("pid")):
         _write_status(folder, state="failed", error="the job process ended without finishing")
         current = json.loads((folder / STATUS_FILE).read_text(encoding="utf-8"))
     return current
@@ -123,7 +128,7 @@ def run(folder: Path) -> int:
     from ml.retrain import retrain  # torch: only the job process needs it
 
     config = RetrainConfig(**json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8")))
-    _write_status(folder, state="running", pid=os.getpid())
+    _write_status(folder, state="running", pid=os.getpid(), host=socket.gethostname())
 
     def progress(message: str, done: float) -> None:
         log.info("%3.0f%% %s", 100 * done, message)

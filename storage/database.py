@@ -19,7 +19,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 4_741_001
+"""PostgreSQL advisory lock key held while migrating."""
 
 
 def default_url() -> str:
@@ -95,6 +97,10 @@ class Database:
     async def migrate(self, revision: str = "head") -> None:
         """Bring the schema up to ``revision`` (Alembic upgrade)."""
         async with self.engine.begin() as connection:
+            if not self.is_sqlite:  # replicas starting together migrate one after another
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
             await connection.run_sync(_upgrade, revision)
         log.info("database schema at %s", revision)
 

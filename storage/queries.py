@@ -154,13 +154,17 @@ async def audit(
 
 
 async def claim_due_reminders(
-    session: AsyncSession, now: datetime, limit: int = 500
+    session: AsyncSession, now: datetime, platforms: Sequence[str], limit: int = 500
 ) -> Sequence[Learner]:
-    """Learners whose reminder is due, locked so that no other scheduler claims them
-    (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's write lock does the same)."""
+    """Learners on ``platforms`` whose reminder is due, locked so that no other scheduler claims
+    them (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's write lock does the same)."""
     found = await session.scalars(
         select(Learner)
-        .where(Learner.reminders_on.is_(True), Learner.next_reminder_at <= now)
+        .where(
+            Learner.reminders_on.is_(True),
+            Learner.next_reminder_at <= now,
+            Learner.platform.in_(list(platforms)),
+        )
         .order_by(Learner.next_reminder_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -98,3 +98,13 @@ async def test_the_apscheduler_job_ticks_on_its_own(tutor, db):
     finally:
         scheduler.shutdown(wait=False)
     assert len(notifier.sent) == 1
+
+
+async def test_a_scheduler_leaves_other_platforms_learners_to_their_own(tutor, db, clock):
+    await set_reminder(tutor, LEARNER, "UTC", "09:30")
+    await set_reminder(tutor, Sender("discord", "7"), "UTC", "09:30")
+    clock.now = clock.now.replace(hour=9, minute=30)
+    test_only, discord_only = RecordingNotifier(), RecordingNotifier()
+    assert (await Reminders(db, {"test": test_only}, clock).tick()).sent == 1
+    assert (await Reminders(db, {"discord": discord_only}, clock).tick()).sent == 1
+    assert [to.platform for to, _ in discord_only.sent] == ["discord"]
