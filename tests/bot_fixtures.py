@@ -4,10 +4,13 @@ shipped model, pictures of letters, a settable clock and a recording notifier.""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -106,6 +109,28 @@ def clock() -> Clock:
 def tutor(db, classifier, clock, tmp_path) -> Tutor:
     settings = Settings(database_url=str(db.url), admins=frozenset({"test:admin"}))
     return Tutor(db, classifier, settings, Registry(tmp_path / "registry"), clock)
+
+
+ENTRY_POINT = Path(sys.executable).with_name("hangul-bot")
+
+
+async def start_hangul_bot(folder: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """The real ``hangul-bot run`` in a subprocess, on a SQLite file and an empty registry in
+    ``folder``, with the platform settings in ``env``; its output (stdout and stderr) piped."""
+    return await asyncio.create_subprocess_exec(
+        str(ENTRY_POINT),
+        "run",
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(folder),
+            "HANGUL_DATABASE_URL": f"sqlite:///{folder}/bot.db",
+            "HANGUL_MODEL_REGISTRY": str(folder / "registry"),
+            **env,
+        },
+        cwd=folder,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
 
 
 def letter_png(letter: str, seed: int | None = None) -> bytes:

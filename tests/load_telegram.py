@@ -21,34 +21,27 @@ import json
 import signal
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bot.bench import bench_pictures, classifier_baseline
+from bot_fixtures import start_hangul_bot
 from fake_telegram import FakeTelegram
 from ml.serve import Classifier
 
-ENTRY_POINT = Path(sys.executable).with_name("hangul-bot")
 SETTLE_SECONDS = 2.0
 """How long to keep listening after the last answer, to catch duplicates."""
 
 
 async def _start_bot(fake: FakeTelegram, folder: Path) -> asyncio.subprocess.Process:
     env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(folder),
-        "HANGUL_DATABASE_URL": f"sqlite:///{folder}/load.db",
-        "HANGUL_MODEL_REGISTRY": str(folder / "registry"),
         "TELEGRAM_TOKEN": fake.token,
         "TELEGRAM_BASE_URL": fake.base_url,
         "TELEGRAM_BASE_FILE_URL": fake.base_file_url,
         "TELEGRAM_MAX_MESSAGES_PER_SECOND": "100000",
     }
-    bot = await asyncio.create_subprocess_exec(
-        str(ENTRY_POINT), "run", env=env, cwd=folder, stderr=asyncio.subprocess.PIPE
-    )
+    bot = await start_hangul_bot(folder, env)
     await fake.wait_for_request("getUpdates", timeout=120)
     return bot
 
@@ -84,7 +77,7 @@ async def run_load(learners: int, pictures: int) -> dict:
             await asyncio.sleep(SETTLE_SECONDS)
             received = [len(fake.messages_to(10_000 + n)) for n in range(learners)]
             exit_code = await _stop_bot(bot)
-        with sqlite3.connect(Path(folder) / "load.db") as db:
+        with sqlite3.connect(Path(folder) / "bot.db") as db:
             stored = db.execute("SELECT count(*) FROM attempts").fetchone()[0]
     ms = sorted(1000 * x for x in latencies)
     answered = len(ms)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,14 +14,13 @@ from bot import texts
 from bot.config import DiscordSettings
 from bot.discord_app import DiscordAdapter
 from bot.reminders import Reminders
-from bot_fixtures import letter_png
+from bot_fixtures import letter_png, start_hangul_bot
 from fake_discord import FakeDiscord
 from storage.tables import Attempt, Learner
 
 ADMIN, LEARNER, OTHER = 1, 1001, 2002
 GUILD = 5555
 ADMIN_ROLE = 777
-ENTRY_POINT = Path(sys.executable).with_name("hangul-bot")
 
 
 @asynccontextmanager
@@ -159,23 +156,11 @@ async def test_sharded_the_bot_answers_on_every_shard(chat_tutor):
 async def test_the_hangul_bot_entry_point_serves_discord_and_stops_on_sigterm(tmp_path):
     async with FakeDiscord() as fake:
         env = {
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(tmp_path),
-            "HANGUL_DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
-            "HANGUL_MODEL_REGISTRY": str(tmp_path / "registry"),
             "DISCORD_TOKEN": fake.token,
             "DISCORD_API_BASE": fake.api_base,
             "DISCORD_GATEWAY_URL": fake.gateway_url,
         }
-        bot = await asyncio.create_subprocess_exec(
-            str(ENTRY_POINT),
-            "-v",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
+        bot = await start_hangul_bot(tmp_path, env)
         try:
             await fake.wait_ready(timeout=60)
             await asyncio.sleep(3)  # discord.py waits for guilds before it is ready

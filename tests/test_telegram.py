@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import socket
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,13 +14,12 @@ from bot import texts
 from bot.config import TelegramSettings
 from bot.reminders import Reminders
 from bot.telegram_app import TelegramAdapter
-from bot_fixtures import letter_png
+from bot_fixtures import letter_png, start_hangul_bot
 from fake_telegram import FakeTelegram
 from load_telegram import run_load
 from storage.tables import Attempt, Learner
 
 ADMIN, LEARNER = 1, 1001
-ENTRY_POINT = Path(sys.executable).with_name("hangul-bot")
 
 
 @pytest.fixture
@@ -169,10 +166,6 @@ def _free_port() -> int:
 async def test_the_hangul_bot_entry_point_serves_telegram_and_stops_on_sigterm(tmp_path, mode):
     async with FakeTelegram() as fake:
         env = {
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(tmp_path),
-            "HANGUL_DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
-            "HANGUL_MODEL_REGISTRY": str(tmp_path / "registry"),
             "TELEGRAM_TOKEN": fake.token,
             "TELEGRAM_BASE_URL": fake.base_url,
             "TELEGRAM_BASE_FILE_URL": fake.base_file_url,
@@ -182,15 +175,7 @@ async def test_the_hangul_bot_entry_point_serves_telegram_and_stops_on_sigterm(t
             env["TELEGRAM_WEBHOOK_LISTEN"] = "127.0.0.1"
             env["TELEGRAM_WEBHOOK_PORT"] = env["TELEGRAM_WEBHOOK_URL"].split(":")[2].split("/")[0]
             env["TELEGRAM_WEBHOOK_SECRET"] = "webhook-secret"
-        bot = await asyncio.create_subprocess_exec(
-            str(ENTRY_POINT),
-            "-v",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
+        bot = await start_hangul_bot(tmp_path, env)
         try:
             await fake.wait_for_request("getUpdates" if mode == "polling" else "setWebhook", 60)
             if mode == "webhook":
