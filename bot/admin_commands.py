@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.replies import Reply
+from bot.retrain_watch import describe_job
 from bot.turn import Turn
 from ml.registry import RegistryError
 from ml.retrain_job import FINISHED, RetrainConfig, jobs_root, status, submit, tell_worker
@@ -75,35 +76,18 @@ async def retrain(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Reply
     if args[:1] == ["status"]:
         if current is None:
             return [Reply(texts.RETRAIN_NONE)], "done"
-        return [Reply(_describe(latest.parent.name, current))], "done"
+        return [Reply(describe_job(latest.parent.name, current))], "done"
     if current is not None and current["state"] not in FINISHED:
-        return [Reply(_describe(latest.parent.name, current))], "failed"
+        return [Reply(describe_job(latest.parent.name, current))], "failed"
     if importlib.util.find_spec("torch") is None:
         return [Reply(texts.RETRAIN_NEEDS_TORCH)], "failed"
     jobs.mkdir(parents=True, exist_ok=True)
     samples = jobs / f"samples-{turn.now:%Y%m%dT%H%M%S%f}.npz"
     count = await export_training_samples(turn.session, samples)
-    config = RetrainConfig(real_folders=list(tutor.settings.base_data), samples=str(samples))
+    config = RetrainConfig(
+        real_folders=list(tutor.settings.base_data),
+        samples=str(samples),
+        requested_by=f"{turn.sender.platform}:{turn.sender.platform_id}",
+    )
     folder = await asyncio.to_thread(submit, config, tutor.registry)
     return [Reply(texts.RETRAIN_STARTED.format(job=folder.name, samples=count))], "done"
-
-
-def _describe(job: str, current: dict) -> str:
-    """A job's state for the admin: progress, and the decisions once it finished."""
-    if current["state"] == "failed":
-        return texts.RETRAIN_FAILED.format(job=job, error=current.get("error", "?"))
-    if current["state"] != "succeeded":
-        return texts.RETRAIN_RUNNING.format(
-            job=job, percent=100 * current.get("progress", 0), message=current.get("message", "")
-        )
-    decisions = "\n".join(
-        texts.RETRAIN_DECISION.format(
-            name=m["name"],
-            outcome=m["after_version"] if m["promoted"] else m["before_version"],
-            before=m["before"]["accuracy"],
-            after=m["after"]["accuracy"],
-            reason=m["reason"],
-        )
-        for m in current["report"]["models"]
-    )
-    return texts.RETRAIN_DONE.format(job=job, decisions=decisions)

@@ -1,4 +1,5 @@
-"""``hangul-bot run``: the configured chat adapters plus the reminder scheduler in one process.
+"""``hangul-bot run``: the configured chat adapters, the reminder scheduler and the retrain
+watcher (progress to the admin who asked) in one process.
 
 Starts whichever adapters have a token (Telegram, Discord, or both), gives each the same tutor,
 registers them as the scheduler's notifiers, and shuts everything down in order on SIGTERM or
@@ -14,6 +15,8 @@ import signal
 from bot.config import Settings
 from bot.gate import LearnerGate
 from bot.reminders import Reminders
+from bot.retrain_watch import TICK_SECONDS as WATCH_SECONDS
+from bot.retrain_watch import RetrainWatcher
 from bot.tutor import Tutor
 
 log = logging.getLogger(__name__)
@@ -72,7 +75,10 @@ async def serve(settings: Settings) -> None:
         for adapter in adapters:
             await adapter.start()
             started.append(adapter)
-        scheduler = Reminders(tutor.db, {a.platform: a for a in adapters}).schedule()
+        notifiers = {a.platform: a for a in adapters}
+        scheduler = Reminders(tutor.db, notifiers).schedule()
+        watcher = RetrainWatcher(tutor.registry, notifiers)
+        scheduler.add_job(watcher.tick, "interval", seconds=WATCH_SECONDS, max_instances=1)
         log.info("hangul-bot running: %s", ", ".join(a.platform for a in adapters))
         await stop.wait()
         log.info("shutting down")

@@ -117,7 +117,8 @@ MODEL_SAMPLES = "Trusted, consented samples ready for the next retrain: {count}.
 ROLLED_BACK = "Rolled back {name} to {version}."
 ROLLBACK_FAILED = "Could not roll back: {error}"
 RETRAIN_STARTED = (
-    "Retrain {job} started with {samples} collected samples. /retrain status shows how it goes."
+    "Retrain {job} started with {samples} collected samples. I'll tell you here how it goes; "
+    "/retrain status shows it any time."
 )
 RETRAIN_NONE = "No retrain has run yet. /retrain starts one."
 RETRAIN_RUNNING = "Retrain {job}: {percent:.0f}% ({message})."

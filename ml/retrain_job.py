@@ -45,6 +45,8 @@ class RetrainConfig:
     max_letter_drop: float = MAX_LETTER_DROP
     models: Sequence[str] = MODEL_NAMES
     seed: int = 0
+    requested_by: str | None = None
+    """Who asked (``platform:id``), to be told how it goes; None from the command line."""
 
 
 def jobs_root(registry: Registry) -> Path:

@@ -1,0 +1,86 @@
+"""Telling the admin who started a retrain how it goes, in their chat.
+
+Each tick reads the jobs' status files and pushes any new stage to the admin through their
+platform's notifier, then the decisions once the job has finished. What was last sent is kept in
+the job's folder (``notified.json``), so a restarted bot does not repeat itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from bot import texts
+from bot.reminders import LearnerUnreachable, Notifier
+from bot.replies import Reply, Sender
+from ml.registry import Registry
+from ml.retrain_job import CONFIG_FILE, FINISHED, jobs_root, status
+
+log = logging.getLogger(__name__)
+
+NOTIFIED_FILE = "notified.json"
+TICK_SECONDS = 5
+
+
+def describe_job(job: str, current: dict) -> str:
+    """A job's state for the admin: progress, and the decisions once it finished."""
+    if current["state"] == "failed":
+        return texts.RETRAIN_FAILED.format(job=job, error=current.get("error", "?"))
+    if current["state"] != "succeeded":
+        return texts.RETRAIN_RUNNING.format(
+            job=job, percent=100 * current.get("progress", 0), message=current.get("message", "")
+        )
+    decisions = "\n".join(
+        texts.RETRAIN_DECISION.format(
+            name=m["name"],
+            outcome=m["after_version"] if m["promoted"] else m["before_version"],
+            before=m["before"]["accuracy"],
+            after=m["after"]["accuracy"],
+            reason=m["reason"],
+        )
+        for m in current["report"]["models"]
+    )
+    return texts.RETRAIN_DONE.format(job=job, decisions=decisions)
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+class RetrainWatcher:
+    """Pushes retrain progress to the admins who asked for it."""
+
+    def __init__(self, registry: Registry, notifiers: Mapping[str, Notifier]) -> None:
+        self.registry = registry
+        self.notifiers = notifiers
+
+    async def tick(self) -> int:
+        """Send what changed since the last tick; returns how many messages were sent."""
+        sent = 0
+        for config_path in sorted(jobs_root(self.registry).glob(f"*/{CONFIG_FILE}")):
+            sent += await self._follow(config_path.parent)
+        return sent
+
+    async def _follow(self, folder: Path) -> int:
+        notified = _read(folder / NOTIFIED_FILE)
+        platform, _, account = (_read(folder / CONFIG_FILE).get("requested_by") or "").partition(
+            ":"
+        )
+        notifier = self.notifiers.get(platform)
+        if notified.get("done") or notifier is None:
+            return 0
+        current = await asyncio.to_thread(status, folder)
+        text = describe_job(folder.name, current)
+        done = current["state"] in FINISHED
+        if text == notified.get("text") and not done:
+            return 0
+        if text != notified.get("text"):
+            try:
+                await notifier.send(Sender(platform, account), [Reply(text)])
+            except LearnerUnreachable:
+                log.warning("the admin who started retrain %s cannot be reached", folder.name)
+        (folder / NOTIFIED_FILE).write_text(json.dumps({"text": text, "done": done}))
+        return int(text != notified.get("text"))

@@ -1,0 +1,65 @@
+"""The admin who started a retrain is told how it goes, once per change, across restarts."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import asdict
+
+from bot.retrain_watch import RetrainWatcher
+from bot_fixtures import RecordingNotifier
+from ml.registry import Registry
+from ml.retrain_job import CONFIG_FILE, STATUS_FILE, RetrainConfig, jobs_root
+
+REPORT = {
+    "models": [
+        {
+            "name": "lenet",
+            "promoted": True,
+            "before_version": "packaged",
+            "after_version": "v0001",
+            "before": {"accuracy": 0.9},
+            "after": {"accuracy": 0.95},
+            "reason": "better overall (95.00% vs 90.00%)",
+        }
+    ]
+}
+
+
+def write_job(registry: Registry, requested_by: str | None, **state) -> str:
+    """A job folder as ``ml.retrain_job`` writes it (its process: this one, alive)."""
+    folder = jobs_root(registry) / "20260301T000000"
+    folder.mkdir(parents=True, exist_ok=True)
+    config = RetrainConfig(requested_by=requested_by)
+    (folder / CONFIG_FILE).write_text(json.dumps(asdict(config)))
+    status = {"pid": os.getpid(), "host": socket.gethostname(), **state}
+    (folder / STATUS_FILE).write_text(json.dumps(status))
+    return folder.name
+
+
+async def test_each_new_stage_and_the_decision_reach_the_admin_once(tmp_path):
+    registry = Registry(tmp_path)
+    notifier = RecordingNotifier()
+    watcher = RetrainWatcher(registry, {"test": notifier})
+    job = write_job(
+        registry, "test:admin", state="running", progress=0.25, message="training lenet"
+    )
+    assert await watcher.tick() == 1
+    assert await watcher.tick() == 0
+    write_job(
+        registry, "test:admin", state="succeeded", progress=1.0, message="done", report=REPORT
+    )
+    assert await RetrainWatcher(registry, {"test": notifier}).tick() == 1  # after a restart too
+    assert await watcher.tick() == 0
+    (to, [first]), (_, [last]) = notifier.sent
+    assert to.platform_id == "admin" and first.text == f"Retrain {job}: 25% (training lenet)."
+    assert last.text.startswith(f"Retrain {job} finished.") and "serving v0001" in last.text
+
+
+async def test_jobs_started_from_the_command_line_are_nobodys_to_tell(tmp_path):
+    registry = Registry(tmp_path)
+    notifier = RecordingNotifier()
+    write_job(registry, None, state="running", progress=0.5, message="training mlp")
+    assert await RetrainWatcher(registry, {"test": notifier}).tick() == 0
+    assert notifier.sent == []
