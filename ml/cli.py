@@ -12,6 +12,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import os
@@ -29,13 +30,14 @@ def _print_json(payload: dict) -> None:
     print(json.dumps(payload, ensure_ascii=False))
 
 
+def _need(command: str, module: str, extra: str, what: str) -> None:
+    """Exit with an install hint when ``module`` (from the ``extra`` extras) is missing."""
+    if importlib.util.find_spec(module) is None:
+        raise SystemExit(f"hangul-ml {command} needs {what}: pip install 'hangul-tutor[{extra}]'")
+
+
 def _need_torch(command: str) -> None:
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        raise SystemExit(
-            f"hangul-ml {command} needs the training extras: pip install 'hangul-tutor[train]'"
-        ) from None
+    _need(command, "torch", "train", "the training extras")
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -159,22 +161,12 @@ def cmd_models(args: argparse.Namespace) -> int:
         model = registry.promote(args.names[0], args.version)
         print(f"promoted {model.name}:{model.version}")
     elif args.action == "rollback":
-        model = registry.rollback(args.names[0])
-        print(f"{model.name} is now {model.version}")
+        _rollback(args.names[0])
     return 0
 
 
-def _need_ray(command: str) -> None:
-    try:
-        import ray.serve  # noqa: F401
-    except ImportError:
-        raise SystemExit(
-            f"hangul-ml {command} needs Ray Serve: pip install 'hangul-tutor[worker]'"
-        ) from None
-
-
 def cmd_worker(args: argparse.Namespace) -> int:
-    _need_ray("worker")
+    _need("worker", "ray", "worker", "Ray Serve")
     import signal
     import threading
 
@@ -192,12 +184,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_rollback(args: argparse.Namespace) -> int:
+def _rollback(name: str) -> None:
+    """Serve the previously promoted version of ``name``, on a Ray worker too."""
     from ml.retrain_job import tell_worker
 
-    model = Registry().rollback(args.name)
+    model = Registry().rollback(name)
     tell_worker()
     print(f"{model.name} is now {model.version}")
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    _rollback(args.name)
     return 0
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ml.alphabet import DATASET30_LETTERS, LETTERS
 from ml.data import LetterSet
-from ml.evaluate import evaluate_folder, summarize
+from ml.evaluate import Report, evaluate_folder, summarize
 from ml.recipe import held_out_fonts
 from ml.robustness import build_suite
 from ml.serve import Classifier
@@ -29,14 +29,19 @@ HELD_OUT_STROKE_SEED = 1000
 """Stroke writers from this seed are never used for training (training uses small seeds)."""
 
 
-def _accuracy(classifier: Classifier, data: LetterSet) -> dict:
-    """Accuracy, count and per-letter accuracy of ``classifier`` on canonical images."""
+def score(classifier: Classifier, data: LetterSet) -> Report:
+    """How ``classifier`` reads canonical images ("not a letter" counts as wrong)."""
     probabilities = classifier.probabilities(data.images.astype(np.float32) / 255.0)
     truth = [LETTERS[i] for i in data.labels]
     indices = classifier.letter_indices(probabilities)
     read = [classifier.letters[i] if i >= 0 else None for i in indices]
     verdicts = ["ok" if letter else "not_a_letter" for letter in read]
-    report = summarize(classifier.version, truth, read, verdicts, classifier.letters)
+    return summarize(classifier.version, truth, read, verdicts, classifier.letters)
+
+
+def _accuracy(classifier: Classifier, data: LetterSet) -> dict:
+    """Accuracy, count and per-letter accuracy of ``classifier`` on canonical images."""
+    report = score(classifier, data)
     return {
         "accuracy": round(report.accuracy, 4),
         "n": report.n,

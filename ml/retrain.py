@@ -30,10 +30,10 @@ import numpy as np
 
 from ml.alphabet import LETTERS, index_of
 from ml.data import LetterSet, empty_set
-from ml.evaluate import Report, summarize
+from ml.evaluate import Report
 from ml.export import save_model
 from ml.plots import plot_confusion
-from ml.quality import HELD_OUT_STROKE_SEED
+from ml.quality import HELD_OUT_STROKE_SEED, score
 from ml.recipe import assemble, held_out_fonts, load_real
 from ml.registry import Registry
 from ml.rejection import fit_threshold
@@ -110,17 +110,6 @@ def held_out_set(per_letter: int, collected: LetterSet) -> LetterSet:
     writers = stroke_letters(per_letter - half, LETTERS, seed=HELD_OUT_STROKE_SEED)
     fonts = font_letters(held_out_fonts(), half, LETTERS, seed=HELD_OUT_STROKE_SEED)
     return LetterSet.concat([writers, fonts, collected])
-
-
-def score(classifier: Classifier, data: LetterSet) -> Report:
-    """How ``classifier`` reads ``data`` ("not a letter" counts as wrong)."""
-    probabilities = classifier.probabilities(data.images.astype(np.float32) / 255.0)
-    read = [
-        classifier.letters[i] if i >= 0 else None for i in classifier.letter_indices(probabilities)
-    ]
-    truth = [LETTERS[i] for i in data.labels]
-    verdicts = ["ok" if letter else "not_a_letter" for letter in read]
-    return summarize(classifier.version, truth, read, verdicts, classifier.letters)
 
 
 def compare(before: Report, after: Report, max_drop: float) -> tuple[bool, float, str]:
