@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.replies import Reply
 from bot.retrain_watch import describe_job
 from bot.turn import Turn
+from ml import ray_jobs
 from ml.registry import RegistryError
 from ml.retrain_job import FINISHED, RetrainConfig, jobs_root, status, submit, tell_worker
 from ml.serve import LiveClassifier
@@ -19,6 +21,8 @@ from storage.exports import export_training_samples
 
 if TYPE_CHECKING:
     from bot.tutor import Tutor
+
+log = logging.getLogger(__name__)
 
 MODEL_NAMES = ("lenet", "mlp")
 
@@ -68,19 +72,24 @@ async def rollback(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Repl
 
 
 async def retrain(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Reply], str]:
-    """/retrain starts a retrain job on the base data and the trusted, consented samples;
-    ``/retrain status`` shows how the latest one is doing."""
+    """/retrain starts a retrain job on the base data and the trusted, consented samples (only if
+    some are new, unless ``/retrain anyway``); ``/retrain status`` shows how the latest one is
+    doing."""
+    if args not in ([], ["status"], ["anyway"]):
+        return [Reply(texts.RETRAIN_USAGE)], "failed"
     jobs = jobs_root(tutor.registry)
     latest = max(jobs.glob("*/status.json"), default=None) if jobs.is_dir() else None
     current = status(latest.parent) if latest else None
-    if args[:1] == ["status"]:
+    if args == ["status"]:
         if current is None:
             return [Reply(texts.RETRAIN_NONE)], "done"
         return [Reply(describe_job(latest.parent.name, current))], "done"
     if current is not None and current["state"] not in FINISHED:
         return [Reply(describe_job(latest.parent.name, current))], "failed"
-    if importlib.util.find_spec("torch") is None:
+    if not ray_jobs.configured() and importlib.util.find_spec("torch") is None:
         return [Reply(texts.RETRAIN_NEEDS_TORCH)], "failed"
+    if args != ["anyway"] and not await queries.new_training_sample_count(turn.session):
+        return [Reply(texts.RETRAIN_NO_NEW_SAMPLES)], "failed"
     jobs.mkdir(parents=True, exist_ok=True)
     samples = jobs / f"samples-{turn.now:%Y%m%dT%H%M%S%f}.npz"
     count = await export_training_samples(turn.session, samples)
@@ -89,5 +98,9 @@ async def retrain(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Reply
         samples=str(samples),
         requested_by=f"{turn.sender.platform}:{turn.sender.platform_id}",
     )
-    folder = await asyncio.to_thread(submit, config, tutor.registry)
+    try:
+        folder = await asyncio.to_thread(submit, config, tutor.registry)
+    except ray_jobs.RayJobsError as error:
+        log.warning("could not submit a retrain: %s", error)
+        return [Reply(texts.RETRAIN_NOT_SUBMITTED)], "failed"
     return [Reply(texts.RETRAIN_STARTED.format(job=folder.name, samples=count))], "done"

@@ -2,7 +2,9 @@
 
 Each tick reads the jobs' status files and pushes any new stage to the admin through their
 platform's notifier, then the decisions once the job has finished. What was last sent is kept in
-the job's folder (``notified.json``), so a restarted bot does not repeat itself.
+the job's folder (``notified.json``), so a restarted bot does not repeat itself. Once a job has
+promoted a model, the collected samples it trained on are marked used by that version, so that
+the next ``/retrain`` knows whether anything new has come in.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from bot import texts
 from bot.reminders import LearnerUnreachable, Notifier
 from bot.replies import Reply, Sender
 from ml.registry import Registry
-from ml.retrain_job import CONFIG_FILE, FINISHED, jobs_root, status
+from ml.retrain_job import CONFIG_FILE, FINISHED, jobs_root, status, trained_versions
+from storage.database import Database
+from storage.exports import mark_used
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +57,12 @@ def _read(path: Path) -> dict:
 class RetrainWatcher:
     """Pushes retrain progress to the admins who asked for it."""
 
-    def __init__(self, registry: Registry, notifiers: Mapping[str, Notifier]) -> None:
+    def __init__(
+        self, registry: Registry, notifiers: Mapping[str, Notifier], db: Database | None = None
+    ) -> None:
         self.registry = registry
         self.notifiers = notifiers
+        self.db = db
 
     async def tick(self) -> int:
         """Send what changed since the last tick; returns how many messages were sent."""
@@ -66,21 +73,32 @@ class RetrainWatcher:
 
     async def _follow(self, folder: Path) -> int:
         notified = _read(folder / NOTIFIED_FILE)
+        if notified.get("done"):
+            return 0
+        current = await asyncio.to_thread(status, folder)
+        done = current["state"] in FINISHED
+        if done:
+            await self._mark_samples(current)
         platform, _, account = (_read(folder / CONFIG_FILE).get("requested_by") or "").partition(
             ":"
         )
         notifier = self.notifiers.get(platform)
-        if notified.get("done") or notifier is None:
-            return 0
-        current = await asyncio.to_thread(status, folder)
-        text = describe_job(folder.name, current)
-        done = current["state"] in FINISHED
-        if text == notified.get("text") and not done:
-            return 0
-        if text != notified.get("text"):
+        text = describe_job(folder.name, current) if notifier else None
+        sent = 0
+        if text is not None and text != notified.get("text"):
             try:
                 await notifier.send(Sender(platform, account), [Reply(text)])
+                sent = 1
             except LearnerUnreachable:
                 log.warning("the admin who started retrain %s cannot be reached", folder.name)
-        (folder / NOTIFIED_FILE).write_text(json.dumps({"text": text, "done": done}))
-        return int(text != notified.get("text"))
+        if done or sent:
+            (folder / NOTIFIED_FILE).write_text(json.dumps({"text": text, "done": done}))
+        return sent
+
+    async def _mark_samples(self, current: dict) -> None:
+        report = current.get("report") or {}
+        version = trained_versions(report) if report else None
+        if self.db is None or version is None or not report.get("samples_used"):
+            return
+        async with self.db.transaction() as session:
+            await mark_used(session, report["samples_used"], version)

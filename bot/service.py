@@ -77,7 +77,7 @@ async def serve(settings: Settings) -> None:
             started.append(adapter)
         notifiers = {a.platform: a for a in adapters}
         scheduler = Reminders(tutor.db, notifiers).schedule()
-        watcher = RetrainWatcher(tutor.registry, notifiers)
+        watcher = RetrainWatcher(tutor.registry, notifiers, tutor.db)
         scheduler.add_job(watcher.tick, "interval", seconds=WATCH_SECONDS, max_instances=1)
         log.info("hangul-bot running: %s", ", ".join(a.platform for a in adapters))
         await stop.wait()

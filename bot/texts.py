@@ -120,6 +120,15 @@ RETRAIN_STARTED = (
     "Retrain {job} started with {samples} collected samples. I'll tell you here how it goes; "
     "/retrain status shows it any time."
 )
+RETRAIN_USAGE = (
+    "Use /retrain to start one, /retrain status to see how it goes, or /retrain anyway to "
+    "retrain without new samples."
+)
+RETRAIN_NO_NEW_SAMPLES = (
+    "No new trusted samples since the last retrain that promoted a model, so there is nothing new "
+    "to learn from. Samples come from learners with /consent on: quiz answers I read right, and "
+    "free pictures they confirmed. /retrain anyway starts one regardless."
+)
 RETRAIN_NONE = "No retrain has run yet. /retrain starts one."
 RETRAIN_RUNNING = "Retrain {job}: {percent:.0f}% ({message})."
 RETRAIN_FAILED = "Retrain {job} failed: {error}. The models in use did not change."
@@ -128,7 +137,12 @@ RETRAIN_DECISION = (
     "{name}: serving {outcome} (held-out accuracy {before:.1%} → {after:.1%}; {reason})"
 )
 RETRAIN_NEEDS_TORCH = (
-    "Retraining needs the training extras on this machine: pip install 'hangul-tutor[train]'."
+    "Retraining needs the training extras on this machine (pip install 'hangul-tutor[train]') "
+    "or a Ray cluster to run on (RAY_ADDRESS)."
+)
+RETRAIN_NOT_SUBMITTED = (
+    "The Ray cluster did not take the retrain (the log says why). The models in use did not "
+    "change; try /retrain again later."
 )
 
 

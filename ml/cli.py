@@ -172,6 +172,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from ml import worker
 
+    if args.update:
+        print(f"letter worker now serves {worker.update_versions()}")
+        return 0
     stop = threading.Event()
     url = worker.deploy(port=args.port, host=args.host, replicas=args.replicas)
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -275,18 +278,15 @@ def _export_samples(database_url: str, folder: Path) -> Path:
 def _mark_samples(database_url: str, report: dict) -> None:
     import asyncio
 
+    from ml.retrain_job import trained_versions
     from storage.database import Database
     from storage.exports import mark_used
-
-    version = ",".join(
-        f"{m['name']}:{m['after_version']}" for m in report["models"] if m["promoted"]
-    )
 
     async def mark() -> None:
         db = Database(database_url)
         try:
             async with db.transaction() as session:
-                await mark_used(session, report["samples_used"], version)
+                await mark_used(session, report["samples_used"], trained_versions(report))
         finally:
             await db.close()
 
@@ -381,6 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="HTTP port")
     p.add_argument("--host", default="127.0.0.1", help="HTTP address (0.0.0.0: all interfaces)")
     p.add_argument("--replicas", type=int, default=1, help="model replicas (one CPU each)")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="make the running worker serve the registry's current versions in place, then exit",
+    )
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("rollback", help="serve the previously promoted version of a model")

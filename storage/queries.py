@@ -172,6 +172,17 @@ async def claim_due_reminders(
     return found.all()
 
 
+async def new_training_sample_count(session: AsyncSession) -> int:
+    """How many of :func:`training_samples` no promoted model has been trained on yet."""
+    return await session.scalar(
+        select(func.count(Sample.id)).where(
+            Sample.consent.is_(True),
+            Sample.label_source.in_(TRUSTED_LABELS),
+            Sample.used_in_training.is_(None),
+        )
+    )
+
+
 async def training_samples(session: AsyncSession) -> Sequence[Sample]:
     """Samples a training run may use: consented, with a trusted label."""
     found = await session.scalars(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import socket
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -154,3 +155,10 @@ async def chat_tutor(classifier, clock, tmp_path):
     )
     yield Tutor(database, classifier, settings, Registry(tmp_path / "registry"), clock)
     await database.close()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -32,6 +31,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot_fixtures import free_port
 from fake_telegram import FakeTelegram
 
 USER = 1001
@@ -69,12 +69,6 @@ async def polling(application: Application) -> AsyncIterator[Application]:
         finally:
             await application.updater.stop()
             await application.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

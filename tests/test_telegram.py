@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from bot import texts
 from bot.config import TelegramSettings
 from bot.reminders import Reminders
 from bot.telegram_app import TelegramAdapter
-from bot_fixtures import letter_png, start_hangul_bot
+from bot_fixtures import free_port, letter_png, start_hangul_bot
 from fake_telegram import FakeTelegram
 from load_telegram import run_load
 from storage.tables import Attempt, Learner
@@ -156,12 +155,6 @@ async def test_a_flood_from_one_learner_is_throttled(telegram):
     assert [r.text for r in sent].count(texts.HELP) == 8
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_the_hangul_bot_entry_point_serves_telegram_and_stops_on_sigterm(tmp_path, mode):
     async with FakeTelegram() as fake:
@@ -171,7 +164,7 @@ async def test_the_hangul_bot_entry_point_serves_telegram_and_stops_on_sigterm(t
             "TELEGRAM_BASE_FILE_URL": fake.base_file_url,
         }
         if mode == "webhook":
-            env["TELEGRAM_WEBHOOK_URL"] = f"http://127.0.0.1:{_free_port()}/telegram"
+            env["TELEGRAM_WEBHOOK_URL"] = f"http://127.0.0.1:{free_port()}/telegram"
             env["TELEGRAM_WEBHOOK_LISTEN"] = "127.0.0.1"
             env["TELEGRAM_WEBHOOK_PORT"] = env["TELEGRAM_WEBHOOK_URL"].split(":")[2].split("/")[0]
             env["TELEGRAM_WEBHOOK_SECRET"] = "webhook-secret"

@@ -4,8 +4,10 @@ database (SQLite file and PostgreSQL) and the shipped model."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+from dataclasses import asdict
 
 import numpy as np
 from PIL import Image
@@ -14,11 +16,12 @@ from sqlalchemy import func, select
 from bot import texts
 from bot.config import Settings
 from bot.replies import Sender
+from bot.retrain_watch import RetrainWatcher
 from bot.tutor import Tutor, _free_reading
 from bot_fixtures import ADMIN, LEARNER, letter_png
 from conftest import encode
 from ml.registry import PACKAGED_ROOT
-from ml.retrain_job import jobs_root, status, wait
+from ml.retrain_job import CONFIG_FILE, STATUS_FILE, RetrainConfig, jobs_root, status, wait
 from ml.serve import Classifier, LiveClassifier, Reading
 from ml.worker_client import WorkerClient
 from storage import queries
@@ -347,6 +350,11 @@ async def test_a_database_failure_gets_a_friendly_reply_not_a_crash(classifier, 
 async def test_an_admin_starts_a_retrain_and_follows_it_in_chat(tutor):
     [reply] = await tutor.handle_text(ADMIN, "/retrain status")
     assert reply.text == texts.RETRAIN_NONE
+    [reply] = await tutor.handle_text(ADMIN, "/retrain")
+    assert reply.text == texts.RETRAIN_NO_NEW_SAMPLES
+    [reply] = await tutor.handle_text(ADMIN, "/retrain now please")
+    assert reply.text == texts.RETRAIN_USAGE
+    assert not jobs_root(tutor.registry).exists()
     await tutor.handle_text(LEARNER, "/consent on")
     replies = await tutor.handle_text(LEARNER, "/quiz 1")
     await answer_quiz(tutor, LEARNER, replies)
@@ -366,3 +374,26 @@ async def test_the_tutor_keeps_answering_while_the_model_worker_is_down(tutor):
     tutor.classifier = Classifier(tutor.classifier.model, remote=nobody)
     [reply] = await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
     assert reply.read == "ㅛ" and reply.verdict == "ok"
+
+
+async def test_samples_a_promoted_retrain_used_are_not_new_any_more(tutor):
+    await tutor.handle_text(LEARNER, "/consent on")
+    await answer_quiz(tutor, LEARNER, await tutor.handle_text(LEARNER, "/quiz 1"))
+    async with tutor.db.transaction() as session:
+        assert await queries.new_training_sample_count(session) == 1
+        [sample] = await queries.training_samples(session)
+    folder = jobs_root(tutor.registry) / "20260301T000000"
+    folder.mkdir(parents=True)
+    (folder / CONFIG_FILE).write_text(json.dumps(asdict(RetrainConfig())))
+    report = {
+        "models": [{"name": "lenet", "promoted": True, "after_version": "v0007"}],
+        "samples_used": [sample.id],
+        "promoted": True,
+    }
+    (folder / STATUS_FILE).write_text(json.dumps({"state": "succeeded", "report": report}))
+    await RetrainWatcher(tutor.registry, {}, tutor.db).tick()
+    async with tutor.db.transaction() as session:
+        assert await queries.new_training_sample_count(session) == 0
+        assert (await session.get(Sample, sample.id)).used_in_training == "lenet:v0007"
+    [reply] = await tutor.handle_text(ADMIN, "/retrain")
+    assert reply.text == texts.RETRAIN_NO_NEW_SAMPLES

@@ -8,7 +8,6 @@ installed (``pip install 'hangul-tutor[worker]'``).
 from __future__ import annotations
 
 import base64
-import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,7 +15,7 @@ import httpx
 import numpy as np
 import pytest
 
-from bot_fixtures import letter_png
+from bot_fixtures import free_port, letter_png
 from ml.alphabet import LETTERS
 from ml.preprocess import canonicalize
 from ml.registry import PACKAGED_ROOT, Registry, RegistryError
@@ -27,12 +26,6 @@ from ml.worker_client import WorkerClient, WorkerUnavailable
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Using extra keyword arguments on `Field`:DeprecationWarning"  # Ray's pydantic models
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
