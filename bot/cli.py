@@ -7,6 +7,7 @@ Examples::
     hangul-bot console --json --user alice  # one JSON object per reply, for scripts
     hangul-bot migrate                      # apply database migrations
     hangul-bot bench --database postgresql://127.0.0.1/test
+    hangul-bot flywheel --data ../shared/datasets/kaggle-hangul-30
 """
 
 from __future__ import annotations
@@ -68,6 +69,22 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_flywheel(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.flywheel import FlywheelConfig, run_flywheel
+    from ml.retrain_job import FINE_TUNE_EPOCHS, SCRATCH_EPOCHS
+
+    config = FlywheelConfig(
+        learners=args.learners,
+        pictures_per_letter=args.pictures_per_letter,
+        base_data=[str(d) for d in args.data],
+        synthetic_per_letter=args.synthetic_per_letter,
+        epochs=args.epochs or (SCRATCH_EPOCHS if args.from_scratch else FINE_TUNE_EPOCHS),
+        fine_tune=not args.from_scratch,
+    )
+    print(json.dumps(asyncio.run(run_flywheel(config, args.workdir)), indent=2, ensure_ascii=False))
+    return 0
+
+
 _QUIET = {cmd_console: logging.WARNING, cmd_bench: logging.WARNING}
 """Commands whose output is the point log only warnings unless ``-v``."""
 
@@ -103,6 +120,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="database URL (repeatable; default: a temporary SQLite file)",
     )
     p.set_defaults(run=cmd_bench)
+
+    p = commands.add_parser(
+        "flywheel",
+        help="measure a retrain on samples from learners the model reads poorly (needs [train])",
+    )
+    p.add_argument("--learners", type=int, default=16, help="learners who send and confirm")
+    p.add_argument("--pictures-per-letter", type=int, default=3, help="per learner")
+    p.add_argument("--data", type=Path, action="append", default=[], help="base class folders")
+    p.add_argument("--synthetic-per-letter", type=int, default=300)
+    p.add_argument(
+        "--from-scratch", action="store_true", help="retrain from scratch, not fine-tuning"
+    )
+    p.add_argument("--epochs", type=int, help="default: 6 fine-tuning, 30 from scratch")
+    p.add_argument("--workdir", type=Path, help="keep the database, samples and registry here")
+    p.set_defaults(run=cmd_flywheel)
     return parser
 
 

@@ -53,6 +53,11 @@ CONFIRM_ASK = "Is that what you wrote? Your answer helps me learn (if not, tell 
 CONFIRM_YES = "Yes, {letter}"
 CONFIRM_OTHER = "I meant {letter}"
 CONFIRMED = "Thanks! I'll remember this picture as {letter}."
+CONFIRM_REFUSED = (
+    "If it is a letter after all, tell me which and I'll learn your way of writing it: "
+    "/confirm ㅓ (with your letter)."
+)
+CONFIRM_WHICH = "Which letter did you write? Tell me with /confirm and the letter: /confirm ㅓ."
 NOTHING_TO_CONFIRM = "There's no recent picture of yours to confirm."
 NOT_A_KNOWN_LETTER = (
     "I don't know the letter {text!r}. Use a jamo like ㄱ or its romanization like g."

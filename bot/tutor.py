@@ -253,7 +253,13 @@ class Tutor:
         )
         turn.session.add(attempt)
         if reading.verdict != "ok":
-            return [_refusal(reading, expected)]
+            kept = False
+            if quiz is None and reading.verdict == "not_a_letter":
+                # It may be a letter in a style the model does not know yet: the learner can say
+                # which (/confirm), and that is a trusted sample.
+                await turn.session.flush()
+                kept = self._keep_sample(turn, attempt, data, reading, None, "model_refused")
+            return [_refusal(reading, expected, ask_to_confirm=kept)]
         _practised(turn)
         if quiz is None:
             await turn.session.flush()
@@ -284,7 +290,13 @@ class Tutor:
         return [graded, *_advance(quiz, attempt.correct, turn.now)]
 
     def _keep_sample(
-        self, turn: Turn, attempt: Attempt, data: bytes, reading: Reading, label: str, source: str
+        self,
+        turn: Turn,
+        attempt: Attempt,
+        data: bytes,
+        reading: Reading,
+        label: str | None,
+        source: str,
     ) -> bool:
         """Keep the picture for training if the learner consented; True if kept."""
         if not turn.learner.consent:
@@ -309,6 +321,8 @@ class Tutor:
         sample = await queries.sample_of(turn.session, attempt.id) if attempt else None
         if sample is None or attempt.expected is not None:
             return [Reply(texts.NOTHING_TO_CONFIRM)]
+        if not args and attempt.read is None:
+            return [Reply(texts.CONFIRM_WHICH)]
         letter = parse_letter(" ".join(args)) if args else attempt.read
         if letter is None:
             return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=" ".join(args)))]
@@ -361,10 +375,12 @@ def _practised(turn: Turn) -> None:
     learner.last_practice_day = today
 
 
-def _refusal(reading: Reading, expected: str | None) -> Reply:
+def _refusal(reading: Reading, expected: str | None, ask_to_confirm: bool = False) -> Reply:
     reason = texts.VERDICTS.get(reading.verdict, texts.VERDICTS["error"])
     if expected is not None:
         reason = texts.QUIZ_UNREADABLE.format(reason=reason, description=texts.describe(expected))
+    if ask_to_confirm:
+        reason = f"{reason}\n{texts.CONFIRM_REFUSED}"
     shown = (canonical_picture(reading.canonical),) if reading.canonical is not None else ()
     return Reply(reason, shown, expected=expected, verdict=reading.verdict)
 

@@ -202,8 +202,18 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_retrain(args: argparse.Namespace) -> int:
-    _need_torch("retrain")
-    from ml.retrain_job import RetrainConfig, jobs_root, submit, wait
+    from ml import ray_jobs
+    from ml.retrain_job import (
+        FINE_TUNE_EPOCHS,
+        SCRATCH_EPOCHS,
+        RetrainConfig,
+        jobs_root,
+        submit,
+        wait,
+    )
+
+    if not ray_jobs.configured():  # else the job runs on the cluster, which has torch
+        _need_torch("retrain")
 
     registry = Registry()
     samples = None
@@ -213,7 +223,8 @@ def cmd_retrain(args: argparse.Namespace) -> int:
         real_folders=[str(d) for d in args.data],
         samples=str(samples) if samples else None,
         synthetic_per_letter=args.synthetic,
-        epochs=args.epochs,
+        epochs=args.epochs or (SCRATCH_EPOCHS if args.from_scratch else FINE_TUNE_EPOCHS),
+        fine_tune=not args.from_scratch,
         held_out_per_letter=args.held_out_per_letter,
         max_letter_drop=args.max_letter_drop,
         models=args.models,
@@ -400,7 +411,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="database URL to take trusted, consented samples from (default: HANGUL_DATABASE_URL)",
     )
     p.add_argument("--synthetic", type=int, default=300, help="synthetic letters per letter")
-    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument(
+        "--from-scratch",
+        action="store_true",
+        help="train new models instead of fine-tuning the current ones",
+    )
+    p.add_argument("--epochs", type=int, help="default: 6 fine-tuning, 30 from scratch")
     p.add_argument("--held-out-per-letter", type=int, default=50)
     p.add_argument("--max-letter-drop", type=float, default=0.05)
     p.add_argument("--models", nargs="+", choices=["lenet", "mlp"], default=["lenet", "mlp"])

@@ -179,7 +179,10 @@ def _retrain_one(
     """Train one candidate, save it in the registry, compare, promote if it is better."""
     current = registry.current(name)
     train_config = TrainConfig(architecture=name, epochs=config.epochs, seed=config.seed)
-    result = train(recipe.data, train_config, progress=False)
+    initial = None
+    if config.fine_tune:
+        train_config.lr, initial = config.fine_tune_lr, current.torch_path
+    result = train(recipe.data, train_config, progress=False, initial_weights=initial)
     rejection = fit_threshold(result.model)
     with tempfile.TemporaryDirectory() as folder:
         saved = save_model(

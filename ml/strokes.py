@@ -324,14 +324,39 @@ def _ink(draw: ImageDraw.ImageDraw, path: np.ndarray, widths: np.ndarray, fill: 
         draw.line((a[0], a[1], b[0], b[1]), fill=fill, width=w)
 
 
-def render_letter(letter: str, rng: np.random.Generator | None, size: int = 64) -> np.ndarray:
+def _flicked(paths: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """The paths of a writer who ends most strokes with a long flick of the pen: a tail of
+    0.12-0.24 of the letter box, across the stroke's last heading towards the upper left and a
+    little back (a brush-pen habit that none of the training writers has)."""
+    length = rng.uniform(0.12, 0.24)
+    flicked = []
+    for path in paths:
+        heading = path[-1] - path[max(0, len(path) - 5)]
+        heading = heading / max(float(np.linalg.norm(heading)), 1e-9)
+        across = np.array([-heading[1], heading[0]])
+        if across.sum() > 0:  # y grows downwards: towards the upper left
+            across = -across
+        if rng.random() < 0.8:
+            t = np.linspace(0, 1, 8)[1:, None]
+            path = np.vstack([path, path[-1] + (across - 0.4 * heading) * length * t])
+        flicked.append(path)
+    return flicked
+
+
+def render_letter(
+    letter: str, rng: np.random.Generator | None, size: int = 64, flick: bool = False
+) -> np.ndarray:
     """A ``size`` x ``size`` uint8 picture of ``letter`` by a random writer drawn from ``rng``:
     dark ink on white paper, roughly centred. ``rng=None`` draws the clean, undistorted
-    letter."""
+    letter. ``flick`` makes the writer flick the pen at the end of most strokes
+    (:func:`_flicked`): a style kept out of all training data, for measuring what retraining on
+    learners' samples adds (``hangul-bot flywheel``)."""
     glyph = STROKES[letter]
     writer = _CLEAN if rng is None else _Writer.draw(rng, len(glyph))
     rng = np.random.default_rng(0) if rng is None else rng  # the clean writer draws only zeros
     paths = _pose(_paths(glyph, writer, rng), writer)
+    if flick:
+        paths = _flicked(paths, rng)
     points = np.vstack(paths)
     low, high = points.min(axis=0), points.max(axis=0)
     canvas = 4 * size

@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -99,14 +100,19 @@ def train(
     test_set: LetterSet | None = None,
     stop: Callable[[EpochLog], bool] | None = None,
     progress: bool = True,
+    initial_weights: Path | None = None,
 ) -> TrainResult:
-    """Train a fresh model on ``train_set``; ``stop(epoch_log)`` returning true ends it early."""
+    """Train a model on ``train_set``: a fresh one, or one starting from ``initial_weights`` (a
+    ``model.pt`` of the same architecture); ``stop(epoch_log)`` returning true ends it early."""
     if len(train_set) == 0:
         raise ValueError("the training set is empty")
     device = pick_device(config.device)
     torch.manual_seed(config.seed)
     generator = torch.Generator(device=device).manual_seed(config.seed)
-    model = build(config.architecture).to(device)
+    model = build(config.architecture)
+    if initial_weights is not None:
+        model.load_state_dict(torch.load(initial_weights, weights_only=True))
+    model = model.to(device)
     x, y = to_tensors(train_set, device)
     test = to_tensors(test_set, device) if test_set is not None and len(test_set) else None
     steps_per_epoch = math.ceil(len(y) / config.batch_size)

@@ -145,8 +145,9 @@ class Sample(Base):
     """The canonical 28x28 form, uint8 row-major (ink = 255)."""
     label: Mapped[str | None] = mapped_column(String(1))
     label_source: Mapped[str] = mapped_column(String(32))
-    """``quiz_agreed`` or ``learner_confirmed`` (trusted); ``model_only`` or ``quiz_disagreed``
-    (not trusted for training)."""
+    """``quiz_agreed`` or ``learner_confirmed`` (trusted); ``model_only``, ``model_refused`` (a
+    free picture read as not a letter; no label until confirmed) or ``quiz_disagreed`` (not
+    trusted for training)."""
     consent: Mapped[bool] = mapped_column(Boolean)
     used_in_training: Mapped[str | None] = mapped_column(String(64))
     """The model version whose training run used it, if any."""

@@ -2,13 +2,15 @@
 promotes a candidate, the running model worker serves it without restarting, and a job stopped
 midway is reported failed with the served model untouched.
 
-Starts a Ray head (``ray start --head``, with the dashboard, whose job API takes the jobs) for the
-module and stops it afterwards; skips where Ray is not installed.
+Starts a Ray head (``ray start --head``, with the dashboard, whose job API takes the jobs) with
+token authentication on, as deployed, for the module and stops it afterwards; skips where Ray is
+not installed.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -20,7 +22,7 @@ from bot_fixtures import free_port
 from ml import ray_jobs
 from ml.registry import Registry
 from ml.retrain_job import RetrainConfig, status, submit, tell_worker, wait
-from ml.worker_client import WorkerClient
+from ml.worker_client import WorkerClient, WorkerUnavailable
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Using extra keyword arguments on `Field`:DeprecationWarning"  # Ray's pydantic models
@@ -48,6 +50,8 @@ def cluster(tmp_path_factory):
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",  # the job's `python` is this one
         "RAY_USAGE_STATS_ENABLED": "0",
         "HANGUL_MODEL_REGISTRY": str(registry),
+        "RAY_AUTH_MODE": "token",
+        "RAY_AUTH_TOKEN": secrets.token_hex(32),
     }
     env.pop("RAY_ADDRESS", None)
     started = ray_cli(
@@ -74,21 +78,37 @@ def cluster(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def served(cluster, tiny_model_dir):
-    """The model worker deployed on the cluster, serving a weak LeNet (trained on noise)."""
-    from ml import worker
-
+    """``hangul-ml worker`` deployed on the cluster from its own process, serving a weak LeNet
+    (trained on noise); this process talks to the cluster only over HTTP, as the bot does."""
     registry = Registry(Path(cluster["HANGUL_MODEL_REGISTRY"]))
     weak = registry.add("lenet", tiny_model_dir)
     registry.promote("lenet", weak.version)
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("RAY_ADDRESS", "RAY_API_SERVER_ADDRESS", "HANGUL_MODEL_REGISTRY", "PATH"):
-            patch.setenv(name, cluster[name])
-        url = worker.deploy(port=free_port())
-        try:
-            with WorkerClient(url, timeout=10.0) as client:
+    port = free_port()
+    worker = subprocess.Popen(
+        [str(BIN / "hangul-ml"), "worker", "--port", str(port)],
+        env=cluster,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with WorkerClient(f"http://127.0.0.1:{port}", timeout=10.0) as client:
+            deadline = time.monotonic() + 180
+            while True:
+                assert worker.poll() is None, "hangul-ml worker exited"
+                try:
+                    client.health()
+                    break
+                except WorkerUnavailable:
+                    assert time.monotonic() < deadline, "the worker never answered"
+                    time.sleep(1)
+            with pytest.MonkeyPatch.context() as patch:
+                for name in ("RAY_ADDRESS", "RAY_API_SERVER_ADDRESS", "RAY_AUTH_TOKEN", "PATH"):
+                    patch.setenv(name, cluster[name])
+                patch.setenv("HANGUL_MODEL_REGISTRY", str(registry.root))
                 yield registry, client
-        finally:
-            worker.shutdown()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 def test_a_retrain_runs_as_a_ray_job_and_the_worker_serves_its_model_in_place(served):

@@ -63,7 +63,7 @@ def test_only_one_retrain_runs_at_a_time(tmp_path):
 def test_a_worse_candidate_is_refused_and_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("HANGUL_MODEL_REGISTRY", str(tmp_path))
     done = subprocess.run(
-        [str(ENTRY_POINT), "retrain", "--synthetic", "4", "--epochs", "1"]
+        [str(ENTRY_POINT), "retrain", "--from-scratch", "--synthetic", "4", "--epochs", "1"]
         + ["--held-out-per-letter", "4", "--models", "lenet", "--wait", "--json"],
         capture_output=True,
         text=True,

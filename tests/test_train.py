@@ -48,6 +48,19 @@ def test_same_seed_gives_the_same_weights():
     assert all(torch.equal(a[k], b[k]) for k in a)
 
 
+def test_fine_tuning_starts_from_the_given_weights(tmp_path):
+    data = _toy_letters()
+    trained = train(data, TrainConfig(epochs=12, batch_size=32), progress=False).model
+    torch.save(trained.state_dict(), tmp_path / "model.pt")
+    still = TrainConfig(epochs=1, batch_size=32, lr=1e-12, weight_decay=0.0)
+    tuned = train(data, still, data, progress=False, initial_weights=tmp_path / "model.pt")
+    fresh = train(data, still, data, progress=False)
+    assert tuned.history[-1].test_accuracy >= 0.95  # it kept what it knew
+    assert fresh.history[-1].test_accuracy < 0.9
+    for name, value in tuned.model.named_parameters():
+        assert torch.allclose(value, trained.state_dict()[name], atol=1e-6)
+
+
 def test_stop_callback_ends_training_early():
     data = _toy_letters()
     result = train(

@@ -10,7 +10,7 @@ import signal
 from dataclasses import asdict
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from bot import texts
@@ -196,6 +196,40 @@ async def test_the_learner_confirming_a_free_reading_makes_its_label_trusted(tut
     assert reply.text == texts.CONFIRMED.format(letter="ㅠ")
     [sample] = await rows(db, Sample)
     assert (sample.label, sample.label_source) == ("ㅠ", "learner_confirmed")
+
+
+def spiral_png() -> bytes:
+    """A spiral: what the shipped model refuses as not a letter."""
+    page = Image.new("L", (300, 300), 255)
+    turns = np.linspace(0, 6 * np.pi, 200)
+    spiral = [(150 + 8 * t * np.cos(t), 150 + 8 * t * np.sin(t)) for t in turns]
+    ImageDraw.Draw(page).line(spiral, fill=20, width=6)
+    return encode(page, "PNG")
+
+
+async def test_a_refused_free_picture_becomes_a_trusted_sample_once_the_learner_says_which(
+    tutor, db
+):
+    await tutor.handle_text(LEARNER, "/consent on")
+    [reply] = await tutor.handle_picture(LEARNER, spiral_png())
+    assert reply.verdict == "not_a_letter" and texts.CONFIRM_REFUSED in reply.text
+    [sample] = await rows(db, Sample)
+    assert (sample.label, sample.label_source) == (None, "model_refused")
+    [reply] = await tutor.handle_text(LEARNER, "/confirm")
+    assert reply.text == texts.CONFIRM_WHICH
+    [reply] = await tutor.handle_text(LEARNER, "/confirm ㅇ")
+    assert reply.text == texts.CONFIRMED.format(letter="ㅇ")
+    async with db.transaction() as session:
+        [trusted] = await queries.training_samples(session)
+    assert (trusted.label, trusted.label_source) == ("ㅇ", "learner_confirmed")
+
+
+async def test_a_refused_quiz_answer_is_not_kept(tutor, db):
+    await tutor.handle_text(LEARNER, "/consent on")
+    await tutor.handle_text(LEARNER, "/quiz 1")
+    [reply] = await tutor.handle_picture(LEARNER, spiral_png())
+    assert reply.verdict == "not_a_letter" and texts.CONFIRM_REFUSED not in reply.text
+    assert await rows(db, Sample) == []
 
 
 async def test_withdrawing_consent_excludes_kept_samples_from_training(tutor, db):
