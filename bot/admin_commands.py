@@ -92,7 +92,7 @@ async def retrain(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Reply
         return [Reply(texts.RETRAIN_NO_NEW_SAMPLES)], "failed"
     jobs.mkdir(parents=True, exist_ok=True)
     samples = jobs / f"samples-{turn.now:%Y%m%dT%H%M%S%f}.npz"
-    count = await export_training_samples(turn.session, samples)
+    exported = await export_training_samples(turn.session, samples)
     config = RetrainConfig(
         real_folders=list(tutor.settings.base_data),
         samples=str(samples),
@@ -103,4 +103,7 @@ async def retrain(tutor: Tutor, turn: Turn, args: list[str]) -> tuple[list[Reply
     except ray_jobs.RayJobsError as error:
         log.warning("could not submit a retrain: %s", error)
         return [Reply(texts.RETRAIN_NOT_SUBMITTED)], "failed"
-    return [Reply(texts.RETRAIN_STARTED.format(job=folder.name, samples=count))], "done"
+    started = texts.RETRAIN_STARTED.format(job=folder.name, samples=exported.kept)
+    if exported.skipped:
+        started += "\n" + texts.RETRAIN_SKIPPED_CORRUPT.format(count=exported.skipped)
+    return [Reply(started)], "done"

@@ -151,7 +151,7 @@ async def run_flywheel(config: FlywheelConfig, workdir: Path | None = None) -> d
         collected = await collect(tutor, config.learners, config.pictures_per_letter)
         samples = folder / "samples.npz"
         async with db.transaction() as session:
-            collected["samples_exported"] = await export_training_samples(session, samples)
+            collected["samples_exported"] = (await export_training_samples(session, samples)).kept
         await db.close()
         log.info("collected %s", collected)
 

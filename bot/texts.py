@@ -125,6 +125,9 @@ RETRAIN_STARTED = (
     "Retrain {job} started with {samples} collected samples. I'll tell you here how it goes; "
     "/retrain status shows it any time."
 )
+RETRAIN_SKIPPED_CORRUPT = (
+    "{count} stored samples were corrupt and left out (the retrain report counts them)."
+)
 RETRAIN_USAGE = (
     "Use /retrain to start one, /retrain status to see how it goes, or /retrain anyway to "
     "retrain without new samples."

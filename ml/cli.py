@@ -277,8 +277,8 @@ def _export_samples(database_url: str, folder: Path) -> Path:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"samples-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.npz"
             async with db.transaction() as session:
-                count = await export_training_samples(session, path)
-            log.info("exported %d collected samples", count)
+                exported = await export_training_samples(session, path)
+            log.info("exported %d samples (%d corrupt, skipped)", exported.kept, exported.skipped)
             return path
         finally:
             await db.close()

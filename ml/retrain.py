@@ -88,20 +88,24 @@ def exclusive(registry: Registry) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def load_samples(path: str | Path | None) -> tuple[LetterSet, LetterSet, list[int]]:
-    """Collected samples split into (training, held-out) sets, and the training ids."""
+def load_samples(path: str | Path | None) -> tuple[LetterSet, LetterSet, list[int], int]:
+    """Collected samples split into (training, held-out) sets, the training ids, and how many
+    were skipped as corrupt (by the export, or here: a label that is not one of the letters)."""
     if path is None:
-        return empty_set(), empty_set(), []
+        return empty_set(), empty_set(), [], 0
     stored = np.load(path, allow_pickle=False)
-    ids = stored["ids"].astype(np.int64)
+    known = np.array([label in LETTERS for label in stored["labels"]], bool)
+    skipped = int(stored["skipped"]) if "skipped" in stored else 0
+    skipped += int((~known).sum())
+    ids = stored["ids"].astype(np.int64)[known]
     samples = LetterSet(
-        stored["images"].astype(np.uint8),
-        np.array([index_of(x) for x in stored["labels"]], np.int64),
+        stored["images"].astype(np.uint8)[known],
+        np.array([index_of(x) for x in stored["labels"][known]], np.int64),
         np.array(["learners"] * len(ids)),
         [f"sample:{i}" for i in ids],
     )
     held_out = ids % HELD_OUT_EVERY == 0
-    return samples.subset(~held_out), samples.subset(held_out), ids[~held_out].tolist()
+    return samples.subset(~held_out), samples.subset(held_out), ids[~held_out].tolist(), skipped
 
 
 def held_out_set(per_letter: int, collected: LetterSet) -> LetterSet:
@@ -137,7 +141,7 @@ def retrain(
     with exclusive(registry):
         progress("gathering data", 0.0)
         real = load_real(config.real_folders) if config.real_folders else empty_set()
-        collected, collected_held_out, used_ids = load_samples(config.samples)
+        collected, collected_held_out, used_ids, skipped = load_samples(config.samples)
         recipe = assemble(
             LetterSet.concat([real, collected]), config.synthetic_per_letter, seed=config.seed
         )
@@ -146,6 +150,7 @@ def retrain(
             "real_images": len(real),
             "collected_for_training": len(collected),
             "collected_held_out": len(collected_held_out),
+            "collected_skipped_corrupt": skipped,
             "training_images": len(recipe.data),
             "held_out_images": len(evaluation),
         }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,20 +14,38 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.queries import training_samples
 from storage.tables import Sample
 
+log = logging.getLogger(__name__)
+
 SIDE = 28
 
 
-async def export_training_samples(session: AsyncSession, path: Path | str) -> int:
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote: samples kept, and stored ones skipped as corrupt."""
+
+    kept: int
+    skipped: int
+
+
+async def export_training_samples(session: AsyncSession, path: Path | str) -> Exported:
     """Write the consented samples with trusted labels to ``path`` (``.npz``: ``ids``,
-    ``images`` uint8 (N, 28, 28) with ink = 255, ``labels`` jamo) and return how many."""
-    samples = await training_samples(session)
+    ``images`` uint8 (N, 28, 28) with ink = 255, ``labels`` jamo, ``skipped``: how many stored
+    samples were left out because their canonical image is not 28x28 bytes or their label is not
+    one character)."""
+    stored = await training_samples(session)
+    samples = [
+        s for s in stored if len(s.canonical or b"") == SIDE * SIDE and len(s.label or "") == 1
+    ]
+    skipped = len(stored) - len(samples)
+    if skipped:
+        log.warning("skipped %d corrupt stored samples", skipped)
     ids = np.array([s.id for s in samples], np.int64)
     images = np.array(
         [np.frombuffer(s.canonical, np.uint8).reshape(SIDE, SIDE) for s in samples], np.uint8
     ).reshape(-1, SIDE, SIDE)
     labels = np.array([s.label for s in samples], dtype="<U1")
-    np.savez_compressed(path, ids=ids, images=images, labels=labels)
-    return len(ids)
+    np.savez_compressed(path, ids=ids, images=images, labels=labels, skipped=skipped)
+    return Exported(len(ids), skipped)
 
 
 async def mark_used(session: AsyncSession, sample_ids: Sequence[int], model_version: str) -> None:

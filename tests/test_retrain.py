@@ -50,8 +50,17 @@ def test_collected_samples_keep_a_fixed_slice_for_evaluation(tmp_path):
     ids = np.arange(1, 11)
     images = np.zeros((10, 28, 28), np.uint8)
     np.savez(path, ids=ids, images=images, labels=np.array(["ㄱ"] * 10))
-    train, held_out, used = load_samples(path)
+    train, held_out, used, skipped = load_samples(path)
     assert used == [1, 2, 3, 4, 6, 7, 8, 9] and len(train) == 8 and len(held_out) == 2
+    assert skipped == 0
+
+
+def test_samples_with_unknown_labels_are_skipped_and_counted(tmp_path):
+    path = tmp_path / "samples.npz"
+    labels = np.array(["ㄱ", "x", "ㅏ", "A"])
+    np.savez(path, ids=np.arange(1, 5), images=np.zeros((4, 28, 28), np.uint8), labels=labels)
+    train, held_out, used, skipped = load_samples(path)
+    assert used == [1, 3] and skipped == 2
 
 
 def test_only_one_retrain_runs_at_a_time(tmp_path):

@@ -21,11 +21,13 @@ from bot.tutor import Tutor, _free_reading
 from bot_fixtures import ADMIN, LEARNER, letter_png
 from conftest import encode
 from ml.registry import PACKAGED_ROOT
+from ml.retrain import load_samples
 from ml.retrain_job import CONFIG_FILE, STATUS_FILE, RetrainConfig, jobs_root, status, wait
 from ml.serve import Classifier, LiveClassifier, Reading
 from ml.worker_client import WorkerClient
 from storage import queries
 from storage.database import Database
+from storage.exports import export_training_samples
 from storage.tables import AdminAction, Attempt, Learner, QuizSession, ReviewCard, Sample
 
 PNG = b"\x89PNG"
@@ -431,3 +433,17 @@ async def test_samples_a_promoted_retrain_used_are_not_new_any_more(tutor):
         assert (await session.get(Sample, sample.id)).used_in_training == "lenet:v0007"
     [reply] = await tutor.handle_text(ADMIN, "/retrain")
     assert reply.text == texts.RETRAIN_NO_NEW_SAMPLES
+
+
+async def test_corrupt_stored_samples_are_skipped_and_counted(tutor, db, tmp_path):
+    await tutor.handle_text(LEARNER, "/consent on")
+    for _ in range(2):
+        await answer_quiz(tutor, LEARNER, await tutor.handle_text(LEARNER, "/quiz 1"))
+    async with db.transaction() as session:
+        first, _ = await queries.training_samples(session)
+        first.canonical = b"broken"
+    async with db.transaction() as session:
+        exported = await export_training_samples(session, tmp_path / "samples.npz")
+    assert (exported.kept, exported.skipped) == (1, 1)
+    train, held_out, used, skipped = load_samples(tmp_path / "samples.npz")
+    assert skipped == 1 and len(train) + len(held_out) == 1
