@@ -17,9 +17,16 @@ from pathlib import Path
 
 from bot import texts
 from bot.reminders import LearnerUnreachable, Notifier
-from bot.replies import Reply, Sender
+from bot.replies import Picture, Reply, Sender
 from ml.registry import Registry
-from ml.retrain_job import CONFIG_FILE, FINISHED, jobs_root, status, trained_versions
+from ml.retrain_job import (
+    CONFIG_FILE,
+    CONFUSION_FILE,
+    FINISHED,
+    jobs_root,
+    status,
+    trained_versions,
+)
 from storage.database import Database
 from storage.exports import mark_used
 
@@ -27,6 +34,21 @@ log = logging.getLogger(__name__)
 
 NOTIFIED_FILE = "notified.json"
 TICK_SECONDS = 5
+
+
+MOVED_LETTERS = 5
+"""The finished job's message lists the letters whose held-out accuracy changed most."""
+
+
+def _moved_letters(model: dict) -> str:
+    before, after = model["before"].get("per_letter", {}), model["after"].get("per_letter", {})
+    change = {x: after[x] - before[x] for x in before if x in after and after[x] != before[x]}
+    moved = sorted(change, key=lambda x: -abs(change[x]))[:MOVED_LETTERS]
+    if not moved:
+        return texts.RETRAIN_NONE_MOVED
+    return texts.RETRAIN_MOVED.format(
+        letters=", ".join(f"{x} {before[x]:.0%} → {after[x]:.0%}" for x in moved)
+    )
 
 
 def describe_job(job: str, current: dict) -> str:
@@ -45,6 +67,8 @@ def describe_job(job: str, current: dict) -> str:
             after=m["after"]["accuracy"],
             reason=m["reason"],
         )
+        + "\n"
+        + _moved_letters(m)
         for m in current["report"]["models"]
     )
     return texts.RETRAIN_DONE.format(job=job, decisions=decisions)
@@ -86,14 +110,24 @@ class RetrainWatcher:
         text = describe_job(folder.name, current) if notifier else None
         sent = 0
         if text is not None and text != notified.get("text"):
+            pictures = self._confusion_pictures(current) if done else ()
             try:
-                await notifier.send(Sender(platform, account), [Reply(text)])
+                await notifier.send(Sender(platform, account), [Reply(text, pictures)])
                 sent = 1
             except LearnerUnreachable:
                 log.warning("the admin who started retrain %s cannot be reached", folder.name)
         if done or sent:
             (folder / NOTIFIED_FILE).write_text(json.dumps({"text": text, "done": done}))
         return sent
+
+    def _confusion_pictures(self, current: dict) -> tuple[Picture, ...]:
+        """The candidates' confusion matrices, from the registry."""
+        pictures = []
+        for model in (current.get("report") or {}).get("models", []):
+            path = self.registry.root / model["name"] / str(model["after_version"]) / CONFUSION_FILE
+            if model["after_version"] and path.is_file():
+                pictures.append(Picture(path.read_bytes(), f"{model['name']}-confusion.png"))
+        return tuple(pictures)
 
     async def _mark_samples(self, current: dict) -> None:
         report = current.get("report") or {}

@@ -144,6 +144,8 @@ RETRAIN_DONE = "Retrain {job} finished.\n{decisions}"
 RETRAIN_DECISION = (
     "{name}: serving {outcome} (held-out accuracy {before:.1%} → {after:.1%}; {reason})"
 )
+RETRAIN_MOVED = "  letters that moved most: {letters}"
+RETRAIN_NONE_MOVED = "  no letter moved"
 RETRAIN_NEEDS_TORCH = (
     "Retraining needs the training extras on this machine (pip install 'hangul-tutor[train]') "
     "or a Ray cluster to run on (RAY_ADDRESS)."

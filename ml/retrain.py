@@ -37,7 +37,7 @@ from ml.quality import HELD_OUT_STROKE_SEED, score
 from ml.recipe import assemble, held_out_fonts, load_real
 from ml.registry import Registry
 from ml.rejection import fit_threshold
-from ml.retrain_job import RetrainConfig
+from ml.retrain_job import CONFUSION_FILE, REPORT_FILE, RetrainConfig
 from ml.serve import Classifier
 from ml.strokes import stroke_letters
 from ml.synth import font_letters
@@ -48,8 +48,6 @@ log = logging.getLogger(__name__)
 HELD_OUT_EVERY = 5
 """Collected samples with ``id % HELD_OUT_EVERY == 0`` are kept for evaluation, never trained on."""
 LOCK_FILE = "retrain.lock"
-REPORT_FILE = "retrain_report.json"
-CONFUSION_FILE = "retrain_confusion.png"
 
 Progress = Callable[[str, float], None]
 """``progress(message, fraction_done)``."""

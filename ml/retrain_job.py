@@ -42,6 +42,9 @@ SCRATCH_EPOCHS = 30
 MAX_LETTER_DROP = 0.05
 """A candidate may not read any letter more than this much worse than the current model."""
 STATUS_FILE = "status.json"
+REPORT_FILE = "retrain_report.json"
+CONFUSION_FILE = "retrain_confusion.png"
+"""Written next to each candidate in the registry (``<model>/<version>/``)."""
 STATUS_LOCK = "status.lock"
 CONFIG_FILE = "config.json"
 FINISHED = ("succeeded", "failed")

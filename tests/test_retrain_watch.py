@@ -10,7 +10,7 @@ from dataclasses import asdict
 from bot.retrain_watch import RetrainWatcher
 from bot_fixtures import RecordingNotifier
 from ml.registry import Registry
-from ml.retrain_job import CONFIG_FILE, STATUS_FILE, RetrainConfig, jobs_root
+from ml.retrain_job import CONFIG_FILE, CONFUSION_FILE, STATUS_FILE, RetrainConfig, jobs_root
 
 REPORT = {
     "models": [
@@ -19,8 +19,8 @@ REPORT = {
             "promoted": True,
             "before_version": "packaged",
             "after_version": "v0001",
-            "before": {"accuracy": 0.9},
-            "after": {"accuracy": 0.95},
+            "before": {"accuracy": 0.9, "per_letter": {"ㄱ": 0.9, "ㄴ": 1.0}},
+            "after": {"accuracy": 0.95, "per_letter": {"ㄱ": 1.0, "ㄴ": 1.0}},
             "reason": "better overall (95.00% vs 90.00%)",
         }
     ]
@@ -47,6 +47,9 @@ async def test_each_new_stage_and_the_decision_reach_the_admin_once(tmp_path):
     )
     assert await watcher.tick() == 1
     assert await watcher.tick() == 0
+    confusion = registry.root / "lenet" / "v0001" / CONFUSION_FILE
+    confusion.parent.mkdir(parents=True)
+    confusion.write_bytes(b"PNG of the confusion matrix")
     write_job(
         registry, "test:admin", state="succeeded", progress=1.0, message="done", report=REPORT
     )
@@ -55,6 +58,9 @@ async def test_each_new_stage_and_the_decision_reach_the_admin_once(tmp_path):
     (to, [first]), (_, [last]) = notifier.sent
     assert to.platform_id == "admin" and first.text == f"Retrain {job}: 25% (training lenet)."
     assert last.text.startswith(f"Retrain {job} finished.") and "serving v0001" in last.text
+    assert "moved most: ㄱ 90% → 100%" in last.text and "ㄴ" not in last.text
+    assert [p.data for p in last.images] == [b"PNG of the confusion matrix"]
+    assert first.images == ()
 
 
 async def test_jobs_started_from_the_command_line_are_nobodys_to_tell(tmp_path):
