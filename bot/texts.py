@@ -208,5 +208,5 @@ COMMANDS = {
 ADMIN_COMMANDS = {
     "model": "Admins: the models and their figures",
     "rollback": "Admins: back to the previous model",
-    "retrain": "Admins: retrain on collected samples",
+    "retrain": "Admins: retrain on collected samples (or: status, anyway)",
 }
