@@ -53,9 +53,12 @@ class ModelVersion:
         return self.path / TORCH_FILE
 
 
+REGISTRY_ENV = "HANGUL_MODEL_REGISTRY"
+
+
 def default_root() -> Path:
     """The registry folder from ``HANGUL_MODEL_REGISTRY``, or the per-user default."""
-    configured = os.environ.get("HANGUL_MODEL_REGISTRY")
+    configured = os.environ.get(REGISTRY_ENV)
     if configured:
         return Path(configured).expanduser()
     return Path("~/.local/share/hangul-tutor/models").expanduser()

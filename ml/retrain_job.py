@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ml import ray_jobs
-from ml.registry import Registry
+from ml.registry import REGISTRY_ENV, Registry
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,6 @@ CONFUSION_FILE = "retrain_confusion.png"
 STATUS_LOCK = "status.lock"
 CONFIG_FILE = "config.json"
 FINISHED = ("succeeded", "failed")
-REGISTRY_ENV = "HANGUL_MODEL_REGISTRY"
 GPUS_ENV = "HANGUL_RETRAIN_GPUS"
 
 

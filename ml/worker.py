@@ -50,7 +50,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ml.preprocess import SIZE
-from ml.registry import ModelVersion, Registry, RegistryError
+from ml.registry import REGISTRY_ENV, ModelVersion, Registry, RegistryError
 from ml.serve import Classifier
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,6 @@ BATCH_WAIT_S = 0.0
 """No waiting for a fuller batch: requests that queue while the replica is busy are batched
 (measured on 2 CPUs: a 2 ms wait only added latency). Worth raising on a GPU under load."""
 GPU_PER_REPLICA = 0.25
-REGISTRY_ENV = "HANGUL_MODEL_REGISTRY"
 CUDA = "CUDAExecutionProvider"
 READY_TIMEOUT_S = 120.0
 
