@@ -172,22 +172,18 @@ async def claim_due_reminders(
     return found.all()
 
 
+TRAINABLE = (Sample.consent.is_(True), Sample.label_source.in_(TRUSTED_LABELS))
+"""Samples a training run may use: consented, with a trusted label."""
+
+
 async def new_training_sample_count(session: AsyncSession) -> int:
     """How many of :func:`training_samples` no promoted model has been trained on yet."""
     return await session.scalar(
-        select(func.count(Sample.id)).where(
-            Sample.consent.is_(True),
-            Sample.label_source.in_(TRUSTED_LABELS),
-            Sample.used_in_training.is_(None),
-        )
+        select(func.count(Sample.id)).where(*TRAINABLE, Sample.used_in_training.is_(None))
     )
 
 
 async def training_samples(session: AsyncSession) -> Sequence[Sample]:
     """Samples a training run may use: consented, with a trusted label."""
-    found = await session.scalars(
-        select(Sample)
-        .where(Sample.consent.is_(True), Sample.label_source.in_(TRUSTED_LABELS))
-        .order_by(Sample.id)
-    )
+    found = await session.scalars(select(Sample).where(*TRAINABLE).order_by(Sample.id))
     return found.all()
