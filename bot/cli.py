@@ -71,14 +71,14 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_flywheel(args: argparse.Namespace, settings: Settings) -> int:
     from bot.flywheel import FlywheelConfig, run_flywheel
-    from ml.retrain_job import FINE_TUNE_EPOCHS, SCRATCH_EPOCHS
+    from ml.retrain_job import default_epochs
 
     config = FlywheelConfig(
         learners=args.learners,
         pictures_per_letter=args.pictures_per_letter,
         base_data=[str(d) for d in args.data],
         synthetic_per_letter=args.synthetic_per_letter,
-        epochs=args.epochs or (SCRATCH_EPOCHS if args.from_scratch else FINE_TUNE_EPOCHS),
+        epochs=args.epochs or default_epochs(fine_tune=not args.from_scratch),
         fine_tune=not args.from_scratch,
     )
     print(json.dumps(asyncio.run(run_flywheel(config, args.workdir)), indent=2, ensure_ascii=False))

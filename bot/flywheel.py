@@ -33,6 +33,7 @@ from bot.replies import Sender
 from bot.tutor import Tutor
 from ml.alphabet import LETTERS, index_of
 from ml.registry import Registry
+from ml.retrain_job import FINE_TUNE_EPOCHS
 from ml.serve import Classifier
 from ml.strokes import render_letter
 from storage.database import Database
@@ -60,7 +61,7 @@ class FlywheelConfig:
     """Ordinary test pictures per letter (half stroke writers, half held-out fonts)."""
     base_data: list[str] = field(default_factory=list)
     synthetic_per_letter: int = 300
-    epochs: int = 6
+    epochs: int = FINE_TUNE_EPOCHS
     fine_tune: bool = True
 
 

@@ -203,14 +203,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 def cmd_retrain(args: argparse.Namespace) -> int:
     from ml import ray_jobs
-    from ml.retrain_job import (
-        FINE_TUNE_EPOCHS,
-        SCRATCH_EPOCHS,
-        RetrainConfig,
-        jobs_root,
-        submit,
-        wait,
-    )
+    from ml.retrain_job import RetrainConfig, default_epochs, jobs_root, submit, wait
 
     if not ray_jobs.configured():  # else the job runs on the cluster, which has torch
         _need_torch("retrain")
@@ -223,7 +216,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
         real_folders=[str(d) for d in args.data],
         samples=str(samples) if samples else None,
         synthetic_per_letter=args.synthetic,
-        epochs=args.epochs or (SCRATCH_EPOCHS if args.from_scratch else FINE_TUNE_EPOCHS),
+        epochs=args.epochs or default_epochs(fine_tune=not args.from_scratch),
         fine_tune=not args.from_scratch,
         held_out_per_letter=args.held_out_per_letter,
         max_letter_drop=args.max_letter_drop,

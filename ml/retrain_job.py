@@ -72,6 +72,11 @@ class RetrainConfig:
     """Who asked (``platform:id``), to be told how it goes; None from the command line."""
 
 
+def default_epochs(fine_tune: bool) -> int:
+    """Epochs for a retrain that gives none: fewer when it fine-tunes the current model."""
+    return FINE_TUNE_EPOCHS if fine_tune else SCRATCH_EPOCHS
+
+
 def jobs_root(registry: Registry) -> Path:
     return registry.root / "jobs"
 
