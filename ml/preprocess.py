@@ -15,13 +15,14 @@ code refuses a model whose contract differs):
 the way it evens out lighting and shadows (dividing by a morphological estimate of the paper),
 drops what is left of shadows (dark patches without sharp edges), ruled and grid lines and
 specks, and gives a verdict: ``ok``, ``blank`` (nothing written or too faint), ``too_small``
-(the letter is a speck in the frame), or ``several_letters``.
+(the letter is a speck in the frame), or ``several_letters``. Where a dark picture leaves the
+ink's polarity in doubt, the less likely reading comes along as :attr:`Canonical.other`.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -53,6 +54,13 @@ PAPER_KERNEL = 0.25
 
 POLARITY_MARGIN = 0.2
 """Pixels this much lighter (darker) than the median count as light (dark) marks."""
+
+PAGE_SIDE = 0.2
+"""A light region at least this fraction of a dark picture's width and height may be a sheet
+of paper on a dark desk."""
+
+PAGE_FILL = 0.5
+"""...if it fills at least this fraction of its box (strokes and doodles fill far less)."""
 
 MIN_CONTRAST = 0.15
 """Ink must be at least this much darker than the paper around it (relative) to count."""
@@ -120,6 +128,9 @@ class Canonical:
     verdict: str
     image: np.ndarray | None = None
     reason: str = ""
+    other: Canonical | None = None
+    """The picture read with the opposite ink polarity, where the pixels leave it in doubt
+    (see :func:`canonicalize`)."""
 
     @property
     def ok(self) -> bool:
@@ -142,12 +153,30 @@ def canonical_from_bytes(data: bytes) -> Canonical:
 
 
 def canonicalize(grey: np.ndarray) -> Canonical:
-    """Canonicalise a greyscale picture of one letter (uint8, or float in [0, 1])."""
+    """Canonicalise a greyscale picture of one letter (uint8, or float in [0, 1]).
+
+    A picture whose canvas is dark (its border and most of it) shows light strokes on a dark
+    canvas or dark ink on a dimly lit page lying on a dark desk. The pixels say which is likelier
+    (:func:`_light_on_dark`); when that is light strokes and a page-like light region is there,
+    the page read as dark ink is attached as ``other``, for
+    :meth:`ml.serve.Classifier.read_many` to use if the model refuses the first reading.
+    """
     source = np.asarray(grey)
     grey = source.astype(np.float32)
     if source.dtype == np.uint8:
         grey /= 255.0
     grey = _enlarge_small(grey)
+    if not (_dark_canvas(grey) and _light_on_dark(grey)):
+        return _canonical_dark_ink(grey)
+    first = _canonical_dark_ink(1.0 - grey)
+    page = _page_box(grey)
+    if page is None:
+        return first
+    return replace(first, other=_canonical_dark_ink(grey[page]))
+
+
+def _canonical_dark_ink(grey: np.ndarray) -> Canonical:
+    """Canonicalise a picture already known to show dark ink on a lighter ground."""
     contrast = _ink_map(grey)
     if contrast is None:
         return _refuse("blank")
@@ -184,16 +213,46 @@ def _ellipse(diameter: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (diameter, diameter))
 
 
-def _light_on_dark(grey: np.ndarray, small: np.ndarray) -> bool:
-    """Whether the picture shows light strokes on a dark canvas (a drawing app's night mode).
+def _thumbnail(grey: np.ndarray) -> np.ndarray:
+    """The picture shrunk to 64 px on its longer side, for judging its overall look."""
+    height, width = grey.shape
+    scale = 64 / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
 
-    The canvas (border and most pixels) must be dark, and more pixels must stand out above it
-    than below it: a dimly lit page is dark too, but its ink is darker still.
-    """
+
+def _dark_canvas(grey: np.ndarray) -> bool:
+    """Whether the picture's border and most of its pixels are dark: a drawing app's night
+    mode, or a dimly lit page on a dark desk."""
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    return bool(np.median(border) < 0.5 and np.median(_thumbnail(grey)) < 0.5)
+
+
+def _page_box(grey: np.ndarray) -> tuple[slice, slice] | None:
+    """The box of the biggest light region (lighter than Otsu's threshold) if it is big enough
+    to be a sheet of paper (at least ``PAGE_SIDE`` of the picture both ways), else ``None``."""
+    small = np.round(_thumbnail(grey) * 255).astype(np.uint8)
+    _, light = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
+    if count <= 1:
+        return None
+    x, y, w, h, area = stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
+    if w < PAGE_SIDE * small.shape[1] or h < PAGE_SIDE * small.shape[0] or area < PAGE_FILL * w * h:
+        return None
+    scale_y, scale_x = grey.shape[0] / small.shape[0], grey.shape[1] / small.shape[1]
+    # One thumbnail pixel inside the region's edge, so that the crop holds no strip of desk.
+    return (
+        slice(int(np.ceil((y + 1) * scale_y)), int((y + h - 1) * scale_y)),
+        slice(int(np.ceil((x + 1) * scale_x)), int((x + w - 1) * scale_x)),
+    )
+
+
+def _light_on_dark(grey: np.ndarray) -> bool:
+    """The likelier polarity of a picture with a dark canvas: light strokes if more pixels
+    stand out above the median than below it (a dimly lit page's ink is darker still, but a
+    page covering much of the picture makes it guess wrong)."""
+    small = _thumbnail(grey)
     median = float(np.median(small))
-    if np.median(border) >= 0.5 or median >= 0.5:
-        return False
     lighter = np.count_nonzero(small > median + POLARITY_MARGIN)
     darker = np.count_nonzero(small < median - POLARITY_MARGIN)
     return lighter > darker
@@ -203,21 +262,12 @@ def _ink_map(grey: np.ndarray) -> np.ndarray | None:
     """Ink contrast in [0, 1] (how much darker than the local paper), or ``None`` when nothing
     is written.
 
-    Light strokes on a dark canvas are inverted first. The paper is estimated by a morphological
-    closing with a square ``PAPER_KERNEL`` of the picture wide, which erases strokes thinner than
-    that, so lighting gradients and shadows divide out. The picture is padded by replication
-    first: the closing's own border handling would fill a dark strip along the edge (the desk
-    beside the sheet) and make all of it ink.
+    The paper is estimated by a morphological closing with a square ``PAPER_KERNEL`` of the
+    picture wide, which erases strokes thinner than that, so lighting gradients and shadows
+    divide out. The picture is padded by replication first: the closing's own border handling
+    would fill a dark strip along the edge (the desk beside the sheet) and make all of it ink.
     """
     height, width = grey.shape
-    scale = 64 / max(height, width)
-    small = cv2.resize(
-        grey,
-        (max(1, round(width * scale)), max(1, round(height * scale))),
-        interpolation=cv2.INTER_AREA,
-    )
-    if _light_on_dark(grey, small):
-        grey = 1.0 - grey
     side = 2 * round(PAPER_KERNEL * max(height, width) / 2) + 1
     smooth = cv2.GaussianBlur(grey, (0, 0), 1.0)
     padded = cv2.copyMakeBorder(smooth, side, side, side, side, cv2.BORDER_REPLICATE)

@@ -139,14 +139,31 @@ class Classifier:
         return self.read_many([data], top_k)[0]
 
     def read_many(self, pictures: list[bytes], top_k: int = 3) -> list[Reading]:
-        """Read several pictures, classifying the readable ones in one batch."""
-        canonicals = [canonical_from_bytes(data) for data in pictures]
-        usable = [c.image for c in canonicals if c.ok]
+        """Read several pictures, classifying the readable ones in one batch.
+
+        A picture whose ink polarity preprocessing could not tell is read the likelier way first;
+        only if that reading is refused is the opposite polarity (:attr:`Canonical.other`) read.
+        """
+        choices = [_readable_versions(canonical_from_bytes(data)) for data in pictures]
+        usable = [c.image for versions in choices for c in versions if c.ok]
         probabilities = iter(self.probabilities(np.stack(usable)) if usable else [])
-        return [
-            self.reading(c, next(probabilities), top_k) if c.ok else Reading(c.verdict, c.reason)
-            for c in canonicals
-        ]
+        readings = []
+        for versions in choices:
+            if not versions[0].ok:
+                readings.append(Reading(versions[0].verdict, versions[0].reason))
+                continue
+            rows = [next(probabilities) for _ in versions]
+            readable = [i for i, row in enumerate(rows) if not self.is_junk(row[None])[0]]
+            best = readable[0] if readable else 0
+            readings.append(self.reading(versions[best], rows[best], top_k))
+        return readings
+
+
+def _readable_versions(canonical: Canonical) -> list[Canonical]:
+    """The versions of a picture worth classifying: the ``ok`` ones among it and its opposite
+    polarity reading, or the picture's own refusal when neither is ``ok``."""
+    versions = [c for c in (canonical, canonical.other) if c is not None and c.ok]
+    return versions or [canonical]
 
 
 RECHECK_SECONDS = 5.0

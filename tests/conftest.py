@@ -49,6 +49,16 @@ def draw_letter(
     return page
 
 
+def dim_page_on_dark_desk(font: Path, letter: str) -> Image.Image:
+    """A dimly lit sheet with grey ink, on a darker desk that frames the picture: the light
+    sheet outnumbers the ink, so the picture looks like light strokes on a dark canvas, and
+    read that way it holds none."""
+    desk = Image.new("L", (400, 400), 40)
+    sheet = draw_letter(font, letter, size=(200, 260), ink=45, paper=95, font_size=110)
+    desk.paste(sheet, (120, 90))
+    return desk
+
+
 def encode(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
     out = io.BytesIO()
     image.save(out, fmt, **kwargs)

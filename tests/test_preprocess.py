@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
-from conftest import centre_of_mass, draw_letter, encode
+from conftest import centre_of_mass, dim_page_on_dark_desk, draw_letter, encode
 from ml.decode import MAX_FILE_BYTES, WORK_SIDE, PictureError, decode_greyscale
 from ml.preprocess import BOX, SIZE, canonical_from_bytes, canonicalize, stroke_width
 
@@ -31,6 +31,15 @@ def test_light_strokes_on_dark_canvas_give_the_same_form(korean_font):
     dark_ink = canonical_from_bytes(encode(draw_letter(korean_font, "ㄹ", ink=20, paper=240)))
     light_ink = canonical_from_bytes(encode(draw_letter(korean_font, "ㄹ", ink=230, paper=15)))
     assert np.abs(dark_ink.image - light_ink.image).mean() < 0.02
+    assert dark_ink.other is None  # a light picture's polarity is never in doubt
+
+
+def test_a_dim_page_on_a_dark_desk_is_also_read_as_dark_ink(korean_font):
+    result = canonical_from_bytes(encode(dim_page_on_dark_desk(korean_font, "ㅂ")))
+    assert result.verdict == "blank"  # the likelier guess: light strokes, and there are none
+    clean = canonical_from_bytes(encode(draw_letter(korean_font, "ㅂ", font_size=110)))
+    assert result.other is not None and result.other.ok
+    assert np.abs(result.other.image - clean.image).mean() < 0.08
 
 
 def test_size_and_position_do_not_change_the_form(korean_font):

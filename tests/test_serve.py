@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import draw_letter, encode
+from conftest import dim_page_on_dark_desk, draw_letter, encode
 from ml.models import build
+from ml.preprocess import canonical_from_bytes
 from ml.registry import ModelVersion
 from ml.serve import Classifier, ModelContractError, softmax
 
@@ -76,3 +77,14 @@ def test_not_a_letter_verdict_follows_the_models_threshold(tmp_path, tiny_model_
     reading = accepting.read(picture)
     assert reading.verdict == "ok" and reading.letter == reading.top[0][0]
     assert (accepting.letter_indices(probabilities) >= 0).all()
+
+
+def test_the_other_polarity_is_read_when_the_likelier_one_is_refused(
+    tmp_path, tiny_model_dir, korean_font
+):
+    data = encode(dim_page_on_dark_desk(korean_font, "ㅂ"))
+    picture = canonical_from_bytes(data)
+    assert not picture.ok and picture.other.ok
+    reading = _with_threshold(tmp_path, tiny_model_dir, 1.01).read(data)
+    assert reading.verdict == "ok"
+    assert np.array_equal(reading.canonical, picture.other.image)
