@@ -166,10 +166,11 @@ def canonicalize(grey: np.ndarray) -> Canonical:
     if source.dtype == np.uint8:
         grey /= 255.0
     grey = _enlarge_small(grey)
-    if not (_dark_canvas(grey) and _light_on_dark(grey)):
+    small = _thumbnail(grey)
+    if not (_dark_canvas(grey, small) and _light_on_dark(small)):
         return _canonical_dark_ink(grey)
     first = _canonical_dark_ink(1.0 - grey)
-    page = _page_box(grey)
+    page = _page_box(grey.shape, small)
     if page is None:
         return first
     return replace(first, other=_canonical_dark_ink(grey[page]))
@@ -221,17 +222,18 @@ def _thumbnail(grey: np.ndarray) -> np.ndarray:
     return cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
 
 
-def _dark_canvas(grey: np.ndarray) -> bool:
-    """Whether the picture's border and most of its pixels are dark: a drawing app's night
-    mode, or a dimly lit page on a dark desk."""
+def _dark_canvas(grey: np.ndarray, small: np.ndarray) -> bool:
+    """Whether the picture's border and most of its pixels (``small``: its thumbnail) are dark:
+    a drawing app's night mode, or a dimly lit page on a dark desk."""
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    return bool(np.median(border) < 0.5 and np.median(_thumbnail(grey)) < 0.5)
+    return bool(np.median(border) < 0.5 and np.median(small) < 0.5)
 
 
-def _page_box(grey: np.ndarray) -> tuple[slice, slice] | None:
-    """The box of the biggest light region (lighter than Otsu's threshold) if it is big enough
-    to be a sheet of paper (at least ``PAGE_SIDE`` of the picture both ways), else ``None``."""
-    small = np.round(_thumbnail(grey) * 255).astype(np.uint8)
+def _page_box(shape: tuple[int, ...], small: np.ndarray) -> tuple[slice, slice] | None:
+    """The box, in a picture of ``shape``, of the biggest light region of its thumbnail
+    ``small`` (lighter than Otsu's threshold) if it is big enough to be a sheet of paper (at
+    least ``PAGE_SIDE`` of the picture both ways and ``PAGE_FILL`` full), else ``None``."""
+    small = np.round(small * 255).astype(np.uint8)
     _, light = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     count, _, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
     if count <= 1:
@@ -239,7 +241,7 @@ def _page_box(grey: np.ndarray) -> tuple[slice, slice] | None:
     x, y, w, h, area = stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
     if w < PAGE_SIDE * small.shape[1] or h < PAGE_SIDE * small.shape[0] or area < PAGE_FILL * w * h:
         return None
-    scale_y, scale_x = grey.shape[0] / small.shape[0], grey.shape[1] / small.shape[1]
+    scale_y, scale_x = shape[0] / small.shape[0], shape[1] / small.shape[1]
     # One thumbnail pixel inside the region's edge, so that the crop holds no strip of desk.
     return (
         slice(int(np.ceil((y + 1) * scale_y)), int((y + h - 1) * scale_y)),
@@ -247,11 +249,10 @@ def _page_box(grey: np.ndarray) -> tuple[slice, slice] | None:
     )
 
 
-def _light_on_dark(grey: np.ndarray) -> bool:
-    """The likelier polarity of a picture with a dark canvas: light strokes if more pixels
-    stand out above the median than below it (a dimly lit page's ink is darker still, but a
-    page covering much of the picture makes it guess wrong)."""
-    small = _thumbnail(grey)
+def _light_on_dark(small: np.ndarray) -> bool:
+    """The likelier polarity of a picture with a dark canvas, judged on its thumbnail: light
+    strokes if more pixels stand out above the median than below it (a dimly lit page's ink is
+    darker still, but a page covering much of the picture makes it guess wrong)."""
     median = float(np.median(small))
     lighter = np.count_nonzero(small > median + POLARITY_MARGIN)
     darker = np.count_nonzero(small < median - POLARITY_MARGIN)

@@ -152,9 +152,8 @@ class Classifier:
             if not versions[0].ok:
                 readings.append(Reading(versions[0].verdict, versions[0].reason))
                 continue
-            rows = [next(probabilities) for _ in versions]
-            readable = [i for i, row in enumerate(rows) if not self.is_junk(row[None])[0]]
-            best = readable[0] if readable else 0
+            rows = np.stack([next(probabilities) for _ in versions])
+            best = int(np.argmin(self.is_junk(rows)))  # the first not judged junk, else the first
             readings.append(self.reading(versions[best], rows[best], top_k))
         return readings
 
