@@ -1,5 +1,5 @@
 """``python -m bot`` is ``hangul-bot``."""
 
-from bot.cli import main
+from bot.app.hangul_bot import main
 
 raise SystemExit(main())

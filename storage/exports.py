@@ -1,11 +1,10 @@
-"""Collected samples handed to a training run, and marked once a run has used them."""
+"""Collected samples handed to a training run as plain arrays, and marked once a run used them."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy import update
@@ -20,18 +19,22 @@ SIDE = 28
 
 
 @dataclass(frozen=True)
-class Exported:
-    """What an export wrote: samples kept, and stored ones skipped as corrupt."""
+class TrainingSamples:
+    """The consented samples with trusted labels: ``ids`` (N,), ``images`` uint8 (N, 28, 28)
+    with ink = 255, ``labels`` (N,) jamo; ``skipped``: stored samples left out as corrupt (their
+    canonical image is not 28x28 bytes or their label is not one character)."""
 
-    kept: int
+    ids: np.ndarray
+    images: np.ndarray
+    labels: np.ndarray
     skipped: int
 
+    def __len__(self) -> int:
+        return len(self.ids)
 
-async def export_training_samples(session: AsyncSession, path: Path | str) -> Exported:
-    """Write the consented samples with trusted labels to ``path`` (``.npz``: ``ids``,
-    ``images`` uint8 (N, 28, 28) with ink = 255, ``labels`` jamo, ``skipped``: how many stored
-    samples were left out because their canonical image is not 28x28 bytes or their label is not
-    one character)."""
+
+async def training_arrays(session: AsyncSession) -> TrainingSamples:
+    """The samples a training run may use, as arrays (see :class:`TrainingSamples`)."""
     stored = await training_samples(session)
     samples = [
         s for s in stored if len(s.canonical or b"") == SIDE * SIDE and len(s.label or "") == 1
@@ -39,13 +42,14 @@ async def export_training_samples(session: AsyncSession, path: Path | str) -> Ex
     skipped = len(stored) - len(samples)
     if skipped:
         log.warning("skipped %d corrupt stored samples", skipped)
-    ids = np.array([s.id for s in samples], np.int64)
-    images = np.array(
-        [np.frombuffer(s.canonical, np.uint8).reshape(SIDE, SIDE) for s in samples], np.uint8
-    ).reshape(-1, SIDE, SIDE)
-    labels = np.array([s.label for s in samples], dtype="<U1")
-    np.savez_compressed(path, ids=ids, images=images, labels=labels, skipped=skipped)
-    return Exported(len(ids), skipped)
+    return TrainingSamples(
+        ids=np.array([s.id for s in samples], np.int64),
+        images=np.array(
+            [np.frombuffer(s.canonical, np.uint8).reshape(SIDE, SIDE) for s in samples], np.uint8
+        ).reshape(-1, SIDE, SIDE),
+        labels=np.array([s.label for s in samples], dtype="<U1"),
+        skipped=skipped,
+    )
 
 
 async def mark_used(session: AsyncSession, sample_ids: Sequence[int], model_version: str) -> None:

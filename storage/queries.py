@@ -11,16 +11,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import (
+    TRUSTED_LABELS,
     AdminAction,
     Attempt,
     Learner,
     QuizSession,
+    QuizStatus,
     ReviewCard,
     Sample,
     utcnow,
 )
-
-TRUSTED_LABELS = ("quiz_agreed", "learner_confirmed")
 
 
 async def learner(
@@ -59,7 +59,7 @@ async def active_quiz(session: AsyncSession, learner_id: int) -> QuizSession | N
     """The learner's running quiz, locked for this transaction."""
     found = await session.execute(
         select(QuizSession)
-        .where(QuizSession.learner_id == learner_id, QuizSession.status == "active")
+        .where(QuizSession.learner_id == learner_id, QuizSession.status == QuizStatus.ACTIVE)
         .with_for_update()
     )
     return found.scalar_one_or_none()

@@ -8,6 +8,7 @@ deleted with them (``ON DELETE CASCADE``).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -51,6 +52,45 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     pass
+
+
+class QuizStatus(StrEnum):
+    """Where a quiz is."""
+
+    ACTIVE = "active"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+
+
+class LabelSource(StrEnum):
+    """Where a sample's label comes from, and so whether training may trust it."""
+
+    QUIZ_AGREED = "quiz_agreed"
+    """The model read the letter the quiz asked for (trusted)."""
+    LEARNER_CONFIRMED = "learner_confirmed"
+    """The learner said which letter it is (trusted)."""
+    MODEL_ONLY = "model_only"
+    """A free picture, labelled by the model's reading alone."""
+    MODEL_REFUSED = "model_refused"
+    """A free picture the model judged not a letter; no label until the learner confirms one."""
+    QUIZ_DISAGREED = "quiz_disagreed"
+    """The model read another letter than the quiz asked for."""
+
+
+TRUSTED_LABELS = (LabelSource.QUIZ_AGREED, LabelSource.LEARNER_CONFIRMED)
+
+
+class AdminOutcome(StrEnum):
+    """What came of an admin command, for the audit trail."""
+
+    DONE = "done"
+    REFUSED = "refused"
+    """The sender is not an admin."""
+    FAILED = "failed"
+
+
+SKIPPED = "skipped"
+"""An attempt's verdict when the learner skipped the question (others are reading verdicts)."""
 
 
 class Learner(Base):
@@ -99,8 +139,8 @@ class QuizSession(Base):
     correct: Mapped[int] = mapped_column(Integer, default=0)
     hinted: Mapped[bool] = mapped_column(Boolean, default=False)
     """Whether the learner asked for a hint on the current question."""
-    status: Mapped[str] = mapped_column(String(16), default="active")
-    """``active``, ``finished`` or ``stopped``."""
+    status: Mapped[str] = mapped_column(String(16), default=QuizStatus.ACTIVE)
+    """A :class:`QuizStatus`."""
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -124,6 +164,7 @@ class Attempt(Base):
     read: Mapped[str | None] = mapped_column(String(1))
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     verdict: Mapped[str] = mapped_column(String(32))
+    """The reading's verdict (``ml.reading.verdicts.Verdict``), or :data:`SKIPPED`."""
     correct: Mapped[bool | None] = mapped_column(Boolean)
     model_version: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -145,9 +186,7 @@ class Sample(Base):
     """The canonical 28x28 form, uint8 row-major (ink = 255)."""
     label: Mapped[str | None] = mapped_column(String(1))
     label_source: Mapped[str] = mapped_column(String(32))
-    """``quiz_agreed`` or ``learner_confirmed`` (trusted); ``model_only``, ``model_refused`` (a
-    free picture read as not a letter; no label until confirmed) or ``quiz_disagreed`` (not
-    trusted for training)."""
+    """A :class:`LabelSource`; only :data:`TRUSTED_LABELS` are trained on."""
     consent: Mapped[bool] = mapped_column(Boolean)
     used_in_training: Mapped[str | None] = mapped_column(String(64))
     """The model version whose training run used it, if any."""
@@ -184,6 +223,6 @@ class AdminAction(Base):
     command: Mapped[str] = mapped_column(String(32))
     arguments: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(String(16))
-    """``done``, ``refused`` (not an admin) or ``failed``."""
+    """An :class:`AdminOutcome`."""
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,13 +17,11 @@ import asyncpg
 import pytest
 from PIL import Image
 
-from bot.config import Settings
-from bot.reminders import LearnerUnreachable
-from bot.replies import Reply, Sender
-from bot.tutor import Tutor
-from ml.registry import Registry
-from ml.serve import Classifier
-from ml.strokes import render_letter
+from bot.core.replies import LearnerUnreachable, Reply, Sender
+from bot.core.tutor import Tutor
+from ml.reading.classifier import Classifier
+from ml.reading.registry import Registry
+from ml.writing.strokes import render_letter
 from storage.database import Database
 
 POSTGRES_URL = os.environ.get(
@@ -98,7 +96,7 @@ class RecordingNotifier:
 @pytest.fixture(scope="session")
 def classifier(tmp_path_factory) -> Classifier:
     """The shipped LeNet (an empty registry falls back to the packaged weights)."""
-    return Classifier(Registry(tmp_path_factory.mktemp("registry")).current("lenet"))
+    return Classifier.open(Registry(tmp_path_factory.mktemp("registry")).current("lenet"))
 
 
 @pytest.fixture
@@ -108,8 +106,20 @@ def clock() -> Clock:
 
 @pytest.fixture
 def tutor(db, classifier, clock, tmp_path) -> Tutor:
-    settings = Settings(database_url=str(db.url), admins=frozenset({"test:admin"}))
-    return Tutor(db, classifier, settings, Registry(tmp_path / "registry"), clock)
+    """A tutor on ``db`` whose admin is ``test:admin``, with the process's model operations
+    on an empty registry of its own."""
+    from bot.app.retraining import ProcessOperations
+    from bot.app.settings import Settings
+
+    settings = Settings(model_registry=tmp_path / "registry", admins=frozenset({"test:admin"}))
+    return Tutor(
+        db,
+        classifier,
+        registry=settings.registry,
+        admins=settings.admins,
+        operations=ProcessOperations(settings),
+        clock=clock,
+    )
 
 
 ENTRY_POINT = Path(sys.executable).with_name("hangul-bot")
@@ -150,10 +160,9 @@ async def chat_tutor(classifier, clock, tmp_path):
     itself is tested on both databases elsewhere)."""
     database = Database(f"sqlite:///{tmp_path}/chat.db")
     await database.migrate()
-    settings = Settings(
-        database_url=str(database.url), admins=frozenset({"telegram:1", "discord:1"})
-    )
-    yield Tutor(database, classifier, settings, Registry(tmp_path / "registry"), clock)
+    admins = frozenset({"telegram:1", "discord:1"})
+    registry = Registry(tmp_path / "registry")
+    yield Tutor(database, classifier, registry=registry, admins=admins, clock=clock)
     await database.close()
 
 

@@ -24,7 +24,7 @@ def dev_data() -> Path:
 @pytest.fixture(scope="session")
 def korean_font() -> Path:
     """A font that renders Hangul; tests needing one skip where none is installed."""
-    from ml.fonts import plot_font
+    from ml.writing.fonts import plot_font
 
     path = plot_font()
     if path is None:
@@ -67,7 +67,8 @@ def encode(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
 
 @pytest.fixture
 def registry_root(tmp_path, monkeypatch) -> Path:
-    """An empty model registry used by everything in the test (via HANGUL_MODEL_REGISTRY)."""
+    """An empty model registry folder, also the commands' (``HANGUL_MODEL_REGISTRY``) in the
+    test."""
     root = tmp_path / "registry"
     monkeypatch.setenv("HANGUL_MODEL_REGISTRY", str(root))
     return root
@@ -81,9 +82,9 @@ def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A real model folder (weights, ONNX, metadata) from a one-epoch run on random letters."""
-    from ml.data import LetterSet
-    from ml.export import save_model
-    from ml.train import TrainConfig, train
+    from ml.training.data import LetterSet
+    from ml.training.export import save_model
+    from ml.training.train import TrainConfig, train
 
     rng = np.random.default_rng(0)
     images = (rng.random((80, 28, 28)) > 0.8).astype(np.uint8) * 255
@@ -91,7 +92,15 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     config = TrainConfig(epochs=1)
     result = train(data, config, progress=False)
     out = tmp_path_factory.mktemp("models") / "tiny"
-    return save_model(result.model, out, "lenet", "lenet", {"toy": True}, {}, config.as_dict())
+    return save_model(
+        result.model,
+        out,
+        name="lenet",
+        architecture="lenet",
+        data={"toy": True},
+        metrics={},
+        train_config=config.as_dict(),
+    )
 
 
 pytest_plugins = ["bot_fixtures"]

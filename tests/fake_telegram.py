@@ -11,7 +11,8 @@ What it fakes:
   stickers, voice messages and videos, and press inline buttons on the bot's messages;
 * getMe; getUpdates (long polling: ``offset`` confirms updates, ``timeout`` holds the request,
   ``limit``); setWebhook, deleteWebhook, getWebhookInfo (updates are then POSTed to the bot with
-  the secret token header); setMyCommands, getMyCommands, deleteMyCommands; sendMessage,
+  the secret token header); setMyCommands, getMyCommands, deleteMyCommands (the default scope
+  and ``chat`` scopes, whose chat must be one the fake has seen); sendMessage,
   sendPhoto, sendDocument, sendAnimation, sendChatAction; editMessageText,
   editMessageReplyMarkup; answerCallbackQuery; getFile and file downloads;
 * parameters as JSON, as a URL-encoded form or as multipart/form-data (PTB's httpx transport sends
@@ -21,10 +22,11 @@ What it fakes:
   files over 20 MB, answering an unknown callback query, getUpdates while a webhook is set).
 
 What it does not fake: groups and channels, inline mode, media groups, payments, any other method,
-``parse_mode`` and entities in the bot's messages, ``allowed_updates`` filtering, command scopes and
-languages, HTTPS and webhook certificates, sending files by URL, real picture sizes (every photo
-is reported as 90x90 and 800x800), and the flood limits of the real server (inject them instead).
-A request whose client gives up (a PTB timeout) is abandoned, so it has no effect.
+``parse_mode`` and entities in the bot's messages, ``allowed_updates`` filtering, command scopes
+other than the default and one chat's, command languages, HTTPS and webhook certificates, sending
+files by URL, real picture sizes (every photo is reported as 90x90 and 800x800), and the flood
+limits of the real server (inject them instead). A request whose client gives up (a PTB timeout) is
+abandoned, so it has no effect.
 """
 
 from __future__ import annotations
@@ -284,6 +286,11 @@ class FakeTelegram:
         self.sent: list[SentMessage] = []
         self.answered_callbacks: list[str] = []
         self.commands: list[JSON] = []
+        """The command menu of the default scope."""
+        self.chat_commands: dict[int, list[JSON]] = {}
+        """Command menus set for one chat (``BotCommandScopeChat``)."""
+        self.known_chats: set[int] = set()
+        """Chats whose user has written to the bot (the only ones a chat scope may name)."""
         self.webhook: JSON | None = None
         self.webhook_errors: list[str] = []
         self.downloads: list[str] = []
@@ -453,6 +460,7 @@ class FakeTelegram:
     def _push(self, chat_id: int, body: JSON) -> int:
         """Queue an update for getUpdates, or POST it to the webhook if one is set."""
         update = {"update_id": next(self._update_ids), **body}
+        self.known_chats.add(chat_id)
         if self.webhook:
             self._deliver(chat_id, update, self.webhook)
         else:
@@ -664,17 +672,38 @@ class FakeTelegram:
                 raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise _ApiError(400, "Bad Request: command description is invalid")
-        self.commands = [
-            {"command": c["command"], "description": c["description"]} for c in commands
-        ]
+        menu = [{"command": c["command"], "description": c["description"]} for c in commands]
+        chat = self._scope_chat(call)
+        if chat is None:
+            self.commands = menu
+        else:
+            self.chat_commands[chat] = menu
         return True
 
     async def _get_my_commands(self, call: _Call) -> list[JSON]:
-        return self.commands
+        chat = self._scope_chat(call)
+        return self.commands if chat is None else self.chat_commands.get(chat, [])
 
     async def _delete_my_commands(self, call: _Call) -> bool:
-        self.commands = []
+        chat = self._scope_chat(call)
+        if chat is None:
+            self.commands = []
+        else:
+            self.chat_commands.pop(chat, None)
         return True
+
+    def _scope_chat(self, call: _Call) -> int | None:
+        """The chat of a ``chat`` command scope (None: the default scope); the real server
+        refuses other scopes' chats it does not know, and so does the fake."""
+        scope = call.get_json("scope") or {"type": "default"}
+        if scope.get("type") == "default":
+            return None
+        if scope.get("type") != "chat":
+            raise _ApiError(400, f"Bad Request: the fake has no {scope.get('type')!r} scope")
+        chat = int(scope.get("chat_id", 0))
+        if chat not in self.known_chats:
+            raise _ApiError(400, "Bad Request: chat not found")
+        return chat
 
     # -- methods: messages -------------------------------------------------------------------
 

@@ -25,10 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.bench import bench_pictures, classifier_baseline
+from bot.benchmarks.tutor_load import bench_pictures, classifier_baseline
 from bot_fixtures import start_hangul_bot
 from fake_telegram import FakeTelegram
-from ml.serve import Classifier
+from ml.reading.classifier import Classifier
 
 SETTLE_SECONDS = 2.0
 """How long to keep listening after the last answer, to catch duplicates."""

@@ -1,4 +1,4 @@
-from ml.alphabet import (
+from ml.reading.alphabet import (
     ALPHABET,
     CONSONANTS,
     DATASET30_FOLDERS,

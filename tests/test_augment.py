@@ -1,6 +1,6 @@
 import torch
 
-from ml.augment import Augmentation, augment, dilate, ink_breaks
+from ml.training.augment import Augmentation, augment, dilate, ink_breaks
 
 
 def _batch() -> torch.Tensor:

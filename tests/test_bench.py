@@ -1,11 +1,14 @@
 """A smoke run of ``hangul-ml bench --quick``: every section produces its figures."""
 
-from ml.bench import phone_photo_jpeg, run_bench
-from ml.decode import decode_greyscale
+from ml.evaluation.bench import phone_photo_jpeg, run_bench
+from ml.reading.decode import decode_greyscale
+from ml.reading.registry import Registry
 
 
 def test_quick_bench_reports_speed_and_inference(dev_data, registry_root):
-    figures = run_bench(dev_data, sections=["speed", "inference"], quick=True)
+    figures = run_bench(
+        dev_data, Registry(registry_root), sections=["speed", "inference"], quick=True
+    )
     speed = figures["speed"]
     assert speed["notebook_epochs"] == 5 and 0 < speed["notebook_final_accuracy"] <= 1
     assert {"ours_default", "ours_short"} <= set(speed)
@@ -22,7 +25,9 @@ def test_phone_photo_is_twelve_megapixels(dev_data):
 
 
 def test_quick_bench_reports_absent_letters_and_robustness(dev_data, registry_root):
-    figures = run_bench(dev_data, sections=["absent", "robustness"], quick=True)
+    figures = run_bench(
+        dev_data, Registry(registry_root), sections=["absent", "robustness"], quick=True
+    )
     for name in ("lenet", "mlp"):
         absent = figures["absent"][name]
         assert absent["letters"] == "ㄸㅉㅕㅘㅙㅚㅝㅞㅟㅢ"

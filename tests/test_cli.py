@@ -13,7 +13,7 @@ from conftest import REPO, draw_letter, encode
 def run_cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run(
-        [sys.executable, "-m", "ml.cli", *args],
+        [sys.executable, "-m", "bot.app.hangul_ml", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 
 from conftest import draw_letter
-from ml.alphabet import LETTERS
-from ml.data import LetterSet, load_folder, scan_folder, writer_folds, writer_of, writer_split
+from ml.reading.alphabet import LETTERS
+from ml.training.data import (
+    LetterSet,
+    load_folder,
+    scan_folder,
+    writer_folds,
+    writer_of,
+    writer_split,
+)
 
 
 def _make_tree(root, korean_font, names):

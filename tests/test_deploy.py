@@ -168,7 +168,7 @@ def test_manifests_have_api_version_kind_and_name():
 
 
 def test_rayservice_serves_the_worker_application():
-    source = (ROOT / "ml" / "worker.py").read_text(encoding="utf-8")
+    source = (ROOT / "ml" / "jobs" / "worker.py").read_text(encoding="utf-8")
     constants = {
         node.targets[0].id: node.value.value
         for node in ast.parse(source).body
@@ -178,12 +178,14 @@ def test_rayservice_serves_the_worker_application():
     }
     (app,) = serve_config()["applications"]
     module, _, attribute = app["import_path"].partition(":")
-    assert module == "ml.worker" and re.search(rf"^{attribute} = ", source, re.M)
+    assert module == "ml.jobs.worker" and re.search(rf"^{attribute} = ", source, re.M)
     assert app["name"] == constants["APP_NAME"]
     (deployment,) = app["deployments"]
     assert deployment["name"] == constants["DEPLOYMENT_NAME"]
     assert deployment["ray_actor_options"]["num_gpus"] == constants["GPU_PER_REPLICA"]
-    assert set(deployment["user_config"]) == {"versions"}
+    assert deployment["user_config"]["versions"] == {}
+    registry = yaml.safe_load((K8S / "configmap.yaml").read_text())["data"]
+    assert deployment["user_config"]["registry"] == registry["HANGUL_MODEL_REGISTRY"]
 
 
 def test_rayservice_serve_config_is_valid_for_ray_serve():

@@ -10,10 +10,10 @@ from contextlib import asynccontextmanager
 import pytest
 from sqlalchemy import select
 
-from bot import texts
-from bot.config import DiscordSettings
-from bot.discord_app import DiscordAdapter
-from bot.reminders import Reminders
+from bot.adapters.discord_adapter import DiscordAdapter
+from bot.app.reminders import Reminders
+from bot.app.settings import DiscordSettings
+from bot.core import commands, texts
 from bot_fixtures import letter_png, start_hangul_bot
 from fake_discord import FakeDiscord
 from storage.tables import Attempt, Learner
@@ -55,7 +55,7 @@ def attachment(letter: str) -> tuple[str, bytes, str]:
 
 async def test_every_command_is_a_slash_command(discord_fake):
     names = {c["name"] for c in discord_fake.commands}
-    assert names == set(texts.COMMANDS) | set(texts.ADMIN_COMMANDS) | {"check"}
+    assert names == {c.name for c in commands.COMMANDS} | {"check"}
 
 
 async def test_a_picture_sent_by_direct_message_is_read(discord_fake):
@@ -130,7 +130,7 @@ async def test_rate_limits_and_server_errors_are_retried(discord_fake):
     discord_fake.fail_next("POST", "/channels/*/messages", 429, retry_after=0.2)
     discord_fake.fail_next("POST", "/channels/*/messages", 502)
     await discord_fake.dm(LEARNER, content="/help")
-    await _next_text(discord_fake, LEARNER, texts.HELP[:20], timeout=20)
+    await _next_text(discord_fake, LEARNER, texts.HELP_INTRO[:20], timeout=20)
 
 
 async def test_members_of_an_admin_role_may_use_admin_commands(chat_tutor):
@@ -150,7 +150,7 @@ async def test_sharded_the_bot_answers_on_every_shard(chat_tutor):
             assert sorted(i["shard"] for i in fake.identifies) == [[0, 2], [1, 2]]
             for n, guild in enumerate(guilds):
                 await fake.slash(LEARNER + n, "help", guild_id=guild)
-                await _next_text(fake, LEARNER + n, texts.HELP[:20])
+                await _next_text(fake, LEARNER + n, texts.HELP_INTRO[:20])
 
 
 async def test_the_hangul_bot_entry_point_serves_discord_and_stops_on_sigterm(tmp_path):

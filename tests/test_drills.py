@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.drills import TEACHING_ORDER, Rating, pick_letters, rating, review
-from ml.alphabet import LETTERS
+from bot.core.drills import TEACHING_ORDER, Rating, pick_letters, rating, review
+from ml.reading.alphabet import LETTERS
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

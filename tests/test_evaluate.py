@@ -3,13 +3,13 @@
 import json
 
 from conftest import draw_letter
-from ml.alphabet import DATASET30_LETTERS
-from ml.evaluate import evaluate_folder, summarize
-from ml.export import save_model
-from ml.models import build
-from ml.plots import plot_confusion
-from ml.registry import ModelVersion
-from ml.serve import Classifier
+from ml.evaluation.evaluate import evaluate_folder, summarize
+from ml.evaluation.plots import plot_confusion
+from ml.reading.alphabet import DATASET30_LETTERS
+from ml.reading.classifier import Classifier
+from ml.reading.registry import ModelVersion
+from ml.training.export import save_model
+from ml.training.models import build
 
 
 def test_summary_counts_rejections_as_wrong_and_pairs_confusions():
@@ -32,14 +32,21 @@ def test_summary_counts_rejections_as_wrong_and_pairs_confusions():
 def test_letters_a_model_lacks_are_reported_not_fatal(tmp_path, korean_font):
     model30 = build("lenet", num_classes=30)
     folder = save_model(
-        model30, tmp_path / "m30", "old30", "lenet", {}, {}, {}, letters=DATASET30_LETTERS
+        model30,
+        tmp_path / "m30",
+        name="old30",
+        architecture="lenet",
+        data={},
+        metrics={},
+        train_config={},
+        letters=DATASET30_LETTERS,
     )
     data = tmp_path / "pictures"
     for name, letter in (("yeo", "ㅕ"), ("ㄱ", "ㄱ"), ("misc", "ㄱ")):
         (data / name).mkdir(parents=True)
         draw_letter(korean_font, letter).save(data / name / "1.png")
     (data / "ㄱ" / "broken.jpg").write_bytes(b"\xff\xd8 broken")
-    report = evaluate_folder(Classifier(ModelVersion("old30", "x", folder)), data)
+    report = evaluate_folder(Classifier.open(ModelVersion("old30", "x", folder)), data)
     assert report.missing_letters == ["ㅕ"]
     assert report.unknown_folders == ["misc"]
     assert report.n == 3 and report.rejected == 1

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.flywheel import FlywheelConfig, run_flywheel
-from ml.alphabet import LETTERS, index_of
-from ml.preprocess import canonicalize
-from ml.registry import Registry
-from ml.serve import Classifier
-from ml.strokes import render_letter
+from bot.benchmarks.flywheel import FlywheelConfig, run_flywheel
+from ml.reading.alphabet import LETTERS, index_of
+from ml.reading.classifier import Classifier
+from ml.reading.preprocess import canonicalize
+from ml.reading.registry import Registry
+from ml.writing.strokes import render_letter
 
 
 def read_right(classifier: Classifier, flick: bool) -> float:
@@ -27,7 +27,7 @@ def read_right(classifier: Classifier, flick: bool) -> float:
 
 
 def test_flicked_strokes_are_a_style_the_shipped_model_reads_poorly(tmp_path):
-    classifier = Classifier(Registry(tmp_path).current("lenet"))
+    classifier = Classifier.open(Registry(tmp_path).current("lenet"))
     plain, flicked = read_right(classifier, flick=False), read_right(classifier, flick=True)
     assert plain > 0.95
     assert flicked < plain - 0.2

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from ml.alphabet import NOT_A_LETTER_INDEX
-from ml.junk import COMPOUNDS, KINDS, jamo_pairs, junk_set
-from ml.strokes import STROKES
+from ml.reading.alphabet import NOT_A_LETTER_INDEX
+from ml.training.junk import COMPOUNDS, KINDS, jamo_pairs, junk_set
+from ml.writing.strokes import STROKES
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.local_time import (
+from bot.core.local_time import (
     current_streak,
     next_occurrence,
     parse_time,

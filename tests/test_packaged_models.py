@@ -10,11 +10,11 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from conftest import REPO
-from ml.alphabet import LETTERS
-from ml.fonts import plot_font
-from ml.preprocess import INPUT_CONTRACT
-from ml.registry import PACKAGED_ROOT, Registry
-from ml.serve import Classifier
+from ml.reading.alphabet import LETTERS
+from ml.reading.classifier import Classifier
+from ml.reading.preprocess import INPUT_CONTRACT
+from ml.reading.registry import PACKAGED_ROOT, Registry
+from ml.writing.fonts import plot_font
 
 EXAMPLES = {"yo.jpg": "ㅛ", "rieul-dark-canvas.png": "ㄹ"}
 
@@ -32,7 +32,7 @@ def test_shipped_model_has_its_files_and_metadata(name):
 
 @pytest.mark.parametrize("name", ["lenet", "mlp"])
 def test_shipped_models_read_the_example_pictures(name, registry_root):
-    classifier = Classifier(Registry().current(name))
+    classifier = Classifier.open(Registry(registry_root).current(name))
     for file, letter in EXAMPLES.items():
         reading = classifier.read((REPO / "examples" / file).read_bytes())
         assert reading.letter == letter, (file, reading.top)
@@ -41,7 +41,7 @@ def test_shipped_models_read_the_example_pictures(name, registry_root):
 def test_predict_needs_no_torch(registry_root):
     """The run-time install has no PyTorch: block its import and predict anyway."""
     code = (
-        "import sys; sys.modules['torch'] = None; from ml.cli import main; "
+        "import sys; sys.modules['torch'] = None; from bot.app.hangul_ml import main; "
         f"sys.exit(main(['predict', '--json', {str(REPO / 'examples' / 'yo.jpg')!r}]))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
@@ -83,7 +83,7 @@ def _not_letters() -> dict[str, bytes]:
 
 
 def test_shipped_lenet_says_not_a_letter_to_doodles_words_and_faces(registry_root, korean_font):
-    classifier = Classifier(Registry().current("lenet"))
+    classifier = Classifier.open(Registry(registry_root).current("lenet"))
     assert 0.1 <= classifier.threshold < 1
     pictures = _not_letters()
     readings = classifier.read_many(list(pictures.values()))

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageOps
 
 from conftest import centre_of_mass, dim_page_on_dark_desk, draw_letter, encode
-from ml.decode import MAX_FILE_BYTES, WORK_SIDE, PictureError, decode_greyscale
-from ml.preprocess import BOX, SIZE, canonical_from_bytes, canonicalize, stroke_width
+from ml.reading.decode import MAX_FILE_BYTES, WORK_SIDE, PictureError, decode_greyscale
+from ml.reading.preprocess import BOX, SIZE, canonical_from_bytes, canonicalize, stroke_width
 
 
 def test_canonical_form_follows_the_input_contract(korean_font):

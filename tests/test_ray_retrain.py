@@ -14,15 +14,18 @@ import secrets
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot.app.retraining import tell_worker
+from bot.app.settings import Settings
 from bot_fixtures import free_port
-from ml import ray_jobs
-from ml.registry import Registry
-from ml.retrain_job import RetrainConfig, status, submit, tell_worker, wait
-from ml.worker_client import WorkerClient, WorkerUnavailable
+from ml.jobs.ray_jobs import RayCluster, RayJobsError
+from ml.jobs.retrain_job import RetrainConfig, status, submit, wait
+from ml.reading.registry import Registry
+from ml.reading.worker_client import WorkerClient, WorkerUnavailable
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Using extra keyword arguments on `Field`:DeprecationWarning"  # Ray's pydantic models
@@ -79,8 +82,10 @@ def cluster(tmp_path_factory):
 @pytest.fixture(scope="module")
 def served(cluster, tiny_model_dir):
     """``hangul-ml worker`` deployed on the cluster from its own process, serving a weak LeNet
-    (trained on noise); this process talks to the cluster only over HTTP, as the bot does."""
-    registry = Registry(Path(cluster["HANGUL_MODEL_REGISTRY"]))
+    (trained on noise); this process talks to the cluster only over HTTP, as the bot does. Yields
+    the registry, a client of the worker and the settings that point at the cluster."""
+    settings = Settings.load(cluster)
+    registry = settings.registry
     weak = registry.add("lenet", tiny_model_dir)
     registry.promote("lenet", weak.version)
     port = free_port()
@@ -101,26 +106,24 @@ def served(cluster, tiny_model_dir):
                 except WorkerUnavailable:
                     assert time.monotonic() < deadline, "the worker never answered"
                     time.sleep(1)
-            with pytest.MonkeyPatch.context() as patch:
-                for name in ("RAY_ADDRESS", "RAY_API_SERVER_ADDRESS", "RAY_AUTH_TOKEN", "PATH"):
-                    patch.setenv(name, cluster[name])
-                patch.setenv("HANGUL_MODEL_REGISTRY", str(registry.root))
-                yield registry, client
+            yield registry, client, settings
     finally:
         worker.terminate()
         worker.wait(timeout=60)
 
 
 def test_a_retrain_runs_as_a_ray_job_and_the_worker_serves_its_model_in_place(served):
-    registry, client = served
+    registry, client, settings = served
     before = client.health()
     assert before["versions"]["lenet"] == registry.current("lenet").version
     config = RetrainConfig(**{**TINY, "max_letter_drop": 1.0})
-    folder = submit(config, registry)
-    job = status(folder)["ray_job"]
-    assert ray_jobs.state(job)["status"] in ("PENDING", "RUNNING", "SUCCEEDED")
+    folder = submit(config, registry, settings.ray)
+    job = status(folder, settings.ray)["ray_job"]
+    assert settings.ray.state(job)["status"] in ("PENDING", "RUNNING", "SUCCEEDED")
     messages = []
-    final = wait(folder, on_progress=lambda s: messages.append(s.get("message")), poll=0.5)
+    final = wait(
+        folder, lambda s: messages.append(s.get("message")), poll=0.5, cluster=settings.ray
+    )
     assert final["state"] == "succeeded", final
     [verdict] = final["report"]["models"]
     assert verdict["promoted"], verdict["reason"]
@@ -130,13 +133,11 @@ def test_a_retrain_runs_as_a_ray_job_and_the_worker_serves_its_model_in_place(se
     assert after["replica"] == before["replica"]  # reconfigured in place, not restarted
 
 
-def test_a_rollback_from_a_process_without_ray_reaches_the_worker_through_a_job(
-    served, monkeypatch
-):
-    registry, client = served
-    monkeypatch.delenv("RAY_ADDRESS")  # as in the bot: only the job API is known
+def test_a_rollback_from_a_process_without_ray_reaches_the_worker_through_a_job(served):
+    registry, client, settings = served
+    only_the_job_api = replace(settings, ray=replace(settings.ray, address=None))  # as the bot
     restored = registry.rollback("lenet")
-    tell_worker()
+    tell_worker(only_the_job_api)
     deadline = time.monotonic() + 120
     while client.health()["versions"]["lenet"] != restored.version:
         assert time.monotonic() < deadline, "the worker never switched"
@@ -144,24 +145,24 @@ def test_a_rollback_from_a_process_without_ray_reaches_the_worker_through_a_job(
 
 
 def test_a_ray_job_stopped_midway_is_reported_failed_and_changes_nothing(served):
-    registry, client = served
+    registry, client, settings = served
     serving = registry.current("lenet").version
-    folder = submit(RetrainConfig(**TINY), registry)
+    folder = submit(RetrainConfig(**TINY), registry, settings.ray)
     deadline = time.monotonic() + 120
-    while status(folder)["state"] == "queued" and time.monotonic() < deadline:
+    while status(folder, settings.ray)["state"] == "queued" and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert ray_jobs.stop(status(folder)["ray_job"])
-    final = wait(folder, poll=0.2)
+    assert settings.ray.stop(status(folder, settings.ray)["ray_job"])
+    final = wait(folder, poll=0.2, cluster=settings.ray)
     assert final["state"] == "failed" and "STOPPED" in final["error"], final
     assert registry.current("lenet").version == serving
     assert client.health()["versions"]["lenet"] == serving
 
 
-def test_a_cluster_that_does_not_answer_fails_the_submission_clearly(tmp_path, monkeypatch):
-    monkeypatch.setenv("RAY_API_SERVER_ADDRESS", f"http://127.0.0.1:{free_port()}")
+def test_a_cluster_that_does_not_answer_fails_the_submission_clearly(tmp_path):
+    nobody = RayCluster(api_server=f"http://127.0.0.1:{free_port()}")
     registry = Registry(tmp_path)
-    with pytest.raises(ray_jobs.RayJobsError, match="unreachable"):
-        submit(RetrainConfig(**TINY), registry)
+    with pytest.raises(RayJobsError, match="unreachable"):
+        submit(RetrainConfig(**TINY), registry, nobody)
     [folder] = [p.parent for p in (tmp_path / "jobs").glob("*/status.json")]
     assert status(folder)["state"] == "failed"
 
@@ -176,10 +177,7 @@ def test_a_cluster_that_does_not_answer_fails_the_submission_clearly(tmp_path, m
         ({"RAY_ADDRESS": "auto"}, "http://127.0.0.1:8265"),
     ],
 )
-def test_the_job_api_address_follows_rays_conventions(env, expected, monkeypatch):
-    for name in ("RAY_API_SERVER_ADDRESS", "RAY_ADDRESS"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    assert ray_jobs.configured()
-    assert ray_jobs.api_address() == expected
+def test_the_job_api_address_follows_rays_conventions(env, expected, tmp_path):
+    cluster = Settings.load(env, tmp_path / "no.env").ray
+    assert cluster.configured
+    assert cluster.api_address == expected

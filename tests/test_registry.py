@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from ml.registry import PACKAGED_VERSION, Registry, RegistryError
+from ml.reading.registry import PACKAGED_VERSION, Registry, RegistryError
 
 
 def test_without_promotions_the_packaged_weights_are_current(registry_root):
-    registry = Registry()
+    registry = Registry(registry_root)
     assert registry.root == registry_root
     for name in ("lenet", "mlp"):
         current = registry.current(name)
@@ -16,7 +16,7 @@ def test_without_promotions_the_packaged_weights_are_current(registry_root):
 
 
 def test_add_promote_and_roll_back(registry_root, tiny_model_dir):
-    registry = Registry()
+    registry = Registry(registry_root)
     first = registry.add("lenet", tiny_model_dir)
     second = registry.add("lenet", tiny_model_dir)
     assert (first.version, second.version) == ("v0001", "v0002")
@@ -31,14 +31,16 @@ def test_add_promote_and_roll_back(registry_root, tiny_model_dir):
 
 
 def test_state_survives_a_new_registry_object(registry_root, tiny_model_dir):
-    Registry().promote("mlp", Registry().add("mlp", tiny_model_dir).version)
-    assert Registry().current("mlp").version == "v0001"
+    Registry(registry_root).promote(
+        "mlp", Registry(registry_root).add("mlp", tiny_model_dir).version
+    )
+    assert Registry(registry_root).current("mlp").version == "v0001"
     state = json.loads((registry_root / "mlp" / "state.json").read_text())
     assert state == {"current": "v0001", "history": ["v0001"]}
 
 
 def test_resolve_by_name_version_or_path(registry_root, tiny_model_dir):
-    registry = Registry()
+    registry = Registry(registry_root)
     registry.add("lenet", tiny_model_dir)
     assert registry.resolve("lenet:v0001").version == "v0001"
     assert registry.resolve(str(tiny_model_dir)).path == tiny_model_dir
@@ -50,8 +52,8 @@ def test_resolve_by_name_version_or_path(registry_root, tiny_model_dir):
 
 def test_promoting_an_unknown_version_is_refused(registry_root):
     with pytest.raises(RegistryError):
-        Registry().promote("lenet", "v0042")
-    assert Registry().current("lenet").version == PACKAGED_VERSION
+        Registry(registry_root).promote("lenet", "v0042")
+    assert Registry(registry_root).current("lenet").version == PACKAGED_VERSION
 
 
 def test_model_metadata_is_complete(tiny_model_dir):

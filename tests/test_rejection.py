@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from ml.alphabet import NOT_A_LETTER_INDEX
-from ml.data import LetterSet
-from ml.models import build
-from ml.rejection import MIN_THRESHOLD, pictured_letters, tune_threshold
-from ml.train import TrainConfig, train
+from ml.reading.alphabet import NOT_A_LETTER_INDEX
+from ml.training.data import LetterSet
+from ml.training.models import build
+from ml.training.rejection import MIN_THRESHOLD, pictured_letters, tune_threshold
+from ml.training.train import TrainConfig, train
 
 
 def _toy(n: int, label: int, bright: bool, seed: int) -> LetterSet:

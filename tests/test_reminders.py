@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.reminders import Reminders
-from bot.replies import Sender
+from bot.app.reminders import Reminders
+from bot.core.replies import Sender
 from bot_fixtures import LEARNER, RecordingNotifier
 from storage.tables import Learner
 

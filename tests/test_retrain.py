@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ml.evaluate import summarize
-from ml.registry import Registry
-from ml.retrain import RetrainBusy, compare, exclusive, load_samples
-from ml.retrain_job import RetrainConfig, status, submit, wait
-from ml.serve import LiveClassifier
+from ml.evaluation.evaluate import summarize
+from ml.jobs.retrain import RetrainBusy, compare, exclusive, load_samples
+from ml.jobs.retrain_job import RetrainConfig, status, submit, wait
+from ml.reading.classifier import LiveClassifier
+from ml.reading.registry import Registry
 
 ENTRY_POINT = Path(sys.executable).with_name("hangul-ml")
 TINY = {"synthetic_per_letter": 4, "epochs": 1, "held_out_per_letter": 4, "models": ["lenet"]}

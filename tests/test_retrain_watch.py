@@ -7,10 +7,10 @@ import os
 import socket
 from dataclasses import asdict
 
-from bot.retrain_watch import RetrainWatcher
+from bot.app.retrain_watch import RetrainWatcher
 from bot_fixtures import RecordingNotifier
-from ml.registry import Registry
-from ml.retrain_job import CONFIG_FILE, CONFUSION_FILE, STATUS_FILE, RetrainConfig, jobs_root
+from ml.jobs.retrain_job import CONFIG_FILE, CONFUSION_FILE, STATUS_FILE, RetrainConfig, jobs_root
+from ml.reading.registry import Registry
 
 REPORT = {
     "models": [
@@ -28,7 +28,7 @@ REPORT = {
 
 
 def write_job(registry: Registry, requested_by: str | None, **state) -> str:
-    """A job folder as ``ml.retrain_job`` writes it (its process: this one, alive)."""
+    """A job folder as ``ml.jobs.retrain_job`` writes it (its process: this one, alive)."""
     folder = jobs_root(registry) / "20260301T000000"
     folder.mkdir(parents=True, exist_ok=True)
     config = RetrainConfig(requested_by=requested_by)

@@ -9,12 +9,19 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from ml.decode import MAX_FILE_BYTES, decode_greyscale
-from ml.picture_styles import ORIENTATION, alpha_version, phone_jpeg, photo_version, screen_version
-from ml.preprocess import canonical_from_bytes
-from ml.robustness import build_suite
-from ml.strokes import render_letter, stroke_letters
-from ml.suite_junk import HOSTILE_KINDS, JUNK_KINDS
+from ml.evaluation.robustness import build_suite
+from ml.evaluation.suite_junk import HOSTILE_KINDS, JUNK_KINDS
+from ml.reading.decode import MAX_FILE_BYTES, decode_greyscale
+from ml.reading.preprocess import canonical_from_bytes
+from ml.training.synth import stroke_letters
+from ml.writing.picture_styles import (
+    ORIENTATION,
+    alpha_version,
+    phone_jpeg,
+    photo_version,
+    screen_version,
+)
+from ml.writing.strokes import render_letter
 
 LENIENT_HOSTILE = {"wrong_extension", "one_pixel"}
 

@@ -7,10 +7,10 @@ import pytest
 import torch
 
 from conftest import dim_page_on_dark_desk, draw_letter, encode
-from ml.models import build
-from ml.preprocess import canonical_from_bytes
-from ml.registry import ModelVersion
-from ml.serve import Classifier, ModelContractError, softmax
+from ml.reading.classifier import Classifier, ModelContractError, softmax
+from ml.reading.preprocess import canonical_from_bytes
+from ml.reading.registry import ModelVersion
+from ml.training.models import build
 
 
 def test_onnx_runtime_matches_pytorch(tiny_model_dir):
@@ -20,12 +20,12 @@ def test_onnx_runtime_matches_pytorch(tiny_model_dir):
     x = np.random.default_rng(1).random((16, 28, 28), dtype=np.float32)
     with torch.no_grad():
         expected = softmax(model(torch.from_numpy(x)[:, None]).numpy())
-    got = Classifier(ModelVersion("lenet", "t", tiny_model_dir)).probabilities(x)
+    got = Classifier.open(ModelVersion("lenet", "t", tiny_model_dir)).probabilities(x)
     assert np.abs(got - expected).max() < 1e-5
 
 
 def test_reading_gives_letter_confidence_and_sorted_top3(tiny_model_dir, korean_font):
-    classifier = Classifier(ModelVersion("lenet", "t", tiny_model_dir))
+    classifier = Classifier.open(ModelVersion("lenet", "t", tiny_model_dir))
     reading = classifier.read(encode(draw_letter(korean_font, "ㅛ")))
     assert reading.verdict == "ok" and reading.letter in classifier.letters
     assert len(reading.top) == 3 and reading.top[0] == (reading.letter, reading.confidence)
@@ -36,7 +36,7 @@ def test_reading_gives_letter_confidence_and_sorted_top3(tiny_model_dir, korean_
 
 
 def test_bad_pictures_get_verdicts_and_do_not_stop_a_batch(tiny_model_dir, korean_font):
-    classifier = Classifier(ModelVersion("lenet", "t", tiny_model_dir))
+    classifier = Classifier.open(ModelVersion("lenet", "t", tiny_model_dir))
     good = encode(draw_letter(korean_font, "ㄱ"))
     readings = classifier.read_many([b"", good, b"junk", encode(draw_letter(korean_font, " "))])
     assert [r.verdict for r in readings] == ["empty_file", "ok", "not_an_image", "blank"]
@@ -51,7 +51,7 @@ def test_a_model_for_another_input_contract_is_refused(tmp_path, tiny_model_dir)
     meta["input_contract"]["version"] = 0
     (folder / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(ModelContractError):
-        Classifier(ModelVersion("lenet", "old", folder))
+        Classifier.open(ModelVersion("lenet", "old", folder))
 
 
 def _with_threshold(tmp_path, tiny_model_dir, threshold: float) -> Classifier:
@@ -61,7 +61,7 @@ def _with_threshold(tmp_path, tiny_model_dir, threshold: float) -> Classifier:
     meta = json.loads((tiny_model_dir / "meta.json").read_text())
     meta["not_a_letter_threshold"] = threshold
     (folder / "meta.json").write_text(json.dumps(meta))
-    return Classifier(ModelVersion("lenet", "t", folder))
+    return Classifier.open(ModelVersion("lenet", "t", folder))
 
 
 def test_not_a_letter_verdict_follows_the_models_threshold(tmp_path, tiny_model_dir, korean_font):

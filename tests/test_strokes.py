@@ -6,15 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml.alphabet import LETTERS
-from ml.preprocess import canonicalize
-from ml.strokes import (
-    STROKES,
-    render_letter,
-    stroke_letters,
-    stroke_order_gif,
-    stroke_order_image,
-)
+from ml.reading.alphabet import LETTERS
+from ml.reading.preprocess import canonicalize
+from ml.training.synth import stroke_letters
+from ml.writing.stroke_order import stroke_order_gif, stroke_order_image
+from ml.writing.strokes import STROKES, render_letter
 
 # The standard stroke counts (획수) of the 40 letters.
 STANDARD_STROKE_COUNTS = {

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml.alphabet import LETTERS
-from ml.fonts import covers, is_held_out, korean_fonts
-from ml.preprocess import stroke_width
-from ml.recipe import held_out_fonts, training_fonts
-from ml.synth import font_letters, usable_fonts
+from ml.reading.alphabet import LETTERS
+from ml.reading.preprocess import stroke_width
+from ml.training.recipe import held_out_fonts, training_fonts
+from ml.training.synth import font_letters, usable_fonts
+from ml.writing.fonts import covers, is_held_out, korean_fonts
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ import signal
 import pytest
 from sqlalchemy import select
 
-from bot import texts
-from bot.config import TelegramSettings
-from bot.reminders import Reminders
-from bot.telegram_app import TelegramAdapter
+from bot.adapters.telegram_adapter import TelegramAdapter
+from bot.app.reminders import Reminders
+from bot.app.settings import TelegramSettings
+from bot.core import commands, texts
 from bot_fixtures import free_port, letter_png, start_hangul_bot
 from fake_telegram import FakeTelegram
 from load_telegram import run_load
@@ -43,7 +43,29 @@ def telegram(adapter_and_fake) -> FakeTelegram:
 
 async def test_the_command_list_is_registered(telegram):
     await telegram.wait_for_request("setMyCommands")
-    assert [c["command"] for c in telegram.commands] == list(texts.COMMANDS)
+    assert [c["command"] for c in telegram.commands] == [c.name for c in commands.LEARNER_COMMANDS]
+
+
+async def test_an_admin_sees_every_command_in_their_own_menu(chat_tutor):
+    async with FakeTelegram() as fake:
+        fake.user_text(ADMIN, "/start")  # the admin has opened a chat with the bot
+        settings = TelegramSettings(
+            token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
+        )
+        adapter = TelegramAdapter(chat_tutor, settings)
+        await adapter.start()
+        try:
+            menu = [c["command"] for c in fake.chat_commands[ADMIN]]
+            assert menu == [c.name for c in commands.COMMANDS]
+            assert {"model", "rollback", "retrain"} & {c["command"] for c in fake.commands} == set()
+        finally:
+            await adapter.stop()
+
+
+async def test_a_command_addressed_to_the_bot_by_name_is_understood(telegram):
+    telegram.user_text(LEARNER, "/help@HangulTutorBot")
+    [reply] = await telegram.wait_for(LEARNER, 1)
+    assert reply.text == commands.help_text()
 
 
 async def test_a_photo_is_read_and_answered(telegram):
@@ -141,7 +163,7 @@ async def test_rate_limits_and_server_errors_are_retried(telegram):
     telegram.fail_next("sendMessage", 502)
     telegram.user_text(LEARNER, "/help")
     [reply] = await telegram.wait_for(LEARNER, 1, timeout=15)
-    assert reply.text == texts.HELP
+    assert reply.text == commands.help_text()
 
 
 async def test_a_flood_from_one_learner_is_throttled(telegram):
@@ -149,10 +171,10 @@ async def test_a_flood_from_one_learner_is_throttled(telegram):
         telegram.user_text(LEARNER, "/help")
     telegram.user_text(2002, "/help")
     [other] = await telegram.wait_for(2002, 1)
-    assert other.text == texts.HELP
+    assert other.text == commands.help_text()
     sent = await telegram.wait_for(LEARNER, 9)
     assert [r.text for r in sent].count(texts.SLOW_DOWN) == 1
-    assert [r.text for r in sent].count(texts.HELP) == 8
+    assert [r.text for r in sent].count(commands.help_text()) == 8
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from ml.augment import Augmentation
-from ml.data import LetterSet, empty_set
-from ml.train import TrainConfig, accuracy, balance_real_and_synthetic, to_tensors, train
+from ml.training.augment import Augmentation
+from ml.training.data import LetterSet, empty_set
+from ml.training.recipe import balance_real_and_synthetic
+from ml.training.train import TrainConfig, accuracy, to_tensors, train
 
 
 def _toy_letters(n_per_class: int = 40, seed: int = 0) -> LetterSet:

@@ -13,21 +13,22 @@ import numpy as np
 from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
-from bot import texts
-from bot.config import Settings
-from bot.replies import Sender
-from bot.retrain_watch import RetrainWatcher
-from bot.tutor import Tutor, _free_reading
+from bot.app.retrain_watch import RetrainWatcher
+from bot.app.retraining import export_samples
+from bot.core import texts
+from bot.core.commands import help_text
+from bot.core.pictures import free_reading
+from bot.core.replies import Sender
+from bot.core.tutor import Tutor
 from bot_fixtures import ADMIN, LEARNER, letter_png
 from conftest import encode
-from ml.registry import PACKAGED_ROOT
-from ml.retrain import load_samples
-from ml.retrain_job import CONFIG_FILE, STATUS_FILE, RetrainConfig, jobs_root, status, wait
-from ml.serve import Classifier, LiveClassifier, Reading
-from ml.worker_client import WorkerClient
+from ml.jobs.retrain import load_samples
+from ml.jobs.retrain_job import CONFIG_FILE, STATUS_FILE, RetrainConfig, jobs_root, status, wait
+from ml.reading.classifier import Classifier, LiveClassifier, Reading
+from ml.reading.registry import PACKAGED_ROOT, Registry
+from ml.reading.worker_client import WorkerClient
 from storage import queries
 from storage.database import Database
-from storage.exports import export_training_samples
 from storage.tables import AdminAction, Attempt, Learner, QuizSession, ReviewCard, Sample
 
 PNG = b"\x89PNG"
@@ -58,7 +59,7 @@ async def test_a_photo_outside_a_quiz_is_read_with_name_and_confidence(tutor, db
 def test_an_unsure_reading_shows_alternatives_and_what_the_model_saw():
     canonical = np.zeros((28, 28), np.float32)
     reading = Reading("ok", "", "ㅓ", 0.55, [("ㅓ", 0.55), ("ㅕ", 0.3), ("ㅏ", 0.1)], canonical)
-    reply = _free_reading(reading, ask_to_confirm=True)
+    reply = free_reading(reading, ask_to_confirm=True)
     assert "ㅕ (30%)" in reply.text
     assert reply.images and reply.images[0].data.startswith(PNG)
     assert [b.command for b in reply.buttons[0]] == ["/confirm", "/confirm ㅕ", "/confirm ㅏ"]
@@ -95,7 +96,7 @@ async def test_a_miss_shows_the_right_shape_and_brings_the_letter_back_soon(tuto
 
 async def test_quiz_state_lives_in_the_database(tutor, db, classifier, clock):
     replies = await tutor.handle_text(LEARNER, "/quiz 2")
-    another = Tutor(db, classifier, tutor.settings, tutor.registry, clock)
+    another = Tutor(db, classifier, registry=tutor.registry, clock=clock)
     [graded, question] = await answer_quiz(another, LEARNER, replies)
     assert graded.correct is True and question.expected == "ㅓ"
 
@@ -355,8 +356,8 @@ async def test_unknown_commands_and_plain_text_get_help(tutor):
     assert reply.text == texts.UNKNOWN_COMMAND.format(name="fly")
     [reply] = await tutor.handle_text(LEARNER, "hello")
     assert reply.text == texts.NOT_A_COMMAND
-    [reply] = await tutor.handle_text(LEARNER, "/HELP@hangul_bot")
-    assert reply.text == texts.HELP
+    [reply] = await tutor.handle_text(LEARNER, "/HELP")
+    assert reply.text == help_text()
 
 
 async def test_many_learners_sending_pictures_at_once_lose_nothing(tutor, db):
@@ -375,7 +376,7 @@ async def test_many_learners_sending_pictures_at_once_lose_nothing(tutor, db):
 
 async def test_a_database_failure_gets_a_friendly_reply_not_a_crash(classifier, tmp_path):
     broken = Database(f"sqlite:///{tmp_path}/never-migrated.db")
-    tutor = Tutor(broken, classifier, Settings(database_url="sqlite://"))
+    tutor = Tutor(broken, classifier, registry=Registry(tmp_path))
     [reply] = await tutor.handle_text(LEARNER, "/quiz")
     assert reply.text == texts.INTERNAL_ERROR
     [reply] = await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
@@ -407,7 +408,7 @@ async def test_an_admin_starts_a_retrain_and_follows_it_in_chat(tutor):
 
 async def test_the_tutor_keeps_answering_while_the_model_worker_is_down(tutor):
     nobody = WorkerClient("http://127.0.0.1:9", timeout=0.5)  # the discard port: nothing answers
-    tutor.classifier = Classifier(tutor.classifier.model, remote=nobody)
+    tutor.classifier = Classifier.open(tutor.classifier.model.stored, worker=nobody)
     [reply] = await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
     assert reply.read == "ㅛ" and reply.verdict == "ok"
 
@@ -443,7 +444,7 @@ async def test_corrupt_stored_samples_are_skipped_and_counted(tutor, db, tmp_pat
         first, _ = await queries.training_samples(session)
         first.canonical = b"broken"
     async with db.transaction() as session:
-        exported = await export_training_samples(session, tmp_path / "samples.npz")
-    assert (exported.kept, exported.skipped) == (1, 1)
-    train, held_out, used, skipped = load_samples(tmp_path / "samples.npz")
+        path, exported = await export_samples(session, tmp_path)
+    assert (len(exported), exported.skipped) == (1, 1)
+    train, held_out, used, skipped = load_samples(path)
     assert skipped == 1 and len(train) + len(held_out) == 1

@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 
 from bot_fixtures import free_port, letter_png
-from ml.alphabet import LETTERS
-from ml.preprocess import canonicalize
-from ml.registry import PACKAGED_ROOT, Registry, RegistryError
-from ml.serve import Classifier
-from ml.strokes import render_letter
-from ml.worker_client import WorkerClient, WorkerUnavailable
+from ml.reading.alphabet import LETTERS
+from ml.reading.classifier import Classifier
+from ml.reading.preprocess import canonicalize
+from ml.reading.registry import PACKAGED_ROOT, Registry, RegistryError
+from ml.reading.worker_client import WorkerClient, WorkerUnavailable
+from ml.writing.strokes import render_letter
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Using extra keyword arguments on `Field`:DeprecationWarning"  # Ray's pydantic models
@@ -39,15 +39,14 @@ def worker_url(registry: Registry):
     ray = pytest.importorskip("ray", reason="Ray is not installed: pip install 'ray[serve]'")
     from ray import serve
 
-    from ml import worker
+    from ml.jobs import worker
 
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("HANGUL_MODEL_REGISTRY", str(registry.root))
         env.setenv("RAY_USAGE_STATS_ENABLED", "0")
         env.delenv("RAY_ADDRESS", raising=False)
         ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
         try:
-            yield worker.deploy(port=free_port())
+            yield worker.deploy(registry.root, port=free_port())
         finally:
             serve.shutdown()
             ray.shutdown()
@@ -125,35 +124,36 @@ def test_a_refused_request_raises_worker_unavailable(client, images):
 
 
 def test_update_versions_switches_a_model_in_place(client, registry, images):
-    from ml import worker
+    from ml.jobs import worker
 
     added = registry.add("lenet", PACKAGED_ROOT / "lenet")
     registry.promote("lenet", added.version)
     replica = client.health()["replica"]
     try:
-        assert worker.update_versions() == {"lenet": added.version, "mlp": "packaged"}
+        served = worker.update_versions(registry.root)
+        assert served == {"lenet": added.version, "mlp": "packaged"}
         health = client.health()
         assert health["versions"] == {"lenet": added.version, "mlp": "packaged"}
         assert health["replica"] == replica, "the replica was restarted"
         assert client.probabilities("lenet", images)[0] == f"lenet:{added.version}"
-        worker.update_versions({"lenet": "packaged"})
+        worker.update_versions(registry.root, {"lenet": "packaged"})
         assert client.health()["versions"]["lenet"] == "packaged"
     finally:
         registry.rollback("lenet")
-        worker.update_versions()
+        worker.update_versions(registry.root)
 
 
-def test_update_versions_refuses_a_version_the_registry_lacks(client):
-    from ml import worker
+def test_update_versions_refuses_a_version_the_registry_lacks(client, registry):
+    from ml.jobs import worker
 
     with pytest.raises(RegistryError):
-        worker.update_versions({"lenet": "v0099"})
+        worker.update_versions(registry.root, {"lenet": "v0099"})
     assert client.health()["versions"]["lenet"] == "packaged"
 
 
 def test_replicas_ask_for_a_gpu_fraction_only_where_the_cluster_has_gpus():
     pytest.importorskip("ray", reason="Ray is not installed: pip install 'ray[serve]'")
-    from ml import worker
+    from ml.jobs import worker
 
     def actor_options(gpu: bool) -> dict:
         return worker._app_config({}, 2, gpu)["deployments"][0]["ray_actor_options"]
@@ -172,21 +172,24 @@ def test_client_fails_fast_when_nothing_listens(images):
 
 def test_a_classifier_reads_through_the_worker_as_in_process(worker_url, registry):
     picture = letter_png("ㅛ")
-    local = Classifier(registry.current("lenet"))
-    remote = Classifier(registry.current("lenet"), remote=WorkerClient(worker_url))
+    local = Classifier.open(registry.current("lenet"))
+    remote = Classifier.open(registry.current("lenet"), worker=WorkerClient(worker_url))
     here, there = local.read(picture), remote.read(picture)
     assert (there.verdict, there.letter) == (here.verdict, here.letter) == ("ok", "ㅛ")
     assert there.confidence == pytest.approx(here.confidence, abs=1e-5)
 
 
-def test_a_rollback_on_a_ray_cluster_reaches_the_worker(client, registry, monkeypatch):
-    from ml.retrain_job import tell_worker
+def test_a_rollback_on_a_ray_cluster_reaches_the_worker(client, registry):
+    from bot.app.retraining import tell_worker
+    from bot.app.settings import Settings
+    from ml.jobs.ray_jobs import RayCluster
 
+    # This process is already connected to the cluster ("auto").
+    settings = Settings(model_registry=registry.root, ray=RayCluster(address="auto"))
     added = registry.add("lenet", PACKAGED_ROOT / "lenet")
     registry.promote("lenet", added.version)
-    monkeypatch.setenv("RAY_ADDRESS", "auto")  # this process is already connected
-    tell_worker()
+    tell_worker(settings)
     assert client.health()["versions"]["lenet"] == added.version
     registry.rollback("lenet")
-    tell_worker()
+    tell_worker(settings)
     assert client.health()["versions"]["lenet"] == "packaged"

@@ -1,10 +1,10 @@
 """Alembic environment: migrations run on the connection :mod:`storage.database` hands over,
-or, from the ``alembic`` command line, on ``HANGUL_DATABASE_URL`` (default: the SQLite file)."""
+or, from the ``alembic`` command line, on the database given as ``-x url=...`` (default: the
+embedded SQLite file)."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 
 from alembic import context
 from sqlalchemy import Connection
@@ -26,7 +26,7 @@ def run_migrations(connection: Connection) -> None:
 
 
 async def run_on_own_engine() -> None:
-    database = Database(os.environ.get("HANGUL_DATABASE_URL"))
+    database = Database(context.get_x_argument(as_dictionary=True).get("url"))
     try:
         async with database.engine.begin() as connection:
             await connection.run_sync(run_migrations)

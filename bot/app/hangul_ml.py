@@ -1,0 +1,443 @@
+"""``hangul-ml``: train, evaluate, predict, benchmark and manage the letter classifiers.
+
+The command line of :mod:`ml`; it lives with the process because it reads the settings and,
+for ``retrain --database``, the database. Examples::
+
+    hangul-ml predict examples/yo.png
+    hangul-ml evaluate ../shared/datasets/kaggle-hangul-30 --model lenet --json
+    hangul-ml train --model lenet --data ../shared/datasets/kaggle-hangul-30 --out runs/lenet
+    hangul-ml models list
+    hangul-ml bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.app.settings import Settings, process_settings
+from ml.reading.alphabet import letter_info
+from ml.reading.registry import RegistryError
+from ml.reading.verdicts import Verdict
+
+log = logging.getLogger("hangul-ml")
+
+
+def _print_json(payload: dict) -> None:
+    print(json.dumps(payload, ensure_ascii=False))
+
+
+def _need(command: str, module: str, extra: str, what: str) -> None:
+    """Exit with an install hint when ``module`` (from the ``extra`` extras) is missing."""
+    if importlib.util.find_spec(module) is None:
+        raise SystemExit(f"hangul-ml {command} needs {what}: pip install 'hangul-tutor[{extra}]'")
+
+
+def _need_torch(command: str) -> None:
+    _need(command, "torch", "train", "the training extras")
+
+
+def cmd_predict(args: argparse.Namespace, settings: Settings) -> int:
+    from ml.reading.classifier import Classifier, Reading
+
+    classifier = Classifier.load(args.model, settings.registry)
+    for name in args.files:
+        try:
+            reading = classifier.read(Path(name).read_bytes())
+        except OSError as error:
+            reading = Reading(Verdict.UNREADABLE_FILE, error.strerror or str(error))
+        if args.json:
+            _print_json({"file": name, **reading.as_json()})
+        elif not reading.letter:
+            print(f"{name}: not read ({reading.verdict}): {reading.reason}")
+        else:
+            info = letter_info(reading.letter)
+            others = ", ".join(f"{x} {p:.0%}" for x, p in reading.top[1:])
+            print(
+                f"{name}: {info.jamo} ({info.romanization}, {info.name}) "
+                f"{reading.confidence:.0%}; then {others}"
+            )
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from ml.evaluation.evaluate import evaluate_folder
+    from ml.reading.classifier import Classifier
+
+    report = evaluate_folder(Classifier.load(args.model, settings.registry), args.folder)
+    if args.plot:
+        from ml.evaluation.plots import plot_confusion
+
+        plot_confusion(report.confusion, args.plot, title=f"{report.model} on {args.folder}")
+    if args.json:
+        _print_json(report.as_json())
+        return 0
+    print(
+        f"model {report.model}: accuracy {report.accuracy:.2%} on {report.n} pictures "
+        f"({report.rejected} rejected)"
+    )
+    for letter, acc in report.per_letter.items():
+        print(
+            f"  {letter} {letter_info(letter).romanization:>4}  {acc:7.2%}  "
+            f"(n={report.per_letter_n[letter]})"
+        )
+    for pair in report.confused_pairs:
+        print(f"  confused: {pair['true']} read as {pair['predicted']} x{pair['count']}")
+    if report.missing_letters:
+        print(f"  letters the model does not know: {' '.join(report.missing_letters)}")
+    if report.unknown_folders:
+        print(f"  folders skipped (not a letter): {', '.join(report.unknown_folders)}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    _need_torch("train")
+    from ml.evaluation.plots import plot_learning_curve
+    from ml.training.data import writer_split
+    from ml.training.pipeline import train_and_save
+    from ml.training.recipe import assemble, load_real
+    from ml.training.train import TrainConfig
+
+    real = load_real(args.data)
+    test = None
+    if args.test_writer:
+        real, test = writer_split(real, args.test_writer)
+    elif args.test:
+        test = load_real(args.test)
+    recipe = assemble(real, args.synthetic, seed=args.seed, sources=[str(d) for d in args.data])
+    overrides = {
+        key: value
+        for key in ("epochs", "batch_size", "lr")
+        if (value := getattr(args, key)) is not None
+    }
+    config = TrainConfig(architecture=args.model, seed=args.seed, device=args.device, **overrides)
+    saved = train_and_save(
+        recipe, config, args.out, name=args.name, test=test, progress=not args.quiet
+    )
+    plot_learning_curve(saved.result.history, saved.path / "learning_curve.png", title=args.model)
+    if args.register:
+        registry = settings.registry
+        version = registry.add(args.name or args.model, saved.path)
+        registry.promote(version.name, version.version)
+        print(f"registered and promoted {version.name}:{version.version}")
+    _print_json({"out": str(saved.path), **saved.metrics, **saved.rejection})
+    return 0
+
+
+def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
+    registry = settings.registry
+    if args.action == "list":
+        for name in args.names or ["lenet", "mlp"]:
+            current = registry.current(name)
+            stored = registry.versions(name)
+            print(
+                f"{name}: current {current.version} ({current.path}); "
+                f"stored: {', '.join(stored) or 'none'}"
+            )
+    elif args.action == "promote":
+        model = registry.promote(args.names[0], args.version)
+        print(f"promoted {model.name}:{model.version}")
+    elif args.action == "rollback":
+        _rollback(args.names[0], settings)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    _need("worker", "ray", "worker", "Ray Serve")
+    import signal
+    import threading
+
+    from ml.jobs import worker
+
+    settings.export_ray_environment()
+    address = settings.ray.address
+    if args.update:
+        served = worker.update_versions(settings.model_registry, address=address)
+        print(f"letter worker now serves {served}")
+        return 0
+    stop = threading.Event()
+    url = worker.deploy(
+        settings.model_registry,
+        port=args.port,
+        host=args.host,
+        replicas=args.replicas,
+        address=address,
+    )
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"letter worker at {url} (POST /classify, GET /health); stop with Ctrl-C", flush=True)
+    while not stop.wait(1.0):
+        pass
+    worker.shutdown()
+    print("letter worker stopped", flush=True)
+    return 0
+
+
+def _rollback(name: str, settings: Settings) -> None:
+    """Serve the previously promoted version of ``name``, on a Ray worker too."""
+    from bot.app.retraining import tell_worker
+
+    model = settings.registry.rollback(name)
+    tell_worker(settings)
+    print(f"{model.name} is now {model.version}")
+
+
+def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
+    _rollback(args.name, settings)
+    return 0
+
+
+def cmd_retrain(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app.retraining import submit_retrain
+    from ml.jobs.retrain_job import RetrainConfig, default_epochs, jobs_root, wait
+
+    if not settings.ray.configured:  # else the job runs on the cluster, which has torch
+        _need_torch("retrain")
+
+    database = args.database or settings.database
+    samples = None
+    if database:
+        samples = asyncio.run(_export_samples(database, jobs_root(settings.registry)))
+    config = RetrainConfig(
+        real_folders=[str(d) for d in args.data],
+        samples=str(samples) if samples else None,
+        synthetic_per_letter=args.synthetic,
+        epochs=args.epochs or default_epochs(fine_tune=not args.from_scratch),
+        fine_tune=not args.from_scratch,
+        held_out_per_letter=args.held_out_per_letter,
+        max_letter_drop=args.max_letter_drop,
+        models=args.models,
+    )
+    folder = submit_retrain(settings, config)
+    if not args.wait:
+        print(f"retrain job {folder.name} started; status: {folder / 'status.json'}")
+        return 0
+    say = (
+        (lambda s: None)
+        if args.json
+        else (lambda s: print(f"{100 * s['progress']:3.0f}% {s['message']}"))
+    )
+    final = wait(folder, say, cluster=settings.ray)
+    if final["state"] != "succeeded":
+        print(f"hangul-ml retrain: the job failed: {final.get('error')}", file=sys.stderr)
+        return 1
+    report = final["report"]
+    if database and report["promoted"]:
+        asyncio.run(_mark_samples(database, report))
+    models = report["models"]
+    summary = {
+        "promoted": report["promoted"],
+        "before": {m["name"]: m["before"]["accuracy"] for m in models},
+        "after": {m["name"]: m["after"]["accuracy"] for m in models},
+        "version": {
+            m["name"]: m["after_version"] if m["promoted"] else m["before_version"] for m in models
+        },
+        "reasons": {m["name"]: m["reason"] for m in models},
+        "job": folder.name,
+    }
+    if args.json:
+        _print_json(summary)
+    else:
+        for m in models:
+            outcome = f"promoted {m['after_version']}" if m["promoted"] else "kept the current"
+            print(f"{m['name']}: {outcome} ({m['reason']})")
+    return 0
+
+
+async def _export_samples(database_url: str, folder: Path) -> Path:
+    from bot.app.retraining import export_samples
+    from storage.database import Database
+
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            path, _ = await export_samples(session, folder)
+        return path
+    finally:
+        await db.close()
+
+
+async def _mark_samples(database_url: str, report: dict) -> None:
+    from bot.app.retraining import mark_samples_used
+    from storage.database import Database
+
+    db = Database(database_url)
+    try:
+        await mark_samples_used(db, report)
+    finally:
+        await db.close()
+
+
+def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
+    _need("synth", "fontTools", "train", "the training extras")
+    from ml.training.data import LetterSet
+    from ml.training.gallery import contact_sheet, write_letter_folders
+    from ml.training.recipe import training_fonts
+    from ml.training.synth import font_letters, stroke_letters
+
+    parts = []
+    if args.kind in ("fonts", "both"):
+        parts.append(font_letters(training_fonts(), args.per_letter, seed=args.seed))
+    if args.kind in ("strokes", "both"):
+        parts.append(stroke_letters(args.per_letter, seed=args.seed))
+    data = LetterSet.concat(parts)
+    written = write_letter_folders(data, args.out)
+    sheet = contact_sheet(data, args.out / "contact_sheet.png")
+    print(f"wrote {written} pictures under {args.out}/<letter>/ and {sheet}")
+    return 0
+
+
+def cmd_suite(args: argparse.Namespace, settings: Settings) -> int:
+    from ml.evaluation.quality import letters_by_index
+    from ml.evaluation.robustness import build_suite
+    from ml.training.data import load_folder
+
+    letters = letters_by_index(load_folder(args.data), args.per_letter, seed=args.seed)
+    counts = build_suite(letters, args.out, seed=args.seed, junk_per_kind=args.junk_per_kind)
+    _print_json(counts)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    _need_torch("bench")
+    from ml.evaluation.bench import run_bench
+
+    figures = run_bench(Path(args.data), settings.registry, sections=args.only, quick=args.quick)
+    if args.json:
+        _print_json(figures)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hangul-ml", description=__doc__.split("\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("predict", help="read letters from picture files")
+    p.add_argument("files", nargs="+", help="picture files")
+    p.add_argument("--model", default="lenet", help="lenet, mlp, name:version or a model folder")
+    p.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("evaluate", help="accuracy on a folder of class folders")
+    p.add_argument("folder", type=Path, help="folder of <letter>/<picture> (jamo or romanized)")
+    p.add_argument("--model", default="lenet", help="lenet, mlp, name:version or a model folder")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--plot", type=Path, help="write a confusion-matrix PNG here")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("train", help="train a model and write it as a model folder")
+    p.add_argument("--model", choices=["lenet", "mlp"], default="lenet")
+    p.add_argument("--name", help="registry name (default: the architecture)")
+    p.add_argument("--data", type=Path, action="append", default=[], help="class folder tree")
+    p.add_argument("--test", type=Path, action="append", help="class folder tree to test on")
+    p.add_argument("--test-writer", action="append", help="hold out this writer (e.g. block2)")
+    p.add_argument("--synthetic", type=int, default=300, help="font renderings per letter")
+    recipe_default = "default: ml.training.train.TrainConfig's"
+    p.add_argument("--epochs", type=int, help=recipe_default)
+    p.add_argument("--batch-size", type=int, help=recipe_default)
+    p.add_argument("--lr", type=float, help=f"peak learning rate ({recipe_default})")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    p.add_argument("--out", type=Path, required=True, help="output model folder")
+    p.add_argument("--register", action="store_true", help="add to the registry and promote")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("models", help="list, promote or roll back registry models")
+    p.add_argument("action", choices=["list", "promote", "rollback"])
+    p.add_argument("names", nargs="*", help="model name(s)")
+    p.add_argument("--version", help="version to promote (e.g. v0002)")
+    p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("worker", help="serve both models over HTTP on Ray Serve (GPU if present)")
+    p.add_argument("--port", type=int, default=8000, help="HTTP port")
+    p.add_argument("--host", default="127.0.0.1", help="HTTP address (0.0.0.0: all interfaces)")
+    p.add_argument("--replicas", type=int, default=1, help="model replicas (one CPU each)")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="make the running worker serve the registry's current versions in place, then exit",
+    )
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("rollback", help="serve the previously promoted version of a model")
+    p.add_argument("name", choices=["lenet", "mlp"])
+    p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("retrain", help="retrain on collected samples; promote only if better")
+    p.add_argument("--data", type=Path, action="append", default=[], help="base class folders")
+    p.add_argument(
+        "--database",
+        default=None,
+        help="database URL to take trusted, consented samples from (default: HANGUL_DATABASE_URL)",
+    )
+    p.add_argument("--synthetic", type=int, default=300, help="synthetic letters per letter")
+    p.add_argument(
+        "--from-scratch",
+        action="store_true",
+        help="train new models instead of fine-tuning the current ones",
+    )
+    p.add_argument("--epochs", type=int, help="default: 6 fine-tuning, 30 from scratch")
+    p.add_argument("--held-out-per-letter", type=int, default=50)
+    p.add_argument("--max-letter-drop", type=float, default=0.05)
+    p.add_argument("--models", nargs="+", choices=["lenet", "mlp"], default=["lenet", "mlp"])
+    p.add_argument("--wait", action="store_true", help="wait for the job, showing progress")
+    p.add_argument(
+        "--json", action="store_true", help="with --wait: print promoted, before, after, version"
+    )
+    p.set_defaults(func=cmd_retrain)
+
+    p = sub.add_parser("synth", help="write synthetic letters as folders plus a contact sheet")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--per-letter", type=int, default=20)
+    p.add_argument("--kind", choices=["fonts", "strokes", "both"], default="both")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("suite", help="write the robustness suite (photos, screens, junk, ...)")
+    p.add_argument("--data", type=Path, required=True, help="class folders of clean letters")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--per-letter", type=int, default=5)
+    p.add_argument("--junk-per-kind", type=int, default=40)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_suite)
+
+    p = sub.add_parser("bench", help="training speed, writer-disjoint accuracy, inference speed")
+    p.add_argument("--data", default="../shared/datasets/kaggle-hangul-30")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SECTION",
+        help="speed, writers, inference, absent and/or robustness (default: all)",
+    )
+    p.add_argument("--quick", action="store_true", help="fewer epochs and repeats (smoke test)")
+    p.add_argument("--json", action="store_true", help="also print all figures as JSON")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "models" and args.action in ("promote", "rollback") and not args.names:
+        raise SystemExit("hangul-ml models: name the model, e.g. 'models rollback lenet'")
+    if args.command == "models" and args.action == "promote" and not args.version:
+        raise SystemExit("hangul-ml models promote: give --version")
+    try:
+        return args.func(args, process_settings())
+    except (RegistryError, FileNotFoundError, ValueError) as error:
+        print(f"hangul-ml {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

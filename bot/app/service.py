@@ -1,0 +1,114 @@
+"""Start-up: the tutor wired to its database, classifier and model operations
+(:func:`open_tutor`, for ``hangul-bot run`` and ``console``), and ``hangul-bot run`` itself: the
+configured chat adapters, the reminder scheduler and the retrain watcher (progress to the admin
+who asked) in one process.
+
+Starts whichever adapters have a token (Telegram, Discord, or both), gives each the same tutor,
+registers them as the scheduler's notifiers, and shuts everything down in order on SIGTERM or
+SIGINT. Secrets are scrubbed from every log record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.adapters.gate import LearnerGate
+from bot.app.reminders import Reminders
+from bot.app.retrain_watch import TICK_SECONDS as WATCH_SECONDS
+from bot.app.retrain_watch import RetrainWatcher
+from bot.app.retraining import ProcessOperations
+from bot.app.settings import Settings
+from bot.core.tutor import Tutor
+from ml.reading.classifier import live_classifier
+from ml.reading.worker_client import WorkerClient
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler.executors.default")
+"""Libraries that log every request (httpx puts the Telegram token in its URLs) at INFO."""
+
+
+class RedactSecrets(logging.Filter):
+    """Replace secrets in log records with ``***``."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+def protect_logs(settings: Settings) -> None:
+    """Keep tokens out of every handler's output, and quieten per-request loggers."""
+    redact = RedactSecrets(settings.secrets())
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+async def open_tutor(settings: Settings) -> Tutor:
+    """The tutor for ``settings``: database migrated, classifier loaded (through the model
+    worker when one is configured), admin operations on this process's registry and cluster."""
+    db = Database(settings.database_url)
+    await db.migrate()
+    worker = (
+        WorkerClient(settings.worker_url, settings.worker_timeout) if settings.worker_url else None
+    )
+    classifier = await asyncio.to_thread(live_classifier, settings.model, settings.registry, worker)
+    return Tutor(
+        db,
+        classifier,
+        registry=settings.registry,
+        admins=settings.admins,
+        operations=ProcessOperations(settings),
+    )
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGTERM/SIGINT."""
+    if settings.telegram is None and settings.discord is None:
+        raise SystemExit("hangul-bot run: set TELEGRAM_TOKEN and/or DISCORD_TOKEN")
+    tutor = await open_tutor(settings)
+    gate = LearnerGate()
+    adapters = []
+    if settings.telegram is not None:
+        from bot.adapters.telegram_adapter import TelegramAdapter
+
+        adapters.append(TelegramAdapter(tutor, settings.telegram, gate))
+    if settings.discord is not None:
+        from bot.adapters.discord_adapter import DiscordAdapter
+
+        adapters.append(DiscordAdapter(tutor, settings.discord, gate))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    started = []
+    scheduler = None
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+        notifiers = {a.platform: a for a in adapters}
+        scheduler = Reminders(tutor.db, notifiers).schedule()
+        watcher = RetrainWatcher(tutor.registry, notifiers, tutor.db, settings.ray)
+        scheduler.add_job(watcher.tick, "interval", seconds=WATCH_SECONDS, max_instances=1)
+        log.info("hangul-bot running: %s", ", ".join(a.platform for a in adapters))
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        for adapter in reversed(started):
+            await adapter.stop()
+        await tutor.db.close()

@@ -1,0 +1,155 @@
+"""The command table: every command the tutor knows, once. The tutor dispatches from it; ``/help``,
+Telegram's command menu and Discord's slash commands are all built from it.
+
+A command's options say what it takes (for Discord's typed slash commands); whatever the
+platform, a command reaches the tutor as text (``/quiz 5``), built by :meth:`Command.text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.core import admin_commands, learner_commands, pictures, quiz, texts
+from bot.core.replies import Reply
+from bot.core.turn import AdminHandler, Handler, Turn
+
+
+@dataclass(frozen=True)
+class Option:
+    """One thing a command takes: text, a whole number, a yes/no flag (written as its name), or
+    one of ``choices``."""
+
+    name: str
+    description: str
+    kind: type = str
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str
+    handler: Handler | AdminHandler
+    usage: str = ""
+    """What follows the name in ``/help`` (``[n]``, ``HH:MM``)."""
+    options: tuple[Option, ...] = ()
+    admin: bool = False
+
+    @property
+    def description(self) -> str:
+        """The one line a command menu shows."""
+        return f"Admins: {self.summary}" if self.admin else self.summary
+
+    def text(self, values: Mapping[str, object]) -> str:
+        """The command as typed, from option values (None and False are left out; a true flag is
+        written as its name)."""
+        words = [f"/{self.name}"]
+        for option in self.options:
+            value = values.get(option.name)
+            if value is None or value is False:
+                continue
+            words.append(option.name if value is True else str(value))
+        return " ".join(words)
+
+
+async def show_help(turn: Turn, args: list[str]) -> list[Reply]:
+    """/help: what the bot does and its commands (admins also see theirs)."""
+    return [Reply(help_text(admin=turn.is_admin))]
+
+
+def help_text(admin: bool = False) -> str:
+    """``/help``'s text, listing the learners' commands, and the admins' for an admin."""
+
+    def lines(commands: list[Command]) -> list[str]:
+        return [f"/{c.name}{' ' + c.usage if c.usage else ''} – {c.summary}" for c in commands]
+
+    text = [texts.HELP_INTRO, "", *lines(LEARNER_COMMANDS)]
+    if admin:
+        text += ["", texts.HELP_ADMINS, *lines(ADMIN_COMMANDS)]
+    return "\n".join(text)
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "quiz",
+        "A drill of a few letters (default 5; /quiz stop ends it)",
+        quiz.quiz,
+        "[n]",
+        (
+            Option("count", "How many letters (default 5)", int),
+            Option("stop", "End the running quiz", bool),
+        ),
+    ),
+    Command(
+        "hint",
+        "How to write a letter, stroke by stroke",
+        quiz.hint,
+        "[letter]",
+        (Option("letter", "A letter (ㄱ), its sound (g) or its name (giyeok)"),),
+    ),
+    Command("skip", "Skip the current quiz question", quiz.skip),
+    Command(
+        "confirm",
+        "Tell me which letter your last picture showed",
+        pictures.confirm,
+        "[letter]",
+        (Option("letter", "The letter you meant"),),
+    ),
+    Command("review", "The letters you miss most", learner_commands.weakest_letters),
+    Command("stats", "Your progress per letter", learner_commands.stats),
+    Command(
+        "remind",
+        "A daily practice reminder at your local time (/remind 19:30)",
+        learner_commands.remind,
+        "HH:MM",
+        (Option("time", "Your local time, HH:MM (24-hour)"),),
+    ),
+    Command(
+        "timezone",
+        "Your time zone (/timezone Asia/Seoul)",
+        learner_commands.timezone,
+        "Area/City",
+        (Option("zone", "Area/City, like Asia/Seoul"),),
+    ),
+    Command("stop", "No more reminders", learner_commands.stop_reminders),
+    Command(
+        "consent",
+        "Let me keep your pictures to improve my reading (on/off)",
+        learner_commands.consent,
+        "on|off",
+        (Option("choice", "on or off", choices=("on", "off"), required=True),),
+    ),
+    Command("deleteme", "Delete everything I know about you", learner_commands.delete_me),
+    Command("help", "What I can do", show_help),
+    Command("model", "The models and their figures", admin_commands.models, admin=True),
+    Command(
+        "rollback",
+        "Back to the previous model",
+        admin_commands.rollback,
+        "[lenet|mlp]",
+        (Option("model", "lenet or mlp", choices=("lenet", "mlp")),),
+        admin=True,
+    ),
+    Command(
+        "retrain",
+        "Retrain on collected samples (or: status, anyway)",
+        admin_commands.retrain,
+        "[status|anyway]",
+        (Option("action", "status or anyway", choices=("status", "anyway")),),
+        admin=True,
+    ),
+)
+LEARNER_COMMANDS = [c for c in COMMANDS if not c.admin]
+ADMIN_COMMANDS = [c for c in COMMANDS if c.admin]
+ALIASES = {"start": "help"}
+"""Other names of commands (Telegram sends /start on first contact)."""
+
+_BY_NAME = {c.name: c for c in COMMANDS}
+
+
+def find(name: str) -> Command | None:
+    """The command called ``name`` (or one of its aliases)."""
+    name = name.lower()
+    return _BY_NAME.get(ALIASES.get(name, name))

@@ -1,0 +1,154 @@
+"""A learner's own commands: progress (/review, /stats), reminders and time zone, consent, and
+deleting their data."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from bot.core import texts
+from bot.core.charts import accuracy_chart
+from bot.core.local_time import current_streak, local_day, next_occurrence, parse_time, parse_zone
+from bot.core.replies import Button, Picture, Reply
+from bot.core.turn import Turn
+from ml.reading.alphabet import letter_info
+from storage import queries
+from storage.tables import Sample
+
+WEAKEST_SHOWN = 5
+DELETE_CONFIRM_WINDOW = timedelta(minutes=10)
+
+
+async def weakest_letters(turn: Turn, args: list[str]) -> list[Reply]:
+    """/review: the letters the learner misses most."""
+    scores = await queries.letter_scores(turn.session, turn.learner.id)
+    missed = sorted(
+        (s for s in scores if s.correct < s.attempts), key=lambda s: (s.accuracy, -s.attempts)
+    )[:WEAKEST_SHOWN]
+    if not missed:
+        return [Reply(texts.REVIEW_NOTHING)]
+    lines = [
+        texts.REVIEW_LINE.format(
+            letter=s.letter,
+            romanization=letter_info(s.letter).romanization,
+            correct=s.correct,
+            attempts=s.attempts,
+        )
+        for s in missed
+    ]
+    quiz = ((Button(texts.BUTTON_QUIZ, "/quiz"),),)
+    return [Reply(texts.REVIEW.format(lines="\n".join(lines)), buttons=quiz)]
+
+
+async def stats(turn: Turn, args: list[str]) -> list[Reply]:
+    """/stats: totals, best and weakest letters, confusions, streak, and a chart."""
+    learner = turn.learner
+    scores = await queries.letter_scores(turn.session, learner.id)
+    if not scores:
+        return [Reply(texts.STATS_NOTHING)]
+    attempts = sum(s.attempts for s in scores)
+    correct = sum(s.correct for s in scores)
+    ranked = sorted(scores, key=lambda s: (-s.accuracy, -s.attempts, s.letter))
+    lines = [
+        texts.STATS.format(
+            attempts=attempts,
+            correct=correct,
+            percent=100 * correct / attempts,
+            streak=current_streak(
+                learner.streak,
+                learner.last_practice_day,
+                local_day(turn.now, learner.time_zone),
+            ),
+            best=", ".join(f"{s.letter} {s.accuracy:.0%}" for s in ranked[:3]),
+            worst=", ".join(f"{s.letter} {s.accuracy:.0%}" for s in ranked[::-1][:3]),
+        )
+    ]
+    mixed = await queries.confusions(turn.session, learner.id)
+    if mixed:
+        pairs = ", ".join(f"{asked}→{read} ×{n}" for asked, read, n in mixed)
+        lines.append(texts.STATS_CONFUSIONS.format(pairs=pairs))
+
+    async def chart() -> Reply:
+        png = await asyncio.to_thread(accuracy_chart, scores, texts.STATS_CHART_TITLE)
+        return Reply("", (Picture(png, "stats.png"),))
+
+    turn.after_commit.append(chart)
+    return [Reply("\n".join(lines))]
+
+
+async def remind(turn: Turn, args: list[str]) -> list[Reply]:
+    """/remind HH:MM: a daily reminder at the learner's local time."""
+    at = parse_time(args[0]) if len(args) == 1 else None
+    if at is None:
+        return [Reply(texts.REMIND_USAGE)]
+    learner = turn.learner
+    learner.reminder_time = at.strftime("%H:%M")
+    learner.reminders_on = True
+    learner.next_reminder_at = next_occurrence(turn.now, learner.time_zone, learner.reminder_time)
+    return [Reply(texts.REMIND_SET.format(time=learner.reminder_time, zone=learner.time_zone))]
+
+
+async def timezone(turn: Turn, args: list[str]) -> list[Reply]:
+    """/timezone Area/City: the learner's time zone (reminders and streaks follow it)."""
+    if len(args) != 1:
+        return [Reply(texts.TIMEZONE_USAGE)]
+    zone = parse_zone(args[0])
+    if zone is None:
+        return [Reply(texts.TIMEZONE_UNKNOWN.format(name=args[0]))]
+    learner = turn.learner
+    learner.time_zone = zone.key
+    if learner.reminders_on and learner.reminder_time:
+        learner.next_reminder_at = next_occurrence(turn.now, zone.key, learner.reminder_time)
+    local = turn.now.astimezone(zone).strftime("%H:%M")
+    return [Reply(texts.TIMEZONE_SET.format(zone=zone.key, local=local))]
+
+
+async def stop_reminders(turn: Turn, args: list[str]) -> list[Reply]:
+    """/stop: no more reminders."""
+    turn.learner.reminders_on = False
+    turn.learner.next_reminder_at = None
+    return [Reply(texts.REMIND_STOPPED)]
+
+
+async def consent(turn: Turn, args: list[str]) -> list[Reply]:
+    """/consent on|off; off also withdraws the pictures already kept from future training."""
+    choice = args[0].lower() if len(args) == 1 else ""
+    if choice not in ("on", "off"):
+        state = "on" if turn.learner.consent else "off"
+        buttons = (
+            (Button(texts.CONSENT_YES, "/consent on"), Button(texts.CONSENT_NO, "/consent off")),
+        )
+        return [Reply(texts.CONSENT_USAGE.format(state=state), buttons=buttons)]
+    turn.learner.consent = choice == "on"
+    if choice == "on":
+        return [Reply(texts.CONSENT_ON)]
+    await turn.session.execute(
+        update(Sample).where(Sample.learner_id == turn.learner.id).values(consent=False)
+    )
+    return [Reply(texts.CONSENT_OFF)]
+
+
+async def delete_me(turn: Turn, args: list[str]) -> list[Reply]:
+    """/deleteme asks; ``/deleteme confirm`` (within ten minutes) deletes the learner with their
+    attempts, samples, cards and quizzes; ``/deleteme cancel`` keeps everything."""
+    learner = turn.learner
+    choice = args[0].lower() if args else ""
+    if choice == "cancel":
+        learner.delete_requested_at = None
+        return [Reply(texts.DELETE_KEPT)]
+    if choice == "confirm":
+        asked = learner.delete_requested_at
+        if asked is None or turn.now - asked > DELETE_CONFIRM_WINDOW:
+            return [Reply(texts.DELETE_EXPIRED)]
+        await queries.delete_learner(turn.session, learner.id)
+        return [Reply(texts.DELETE_DONE)]
+    learner.delete_requested_at = turn.now
+    buttons = (
+        (
+            Button(texts.DELETE_YES, "/deleteme confirm"),
+            Button(texts.DELETE_NO, "/deleteme cancel"),
+        ),
+    )
+    return [Reply(texts.DELETE_ASK, buttons=buttons)]

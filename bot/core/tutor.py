@@ -1,0 +1,138 @@
+"""The learning core's front door, free of any chat platform: commands and pictures in, Replies
+out.
+
+Every message is handled in one database transaction (the learner is created on first
+contact); a quiz's question lives in the database, so any process can grade the answer.
+Pictures are decoded and classified off the event loop, before the transaction opens. Commands
+are dispatched from the command table (:mod:`bot.core.commands`); admin commands are checked
+and audited here. A failure inside never escapes: the learner gets a friendly reply and the
+transaction is rolled back, so nothing half-done is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from functools import partial
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.core import commands, texts
+from bot.core.operations import ModelOperations
+from bot.core.pictures import answer_picture
+from bot.core.replies import Reply, Sender
+from bot.core.turn import Turn
+from ml.reading.classifier import LetterReader
+from ml.reading.registry import Registry
+from storage import queries
+from storage.database import Database
+from storage.tables import AdminOutcome, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class Tutor:
+    """The platform-free bot: ``handle_text`` for commands, ``handle_picture`` for photos."""
+
+    def __init__(
+        self,
+        db: Database,
+        classifier: LetterReader,
+        *,
+        registry: Registry,
+        admins: frozenset[str] = frozenset(),
+        operations: ModelOperations | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.classifier = classifier
+        self.registry = registry
+        self.admins = admins
+        """Admin accounts, ``platform:id``."""
+        self.operations = operations
+        self.clock = clock
+
+    async def handle_text(self, sender: Sender, text: str) -> list[Reply]:
+        """Answer a typed message (a command like ``/quiz 5``, or anything else)."""
+        words = text.strip().split()
+        if not words or not words[0].startswith("/"):
+            return [Reply(texts.NOT_A_COMMAND)]
+        name, args = words[0][1:].lower(), words[1:]
+        command = commands.find(name)
+        if command is None:
+            return [Reply(texts.UNKNOWN_COMMAND.format(name=name))]
+        if command.admin:
+            return await self._run(sender, partial(self._admin, command, args))
+        return await self._run(sender, partial(command.handler, args=args))
+
+    async def handle_picture(self, sender: Sender, data: bytes) -> list[Reply]:
+        """Read a picture: a quiz answer when a quiz runs, else a free reading."""
+        try:
+            reading = await asyncio.to_thread(self.classifier.read, data)
+        except Exception:
+            log.exception("reading a picture failed")
+            return [Reply(texts.INTERNAL_ERROR)]
+        return await self._run(sender, partial(answer_picture, data=data, reading=reading))
+
+    def is_admin(self, sender: Sender) -> bool:
+        """Whether ``sender`` may use admin commands (named in the settings, or vouched for by
+        their platform)."""
+        return sender.platform_admin or f"{sender.platform}:{sender.platform_id}" in self.admins
+
+    async def _run(self, sender: Sender, work: Callable[[Turn], Awaitable[list[Reply]]]):
+        """Run ``work`` in a transaction (retried once if it lost a race on a unique key), then
+        the turn's after-commit work; any failure becomes a friendly reply."""
+        try:
+            for tries_left in (1, 0):
+                try:
+                    async with self.db.transaction() as session:
+                        learner = await queries.learner(
+                            session, sender.platform, sender.platform_id, sender.display_name
+                        )
+                        turn = Turn(
+                            sender,
+                            session,
+                            learner,
+                            self.clock(),
+                            reader=self.classifier,
+                            registry=self.registry,
+                            operations=self.operations,
+                            is_admin=self.is_admin(sender),
+                        )
+                        replies = await work(turn)
+                    break
+                except IntegrityError:
+                    if not tries_left:
+                        raise
+            return replies + [await later() for later in turn.after_commit]
+        except Exception:
+            log.exception("handling a message from a %s learner failed", sender.platform)
+            return [Reply(texts.INTERNAL_ERROR)]
+
+    async def _admin(self, command: commands.Command, args: list[str], turn: Turn):
+        sender, arguments = turn.sender, " ".join(args)
+        if not turn.is_admin:
+            await queries.audit(
+                turn.session,
+                sender.platform,
+                sender.platform_id,
+                command.name,
+                arguments,
+                AdminOutcome.REFUSED,
+            )
+            log.warning("refused /%s to a non-admin %s account", command.name, sender.platform)
+            return [Reply(texts.ADMIN_ONLY.format(name=command.name))]
+        replies, outcome = await command.handler(turn, args)
+        detail = replies[0].text if replies else ""
+        await queries.audit(
+            turn.session,
+            sender.platform,
+            sender.platform_id,
+            command.name,
+            arguments,
+            outcome,
+            detail,
+        )
+        return replies

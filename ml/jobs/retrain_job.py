@@ -1,0 +1,320 @@
+"""A retrain as a job: submitted to a background process, watched through a status file.
+
+Each job has a folder under ``<registry>/jobs/<job id>/`` holding ``config.json``, ``status.json``
+(``state``: a :class:`JobState`; ``progress`` 0–1; ``message``; ``report`` when done; ``error``
+when failed). The job runs ``python -m ml.jobs.retrain_job FOLDER`` and finds the registry two
+folders up:
+
+- on a Ray cluster when one is configured (:class:`ml.jobs.ray_jobs.RayCluster`), as a Ray job
+  (its log is the Ray job's), on a node with ``gpus`` free GPUs when above 0; after a promotion
+  it switches the cluster's model worker to the new versions. The registry must be the same path
+  on the submitter and the cluster's nodes (a shared volume), and so must the base data folders;
+- else as a local background process, logging to ``log.txt`` in the job's folder.
+
+A job that ended without finishing (killed, stopped, out of memory) reads as failed; the current
+models are untouched, since promotion is its last step.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+
+from ml.jobs.ray_jobs import ENDED, NO_CLUSTER, RayCluster, RayJobsError
+from ml.reading.registry import Registry
+
+log = logging.getLogger(__name__)
+
+MODEL_NAMES = ("lenet", "mlp")
+FINE_TUNE_EPOCHS = 6
+SCRATCH_EPOCHS = 30
+MAX_LETTER_DROP = 0.05
+"""A candidate may not read any letter more than this much worse than the current model."""
+STATUS_FILE = "status.json"
+REPORT_FILE = "retrain_report.json"
+CONFUSION_FILE = "retrain_confusion.png"
+"""Written next to each candidate in the registry (``<model>/<version>/``)."""
+STATUS_LOCK = "status.lock"
+CONFIG_FILE = "config.json"
+JOBS_FOLDER = "jobs"
+
+
+class JobState(StrEnum):
+    """Where a retrain job is."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+FINISHED = (JobState.SUCCEEDED, JobState.FAILED)
+
+
+@dataclass
+class RetrainConfig:
+    """What a retrain trains on and how it decides (see :mod:`ml.jobs.retrain`)."""
+
+    real_folders: list[str] = field(default_factory=list)
+    samples: str | None = None
+    synthetic_per_letter: int = 300
+    epochs: int = FINE_TUNE_EPOCHS
+    held_out_per_letter: int = 50
+    max_letter_drop: float = MAX_LETTER_DROP
+    models: Sequence[str] = MODEL_NAMES
+    seed: int = 0
+    fine_tune: bool = True
+    """Start each candidate from the current model's weights (at ``fine_tune_lr``); False trains
+    from scratch (give it ``SCRATCH_EPOCHS``). Fine-tuning is ~5x faster and moves the letters
+    the new samples do not touch less (``hangul-bot flywheel``, README)."""
+    fine_tune_lr: float = 2e-3
+    requested_by: str | None = None
+    """Who asked (``platform:id``), to be told how it goes; None from the command line."""
+    font_dirs: list[str] = field(default_factory=list)
+    """Font folders besides the system's, for the synthetic letters."""
+    update_worker: bool = False
+    """Switch the Ray cluster's model worker to the versions promoted (set when the job runs on
+    the cluster)."""
+
+
+def default_epochs(fine_tune: bool) -> int:
+    """Epochs for a retrain that gives none: fewer when it fine-tunes the current model."""
+    return FINE_TUNE_EPOCHS if fine_tune else SCRATCH_EPOCHS
+
+
+def write_samples(
+    path: Path | str,
+    ids: np.ndarray,
+    images: np.ndarray,
+    labels: np.ndarray,
+    skipped: int = 0,
+) -> None:
+    """Write collected samples for a retrain (``RetrainConfig.samples``): ``ids`` (N,), ``images``
+    uint8 (N, 28, 28) with ink = 255, ``labels`` (N,) jamo; ``skipped``: how many stored samples
+    were left out as corrupt before this."""
+    np.savez_compressed(
+        path,
+        ids=np.asarray(ids, np.int64),
+        images=np.asarray(images, np.uint8).reshape(-1, 28, 28),
+        labels=np.asarray(labels, dtype="<U1"),
+        skipped=skipped,
+    )
+
+
+def read_samples(path: Path | str) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """What :func:`write_samples` wrote: ids, images, labels and the count skipped."""
+    stored = np.load(path, allow_pickle=False)
+    skipped = int(stored["skipped"]) if "skipped" in stored else 0
+    return (
+        stored["ids"].astype(np.int64),
+        stored["images"].astype(np.uint8),
+        stored["labels"],
+        skipped,
+    )
+
+
+def jobs_root(registry: Registry) -> Path:
+    return registry.root / JOBS_FOLDER
+
+
+def latest_job(registry: Registry) -> Path | None:
+    """The folder of the job submitted last, or None if none ever was."""
+    jobs = jobs_root(registry)
+    newest = max(jobs.glob(f"*/{STATUS_FILE}"), default=None) if jobs.is_dir() else None
+    return newest.parent if newest else None
+
+
+def _write_status(folder: Path, **status) -> None:
+    """Merge ``status`` into the status file (the submitter and the job both write it)."""
+    path = folder / STATUS_FILE
+    with open(folder / STATUS_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        current.update(status, updated=datetime.now(UTC).isoformat(timespec="seconds"))
+        partial = path.with_suffix(".tmp")
+        partial.write_text(json.dumps(current, indent=2, ensure_ascii=False), encoding="utf-8")
+        partial.replace(path)
+
+
+def submit(
+    config: RetrainConfig,
+    registry: Registry,
+    cluster: RayCluster = NO_CLUSTER,
+    gpus: float = 0.0,
+) -> Path:
+    """Start a retrain as a Ray job (when ``cluster`` is configured, on a node with ``gpus`` free
+    GPUs) or a background process; returns the job's folder. Raises
+    :class:`ml.jobs.ray_jobs.RayJobsError` (the job marked failed) when the cluster refuses it."""
+    job_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    folder = jobs_root(registry) / job_id
+    folder.mkdir(parents=True)
+    config = RetrainConfig(**{**asdict(config), "update_worker": cluster.configured})
+    (folder / CONFIG_FILE).write_text(json.dumps(asdict(config), indent=2), encoding="utf-8")
+    _write_status(folder, state=JobState.QUEUED, progress=0.0, message="queued")
+    if cluster.configured:
+        _submit_to_ray(folder, cluster, gpus)
+    else:
+        _start_process(folder)
+    return folder
+
+
+def _submit_to_ray(folder: Path, cluster: RayCluster, gpus: float) -> None:
+    command = f"python -m ml.jobs.retrain_job {shlex.quote(str(folder))}"
+    try:
+        job = cluster.submit(command, f"hangul-retrain-{folder.name}", num_gpus=gpus)
+    except RayJobsError as error:
+        _write_status(folder, state=JobState.FAILED, error=str(error))
+        raise
+    _write_status(folder, ray_job=job)
+    log.info("retrain job %s submitted to Ray as %s", folder.name, job)
+
+
+def _start_process(folder: Path) -> None:
+    with open(folder / "log.txt", "w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ml.jobs.retrain_job", str(folder)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    _write_status(folder, pid=process.pid, host=socket.gethostname())
+    log.info("retrain job %s started (pid %d)", folder.name, process.pid)
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        finished, _ = os.waitpid(pid, os.WNOHANG)  # reap our own child if it ended
+        return finished == 0
+    except ChildProcessError:  # not our child: ask the kernel whether it exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # it exists, under another user
+            return True
+        return True
+
+
+def _read_status(folder: Path) -> dict:
+    return json.loads((folder / STATUS_FILE).read_text(encoding="utf-8"))
+
+
+def status(folder: Path, cluster: RayCluster = NO_CLUSTER) -> dict:
+    """The job's status; a job that ended without finishing is marked failed (a Ray job is asked
+    after on ``cluster``)."""
+    current = _read_status(folder)
+    if current["state"] in FINISHED:
+        return current
+    ended = _ended_without_finishing(current, cluster)
+    if ended is None:
+        return current
+    current = _read_status(folder)  # it may have finished since it was read
+    if current["state"] not in FINISHED:
+        _write_status(folder, state=JobState.FAILED, error=ended)
+        current = _read_status(folder)
+    return current
+
+
+def _ended_without_finishing(current: dict, cluster: RayCluster) -> str | None:
+    """Why an unfinished job is over (its Ray job ended, its process is gone), or None while it
+    may still run. A local process is checked only on the machine that runs it, and a Ray job
+    only while the job API answers: otherwise the status file is all there is. A job still being
+    started (neither its Ray job nor its process recorded yet) may still run."""
+    if current.get("ray_job"):
+        try:
+            details = cluster.state(current["ray_job"])
+        except RayJobsError:
+            return None
+        if details.get("status") not in ENDED:
+            return None
+        ended = f"{details['status']}: {details.get('message')}"
+        return f"the Ray job ended without finishing ({ended})"
+    if current.get("pid") is None:
+        return None
+    here = current.get("host") in (None, socket.gethostname())
+    if here and not _alive(current["pid"]):
+        return "the job process ended without finishing"
+    return None
+
+
+def wait(
+    folder: Path,
+    on_progress: Callable[[dict], None] = lambda s: None,
+    poll: float = 0.5,
+    cluster: RayCluster = NO_CLUSTER,
+) -> dict:
+    """Wait for the job to finish, calling ``on_progress`` whenever its message changes."""
+    last = None
+    while True:
+        current = status(folder, cluster)
+        if current.get("message") != last:
+            last = current.get("message")
+            on_progress(current)
+        if current["state"] in FINISHED:
+            return current
+        time.sleep(poll)
+
+
+def run(folder: Path) -> int:
+    """The job process: run the retrain described in ``folder`` and record how it went."""
+    from ml.jobs.retrain import retrain  # torch: only the job process needs it
+    from ml.writing.fonts import use_extra_font_dirs
+
+    config = RetrainConfig(**json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8")))
+    registry = Registry(folder.parent.parent)
+    use_extra_font_dirs(config.font_dirs)
+    _write_status(folder, state=JobState.RUNNING, pid=os.getpid(), host=socket.gethostname())
+
+    def progress(message: str, done: float) -> None:
+        log.info("%3.0f%% %s", 100 * done, message)
+        _write_status(folder, progress=round(done, 3), message=message)
+
+    try:
+        report = retrain(config, registry, progress)
+    except Exception as error:
+        log.exception("retrain failed")
+        _write_status(folder, state=JobState.FAILED, error=f"{error.__class__.__name__}: {error}")
+        return 1
+    if report["promoted"] and config.update_worker:
+        _update_worker(registry)
+    _write_status(folder, state=JobState.SUCCEEDED, report=report)
+    return 0
+
+
+def trained_versions(report: dict) -> str | None:
+    """The versions a finished retrain promoted (``lenet:v0004,mlp:v0005``), or None if none: what
+    its collected samples are marked as used by."""
+    promoted = [f"{m['name']}:{m['after_version']}" for m in report["models"] if m["promoted"]]
+    return ",".join(promoted) or None
+
+
+def _update_worker(registry: Registry) -> None:
+    """Switch the model worker of the cluster this job runs on to the new versions (a worker that
+    is not running is no error: it loads the current versions when it starts)."""
+    try:
+        from ml.jobs import worker
+
+        log.info("worker now serves %s", worker.update_versions(registry.root, address="auto"))
+    except Exception:
+        log.warning("could not update the model worker: it serves the old ones", exc_info=True)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    raise SystemExit(run(Path(sys.argv[1])))

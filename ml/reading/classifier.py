@@ -1,0 +1,331 @@
+"""The classifier the bot and the CLI call: picture bytes in, a :class:`Reading` out.
+
+A :class:`Model` turns canonical 28x28 images into class probabilities: :class:`OnnxModel` runs a
+registry model in-process on ONNX Runtime (no torch needed at run time), and
+:class:`WorkerFallback` asks the model worker first and falls back to it. A :class:`Classifier`
+reads pictures with one model; a :class:`LiveClassifier` follows the registry's current version.
+Both are :class:`LetterReader` s, which is all the bot needs.
+
+A model has one output per letter plus, after them, "not a letter"; a picture whose "not a
+letter" probability reaches the model's ``not_a_letter_threshold`` (tuned on validation data
+when the model was trained, stored in its meta) gets the verdict ``not_a_letter``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import onnxruntime as ort
+
+from ml.reading.alphabet import letter_info
+from ml.reading.preprocess import INPUT_CONTRACT, SIZE, Canonical, canonical_from_bytes
+from ml.reading.registry import ModelVersion, Registry
+from ml.reading.verdicts import REASONS, Verdict
+from ml.reading.worker_client import WorkerClient, WorkerUnavailable
+
+log = logging.getLogger(__name__)
+
+CPU = ("CPUExecutionProvider",)
+
+
+class ModelContractError(ValueError):
+    """A model trained for a different canonical input than this code produces."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the classifier made of one picture."""
+
+    verdict: Verdict
+    reason: str = ""
+    letter: str | None = None
+    confidence: float = 0.0
+    top: list[tuple[str, float]] = field(default_factory=list)
+    canonical: np.ndarray | None = None
+
+    def as_json(self) -> dict:
+        """The machine-readable form used by ``hangul-ml predict --json``."""
+        return {
+            "verdict": self.verdict,
+            "reason": self.reason or None,
+            "letter": self.letter,
+            "romanization": letter_info(self.letter).romanization if self.letter else None,
+            "confidence": round(self.confidence, 4),
+            "top": [[letter, round(p, 4)] for letter, p in self.top],
+        }
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+class Model(Protocol):
+    """Canonical images in, class probabilities out: one column per letter in ``letters``, then
+    "not a letter", judged so at ``threshold``."""
+
+    @property
+    def name(self) -> str: ...  # "lenet"
+
+    @property
+    def version(self) -> str: ...  # "lenet:v0003"
+
+    letters: tuple[str, ...]
+    threshold: float
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        """For canonical images shaped (B, 28, 28) or (B, 1, 28, 28)."""
+        ...
+
+
+class OnnxModel:
+    """A registry model on an in-process ONNX Runtime session (CUDA too, given its provider)."""
+
+    def __init__(
+        self, stored: ModelVersion, threads: int = 1, providers: Sequence[str] = CPU
+    ) -> None:
+        meta = stored.meta
+        contract_version = meta.get("input_contract", {}).get("version")
+        if contract_version != INPUT_CONTRACT["version"]:
+            raise ModelContractError(
+                f"model {stored.name} {stored.version} expects input contract "
+                f"{contract_version}, this code produces {INPUT_CONTRACT['version']}"
+            )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(stored.onnx_path), options, providers=list(providers)
+        )
+        self._input = self._session.get_inputs()[0].name
+        self.stored = stored
+        self.letters: tuple[str, ...] = tuple(meta["letters"])
+        self.threshold: float = meta.get("not_a_letter_threshold", 0.5)
+
+    @property
+    def name(self) -> str:
+        return self.stored.name
+
+    @property
+    def version(self) -> str:
+        return f"{self.stored.name}:{self.stored.version}"
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 1, SIZE, SIZE)
+        return softmax(self._session.run(None, {self._input: batch})[0])
+
+
+class WorkerFallback:
+    """A model asked through the model worker (``hangul-ml worker``), and computed in-process
+    when the worker does not answer."""
+
+    def __init__(self, local: OnnxModel, worker: WorkerClient) -> None:
+        self.local = local
+        self.worker = worker
+        self.letters = local.letters
+        self.threshold = local.threshold
+
+    @property
+    def name(self) -> str:
+        return self.local.name
+
+    @property
+    def version(self) -> str:
+        return self.local.version
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, SIZE, SIZE)
+        try:
+            return self.worker.probabilities(self.name, batch)[1]
+        except WorkerUnavailable as error:
+            log.warning("model worker unavailable (%s); classifying in-process", error)
+        return self.local.probabilities(batch)
+
+
+class LetterReader(Protocol):
+    """What reads learners' pictures for the bot: a :class:`Classifier` or a
+    :class:`LiveClassifier`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    def read(self, data: bytes, top_k: int = 3) -> Reading: ...
+
+    def read_many(self, pictures: list[bytes], top_k: int = 3) -> list[Reading]: ...
+
+    def refresh(self) -> None:
+        """Serve the registry's current version now, if this reader follows it."""
+        ...
+
+
+class Classifier:
+    """Reads pictures with one :class:`Model`."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+
+    @classmethod
+    def open(
+        cls, stored: ModelVersion, threads: int = 1, worker: WorkerClient | None = None
+    ) -> Classifier:
+        """The classifier for a stored model, in-process, or through ``worker`` when it
+        answers."""
+        model = OnnxModel(stored, threads=threads)
+        return cls(model if worker is None else WorkerFallback(model, worker))
+
+    @classmethod
+    def load(cls, spec: str = "lenet", registry: Registry | None = None, threads: int = 1):
+        """The classifier for a registry name, ``name:version`` or a model folder path."""
+        return cls.open((registry or Registry()).resolve(spec), threads=threads)
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return self.model.letters
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
+
+    def refresh(self) -> None:
+        """A classifier of one version has nothing to refresh."""
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        """Class probabilities for canonical images shaped (B, 28, 28) or (B, 1, 28, 28): one
+        column per letter, then "not a letter"."""
+        return self.model.probabilities(images)
+
+    def letter_indices(self, probabilities: np.ndarray) -> np.ndarray:
+        """For each row of :meth:`probabilities`, the index of the letter read, or -1 where the
+        picture is judged not a letter."""
+        letters = probabilities[:, : len(self.letters)].argmax(axis=1)
+        return np.where(self.is_junk(probabilities), -1, letters)
+
+    def is_junk(self, probabilities: np.ndarray) -> np.ndarray:
+        """Which rows of :meth:`probabilities` the model judges not to show a letter."""
+        if probabilities.shape[1] == len(self.letters):
+            return np.zeros(len(probabilities), bool)
+        return probabilities[:, len(self.letters)] >= self.threshold
+
+    def reading(self, canonical: Canonical, probabilities: np.ndarray, top_k: int = 3) -> Reading:
+        """A :class:`Reading` from a canonical picture and its row of probabilities."""
+        letters = probabilities[: len(self.letters)]
+        order = np.argsort(letters)[::-1][:top_k]
+        top = [(self.letters[i], float(letters[i])) for i in order]
+        if self.is_junk(probabilities[None])[0]:
+            reason = REASONS[Verdict.NOT_A_LETTER]
+            return Reading(Verdict.NOT_A_LETTER, reason, None, 0.0, top, canonical.image)
+        return Reading(Verdict.OK, "", top[0][0], top[0][1], top, canonical.image)
+
+    def read(self, data: bytes, top_k: int = 3) -> Reading:
+        """Read one picture; bad input gives a non-``ok`` verdict with a reason, never raises."""
+        return self.read_many([data], top_k)[0]
+
+    def read_many(self, pictures: list[bytes], top_k: int = 3) -> list[Reading]:
+        """Read several pictures, classifying the readable ones in one batch.
+
+        A picture whose ink polarity preprocessing could not tell is read the likelier way first;
+        only if that reading is refused is the opposite polarity (:attr:`Canonical.other`) read.
+        """
+        choices = [_readable_versions(canonical_from_bytes(data)) for data in pictures]
+        usable = [c.image for versions in choices for c in versions if c.ok]
+        probabilities = iter(self.probabilities(np.stack(usable)) if usable else [])
+        readings = []
+        for versions in choices:
+            if not versions[0].ok:
+                readings.append(Reading(versions[0].verdict, versions[0].reason))
+                continue
+            rows = np.stack([next(probabilities) for _ in versions])
+            best = int(np.argmin(self.is_junk(rows)))  # the first not judged junk, else the first
+            readings.append(self.reading(versions[best], rows[best], top_k))
+        return readings
+
+
+def _readable_versions(canonical: Canonical) -> list[Canonical]:
+    """The versions of a picture worth classifying: the ``ok`` ones among it and its opposite
+    polarity reading, or the picture's own refusal when neither is ``ok``."""
+    versions = [c for c in (canonical, canonical.other) if c is not None and c.ok]
+    return versions or [canonical]
+
+
+RECHECK_SECONDS = 5.0
+"""How often a :class:`LiveClassifier` looks for a newly promoted version."""
+
+
+class LiveClassifier:
+    """The registry's current version of a model, reloaded when a promotion or rollback changes
+    it (looked up at most every ``recheck`` seconds), so that no restart is needed."""
+
+    def __init__(
+        self,
+        name: str,
+        registry: Registry,
+        recheck: float = RECHECK_SECONDS,
+        worker: WorkerClient | None = None,
+    ) -> None:
+        self._name = name
+        self.registry = registry
+        self.recheck = recheck
+        self.worker = worker
+        self._lock = threading.Lock()
+        self._loaded = Classifier.open(registry.current(name), worker=worker)
+        self._checked = time.monotonic()
+
+    @property
+    def current(self) -> Classifier:
+        """The classifier for the current version (reloaded here when it changed)."""
+        if time.monotonic() - self._checked >= self.recheck:
+            self.refresh()
+        return self._loaded
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def version(self) -> str:
+        return self.current.version
+
+    def read(self, data: bytes, top_k: int = 3) -> Reading:
+        return self.current.read(data, top_k)
+
+    def read_many(self, pictures: list[bytes], top_k: int = 3) -> list[Reading]:
+        return self.current.read_many(pictures, top_k)
+
+    def refresh(self) -> None:
+        """Look for a new current version now."""
+        with self._lock:
+            self._checked = time.monotonic()
+            stored = self.registry.current(self._name)
+            if f"{stored.name}:{stored.version}" != self._loaded.version:
+                log.info("serving %s %s (was %s)", self._name, stored.version, self._loaded.version)
+                self._loaded = Classifier.open(stored, worker=self.worker)
+
+
+def live_classifier(
+    spec: str, registry: Registry, worker: WorkerClient | None = None
+) -> LetterReader:
+    """A :class:`LiveClassifier` for a plain model name (``lenet``), else the pinned version or
+    folder ``spec`` names; ``worker``: classify through that model worker when it answers."""
+    if ":" in spec or Path(spec).exists():
+        return Classifier.open(registry.resolve(spec), worker=worker)
+    return LiveClassifier(spec, registry, worker=worker)

@@ -1,0 +1,481 @@
+"""Any picture of one letter -> the canonical 28x28 model input, plus a verdict.
+
+The input contract, written down once (every model's metadata carries a copy, and the serving
+code refuses a model whose contract differs):
+
+* size: 28 x 28, one channel, float32;
+* polarity and scaling: ink = 1.0, background = 0.0, values in [0, 1], whatever the source's
+  polarity (dark ink on paper or light strokes on a dark canvas);
+* stroke width: strokes are thickened or thinned to ``STROKE`` (15%) of the letter's longer side,
+  whatever pen drew them;
+* size and centring: the letter's ink box is scaled, keeping its aspect ratio, so that its longer
+  side is 20 px, then placed so that its centre of ink mass sits at pixel (14, 14).
+
+:func:`canonicalize` produces it and is used by training data loading and inference alike. On
+the way it evens out lighting and shadows (dividing by a morphological estimate of the paper),
+drops what is left of shadows (dark patches without sharp edges), ruled and grid lines and
+specks, and gives a verdict: ``ok``, ``blank`` (nothing written or too faint), ``too_small``
+(the letter is a speck in the frame), or ``several_letters``. Where a dark picture leaves the
+ink's polarity in doubt, the less likely reading comes along as :attr:`Canonical.other`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from ml.reading.decode import PictureError, decode_greyscale
+from ml.reading.verdicts import REASONS, Verdict
+
+log = logging.getLogger(__name__)
+
+SIZE = 28
+BOX = 20
+STROKE = 0.15
+INPUT_CONTRACT: dict[str, object] = {
+    "version": 2,
+    "size": [SIZE, SIZE],
+    "channels": 1,
+    "dtype": "float32",
+    "polarity": "ink=1, background=0",
+    "range": [0.0, 1.0],
+    "stroke": f"pen width normalised to {STROKE} of the ink box's longer side",
+    "fit": f"ink box scaled to longer side {BOX} px, aspect kept",
+    "centring": "centre of ink mass at (14, 14)",
+}
+
+MIN_WORK_SIDE = 96
+"""Smaller pictures are enlarged to this before the paper is estimated."""
+
+PAPER_KERNEL = 0.25
+"""Paper estimate: features thinner than this fraction of the picture are treated as ink."""
+
+POLARITY_MARGIN = 0.2
+"""Pixels this much lighter (darker) than the median count as light (dark) marks."""
+
+PAGE_SIDE = 0.2
+"""A light region at least this fraction of a dark picture's width and height may be a sheet
+of paper on a dark desk."""
+
+PAGE_FILL = 0.5
+"""...if it fills at least this fraction of its box (strokes and doodles fill far less)."""
+
+MIN_CONTRAST = 0.15
+"""Ink must be at least this much darker than the paper around it (relative) to count."""
+
+MIN_LETTER_CONTRAST = 0.3
+"""The letter's ink (90th percentile of its strokes) must be this much darker than the paper;
+fainter marks are shadows, paper edges or smudges. Below the faintest of 300 phone-photo
+versions of the dev letters (0.31; their 1st percentile: 0.34)."""
+
+INK_LEVEL = 0.5
+"""Fraction of the strongest ink at which a pixel belongs to a stroke."""
+
+SHARP_EDGE = 0.25
+"""A pen stroke's edge rises by at least this fraction of the strongest ink within 2 px; the
+blurred edge of a shadow rises several times slower."""
+
+PEN_EDGE_QUANTILE = 0.9
+"""The picture's pen sharpness is this quantile of the rise along all of its ink's edges: most
+edges belong to the letter's strokes, and the top ones are theirs even beside a long shadow."""
+
+SHARP_PEN = 2 * SHARP_EDGE
+"""Soft edges are looked for only where the pen sharpness is at least this. In a picture that
+is out of focus as a whole every edge is soft, shadows cannot be told from strokes by their
+edges, and all ink is kept. The pen sharpness of 900 phone photos of dev letters is at least
+0.54; that of a drawn letter blurred by a Gaussian of 0.5% (0.8%) of the picture's side is
+about 0.46 (0.34)."""
+
+EDGE_TEST_SIDE = 2 * MIN_WORK_SIDE
+"""Pictures smaller than this (px, longer side; crops and scans) are too coarse to tell a
+shadow's blurred edge from a stroke's anti-aliased one, and are not tested for soft edges."""
+
+MIN_LETTER_SIDE = 0.06
+"""A letter smaller than this fraction of the picture's longer side is too small to read."""
+
+SPECK = 0.04
+"""Ink components under this fraction of the largest one are specks (dust, noise)."""
+
+LINE_SPAN = 0.9
+"""A thin straight run across this fraction of the picture is a ruled or grid line."""
+
+PART_GAP = 0.35
+"""Ink further than this fraction of the biggest stroke's size from the letter is not part of it."""
+
+RIVAL = 0.3
+"""A group of ink at least this fraction of the letter's size (both ways) and ink is kept."""
+
+SAME_PEN = 0.5
+"""...if its strokes are at least this fraction as thick as the letter's."""
+
+NORMALISED_SIDE = 60
+"""Resolution (longer side, px) at which stroke width is normalised."""
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """The outcome of preprocessing: a verdict code and, when ``ok``, the 28x28 image."""
+
+    verdict: Verdict
+    image: np.ndarray | None = None
+    reason: str = ""
+    other: Canonical | None = None
+    """The picture read with the opposite ink polarity, where the pixels leave it in doubt
+    (see :func:`canonicalize`)."""
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == Verdict.OK
+
+
+def _refuse(verdict: Verdict) -> Canonical:
+    return Canonical(verdict, None, REASONS[verdict])
+
+
+def canonical_from_bytes(data: bytes) -> Canonical:
+    """Decode untrusted picture bytes and canonicalise them; never raises for bad input."""
+    try:
+        return canonicalize(decode_greyscale(data))
+    except PictureError as error:
+        return Canonical(error.code, None, error.message)
+    except Exception:  # a bug must cost one reading, never the caller
+        log.exception("preprocessing failed on a %d-byte picture", len(data))
+        return _refuse(Verdict.ERROR)
+
+
+def canonicalize(grey: np.ndarray) -> Canonical:
+    """Canonicalise a greyscale picture of one letter (uint8, or float in [0, 1]).
+
+    A picture whose canvas is dark (its border and most of it) shows light strokes on a dark canvas
+    or dark ink on a dimly lit page lying on a dark desk. The pixels say which is likelier
+    (:func:`_light_on_dark`); when that is light strokes and a page-like light region is there, the
+    page read as dark ink is attached as ``other``, for
+    :meth:`ml.reading.classifier.Classifier.read_many` to use if the model refuses the first
+    reading.
+    """
+    source = np.asarray(grey)
+    grey = source.astype(np.float32)
+    if source.dtype == np.uint8:
+        grey /= 255.0
+    grey = _enlarge_small(grey)
+    small = _thumbnail(grey)
+    if not (_dark_canvas(grey, small) and _light_on_dark(small)):
+        return _canonical_dark_ink(grey)
+    first = _canonical_dark_ink(1.0 - grey)
+    page = _page_box(grey.shape, small)
+    if page is None:
+        return first
+    return replace(first, other=_canonical_dark_ink(grey[page]))
+
+
+def _canonical_dark_ink(grey: np.ndarray) -> Canonical:
+    """Canonicalise a picture already known to show dark ink on a lighter ground."""
+    contrast = _ink_map(grey)
+    if contrast is None:
+        return _refuse(Verdict.BLANK)
+    ink = contrast / contrast.max()
+    mask = _remove_lines(_drop_soft_parts(ink >= INK_LEVEL, ink))
+    mask = _drop_specks(_drop_border_blobs(mask))
+    box = ink_box(mask)
+    if box is None:
+        return _refuse(Verdict.BLANK)
+    if box_side(box) < MIN_LETTER_SIDE * max(grey.shape):
+        return _refuse(Verdict.TOO_SMALL)
+    if _count_letters(mask[box]) >= 3:
+        return _refuse(Verdict.SEVERAL_LETTERS)
+    mask = _main_group(mask)
+    if np.quantile(contrast[mask], 0.9) < MIN_LETTER_CONTRAST:
+        return _refuse(Verdict.BLANK)
+    glyph = _normalise_strokes(np.where(_grow(mask, 1), ink, 0.0)[ink_box(mask)])
+    if glyph is None:
+        return _refuse(Verdict.BLANK)
+    return Canonical(Verdict.OK, _place(glyph))
+
+
+def _enlarge_small(grey: np.ndarray) -> np.ndarray:
+    side = max(grey.shape)
+    if side >= MIN_WORK_SIDE:
+        return grey
+    scale = MIN_WORK_SIDE / side
+    size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
+    return cv2.resize(grey, size, interpolation=cv2.INTER_CUBIC).clip(0.0, 1.0)
+
+
+def _ellipse(diameter: int) -> np.ndarray:
+    diameter = max(1, int(diameter))
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (diameter, diameter))
+
+
+def _thumbnail(grey: np.ndarray) -> np.ndarray:
+    """The picture shrunk to 64 px on its longer side, for judging its overall look."""
+    height, width = grey.shape
+    scale = 64 / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+
+
+def _dark_canvas(grey: np.ndarray, small: np.ndarray) -> bool:
+    """Whether the picture's border and most of its pixels (``small``: its thumbnail) are dark:
+    a drawing app's night mode, or a dimly lit page on a dark desk."""
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    return bool(np.median(border) < 0.5 and np.median(small) < 0.5)
+
+
+def _page_box(shape: tuple[int, ...], small: np.ndarray) -> tuple[slice, slice] | None:
+    """The box, in a picture of ``shape``, of the biggest light region of its thumbnail
+    ``small`` (lighter than Otsu's threshold) if it is big enough to be a sheet of paper (at
+    least ``PAGE_SIDE`` of the picture both ways and ``PAGE_FILL`` full), else ``None``."""
+    small = np.round(small * 255).astype(np.uint8)
+    _, light = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
+    if count <= 1:
+        return None
+    x, y, w, h, area = stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
+    if w < PAGE_SIDE * small.shape[1] or h < PAGE_SIDE * small.shape[0] or area < PAGE_FILL * w * h:
+        return None
+    scale_y, scale_x = shape[0] / small.shape[0], shape[1] / small.shape[1]
+    # One thumbnail pixel inside the region's edge, so that the crop holds no strip of desk.
+    return (
+        slice(int(np.ceil((y + 1) * scale_y)), int((y + h - 1) * scale_y)),
+        slice(int(np.ceil((x + 1) * scale_x)), int((x + w - 1) * scale_x)),
+    )
+
+
+def _light_on_dark(small: np.ndarray) -> bool:
+    """The likelier polarity of a picture with a dark canvas, judged on its thumbnail: light
+    strokes if more pixels stand out above the median than below it (a dimly lit page's ink is
+    darker still, but a page covering much of the picture makes it guess wrong)."""
+    median = float(np.median(small))
+    lighter = np.count_nonzero(small > median + POLARITY_MARGIN)
+    darker = np.count_nonzero(small < median - POLARITY_MARGIN)
+    return lighter > darker
+
+
+def _ink_map(grey: np.ndarray) -> np.ndarray | None:
+    """Ink contrast in [0, 1] (how much darker than the local paper), or ``None`` when nothing
+    is written.
+
+    The paper is estimated by a morphological closing with a square ``PAPER_KERNEL`` of the
+    picture wide, which erases strokes thinner than that, so lighting gradients and shadows
+    divide out. The picture is padded by replication first: the closing's own border handling
+    would fill a dark strip along the edge (the desk beside the sheet) and make all of it ink.
+    """
+    height, width = grey.shape
+    side = 2 * round(PAPER_KERNEL * max(height, width) / 2) + 1
+    smooth = cv2.GaussianBlur(grey, (0, 0), 1.0)
+    padded = cv2.copyMakeBorder(smooth, side, side, side, side, cv2.BORDER_REPLICATE)
+    square = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
+    paper = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, square)[side:-side, side:-side]
+    paper = np.maximum(paper, grey)
+    ink = (paper - grey) / np.maximum(paper, 0.05)
+    # The strongest ink, after a slight blur so that lone noisy pixels do not count.
+    strongest = float(cv2.GaussianBlur(ink, (0, 0), 1.0).max())
+    if strongest < MIN_CONTRAST:
+        return None
+    return np.clip(ink, 0.0, strongest)
+
+
+def _drop_soft_parts(mask: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """Drop the ink pixels whose nearest edge is soft (rises by less than ``SHARP_EDGE``), in
+    pictures of at least ``EDGE_TEST_SIDE`` whose pen is sharp (``SHARP_PEN``).
+
+    A shadow narrower than the paper estimate's kernel counts as ink, but its edges are blurred,
+    while a pen stroke is bounded by sharp edges on both sides: each ink pixel is judged by the
+    edge it is nearest to, which splits a shadow from a letter it touches. An out-of-focus
+    picture, whose strokes' edges are soft too, is left as it is.
+    """
+    if max(mask.shape) < EDGE_TEST_SIDE:
+        return mask
+    square = np.ones((3, 3), np.uint8)
+    rise = cv2.morphologyEx(ink, cv2.MORPH_GRADIENT, square)
+    edge = ~mask & cv2.dilate(mask.astype(np.uint8), square).astype(bool)
+    if not edge.any() or np.quantile(rise[edge], PEN_EDGE_QUANTILE) < SHARP_PEN:
+        return mask
+    _, nearest = cv2.distanceTransformWithLabels(
+        mask.astype(np.uint8), cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    sharp = np.zeros(int(nearest.max()) + 1, bool)
+    sharp[nearest[~mask]] = rise[~mask] >= SHARP_EDGE
+    return mask & sharp[nearest]
+
+
+def _remove_lines(mask: np.ndarray) -> np.ndarray:
+    """Drop thin straight lines that cross most of the picture (ruled lines, grids, edges).
+
+    Long segments are found with a probabilistic Hough transform; along them only the pixels
+    that are not part of a thicker pen stroke are removed, and the strokes a line crossed are
+    closed again.
+    """
+    height, width = mask.shape
+    side = max(height, width)
+    binary = mask.astype(np.uint8)
+    segments = cv2.HoughLinesP(
+        binary,
+        rho=1,
+        theta=np.pi / 360,
+        threshold=round(0.4 * side),
+        minLineLength=round(LINE_SPAN * min(height, width)),
+        maxLineGap=max(2, round(0.02 * side)),
+    )
+    if segments is None:
+        return mask
+    centres = np.zeros_like(binary)
+    for x1, y1, x2, y2 in segments.reshape(-1, 4):
+        if abs(x2 - x1) >= LINE_SPAN * width or abs(y2 - y1) >= LINE_SPAN * height:
+            cv2.line(centres, (int(x1), int(y1)), (int(x2), int(y2)), 1, thickness=1)
+    if not centres.any():
+        return mask
+    # Line width from the distance to the paper along the lines (a crossed stroke is an outlier).
+    depth = cv2.distanceTransform(binary, cv2.DIST_L2, 3)[centres.astype(bool)]
+    thin = 1 + int(np.ceil(2 * np.median(depth)))
+    lines = cv2.dilate(centres, _ellipse(thin)).astype(bool)
+    strokes = cv2.morphologyEx(binary, cv2.MORPH_OPEN, _ellipse(thin + 2)).astype(bool)
+    kept = (mask & ~(lines & ~strokes)).astype(np.uint8)
+    healed = cv2.morphologyEx(kept, cv2.MORPH_CLOSE, _ellipse(thin + 2)).astype(bool)
+    return healed & mask
+
+
+def _drop_border_blobs(mask: np.ndarray) -> np.ndarray:
+    """Drop ink touching the picture's edge (desk, fingers, shadows, paper edges) when a
+    letter-sized group of ink stands clear of the edge; otherwise keep everything."""
+    height, width = mask.shape
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    x, y = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    touching = (x == 0) | (y == 0) | (x + w == width) | (y + h == height)
+    if not touching.any() or touching.all():
+        return mask
+    inner = np.flatnonzero(~touching) + 1
+    inner_mask = np.isin(labels, inner)
+    letter_sized = box_side(ink_box(inner_mask)) >= MIN_LETTER_SIDE * max(height, width)
+    return inner_mask if letter_sized else mask
+
+
+def _drop_specks(mask: np.ndarray) -> np.ndarray:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    if count <= 1:
+        return mask
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = np.flatnonzero(areas >= max(4, SPECK * areas.max())) + 1
+    return np.isin(labels, keep)
+
+
+def _count_letters(mask: np.ndarray) -> int:
+    """How many groups of ink stand side by side, each a sizeable share of the ink.
+
+    Parts of one letter (ㅆ's two ㅅ, ㅐ's bars) sit closer than letters of a word: column runs
+    of ink are merged across gaps narrower than a third of the ink's height.
+    """
+    height = mask.shape[0]
+    column_ink = mask.sum(axis=0)
+    inked = np.flatnonzero(column_ink)
+    breaks = np.flatnonzero(np.diff(inked) > max(3, height / 3))
+    groups = np.split(inked, breaks + 1)
+    total = column_ink.sum()
+    return sum(column_ink[g].sum() >= 0.1 * total for g in groups)
+
+
+def _main_group(mask: np.ndarray) -> np.ndarray:
+    """The group of ink around the biggest stroke, plus any group that rivals it.
+
+    Parts of one letter lie within ``PART_GAP`` of the biggest stroke's size of each other;
+    stray marks (app icons, specks) lie further and are dropped. A group with at least ``RIVAL``
+    of the main one's ink, whose width and height both reach ``RIVAL`` of the main one's size
+    and whose strokes are as thick as if the same pen drew them (a far-flung part of the letter,
+    or a second letter; not a row of icons, not the thin edge of the sheet) is kept, so that
+    the model, not the cropping, judges it.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    if count <= 2:
+        return mask
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    size = max(stats[largest, cv2.CC_STAT_WIDTH], stats[largest, cv2.CC_STAT_HEIGHT])
+    grouped = cv2.dilate(mask.astype(np.uint8), _ellipse(2 * round(PART_GAP * size / 2) + 1))
+    _, groups = cv2.connectedComponents(grouped, connectivity=8)
+    ink = np.bincount(groups[mask], minlength=groups.max() + 1)
+    ink[0] = 0
+    main = int(np.argmax(ink))
+    main_ink = mask & (groups == main)
+    main_side, main_pen = box_side(ink_box(main_ink)), stroke_width(main_ink)
+    kept = [main]
+    for group in np.flatnonzero(ink >= RIVAL * ink[main]):
+        other = mask & (groups == group)
+        if (
+            group != main
+            and min(box_shape(ink_box(other))) >= RIVAL * main_side
+            and stroke_width(other) >= SAME_PEN * main_pen
+        ):
+            kept.append(group)
+    return mask & np.isin(groups, kept)
+
+
+def ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:
+    """The rows and columns that hold any of ``mask``'s ink, or ``None`` when it holds none."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return None
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
+def box_shape(box: tuple[slice, slice]) -> tuple[int, int]:
+    """Height and width of a box from :func:`ink_box`."""
+    rows, cols = box
+    return rows.stop - rows.start, cols.stop - cols.start
+
+
+def box_side(box: tuple[slice, slice]) -> int:
+    """The longer side of a box from :func:`ink_box`."""
+    return max(box_shape(box))
+
+
+def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
+    return cv2.dilate(mask.astype(np.uint8), _ellipse(2 * pixels + 1)).astype(bool)
+
+
+def stroke_width(ink: np.ndarray) -> float:
+    """Mean stroke width of a binary ink mask: twice the area over the boundary length."""
+    ink = ink.astype(bool)
+    padded = np.pad(ink, 1)
+    interior = padded[1:-1, :-2] & padded[1:-1, 2:] & padded[:-2, 1:-1] & padded[2:, 1:-1]
+    boundary = int(np.count_nonzero(ink & ~interior))
+    return 2.0 * np.count_nonzero(ink) / max(boundary, 1)
+
+
+def _normalise_strokes(glyph: np.ndarray) -> np.ndarray | None:
+    """Rescale the cropped glyph to ``NORMALISED_SIDE`` and bring its pen width to ``STROKE``;
+    ``None`` if no stroke survives the rescaling."""
+    height, width = glyph.shape
+    scale = NORMALISED_SIDE / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    glyph = cv2.resize(glyph.astype(np.float32), size, interpolation=interpolation)
+    glyph = np.pad(glyph, NORMALISED_SIDE // 4)
+    change = STROKE * NORMALISED_SIDE - stroke_width(glyph >= INK_LEVEL)
+    if change >= 1:
+        glyph = cv2.dilate(glyph, _ellipse(1 + round(change)))
+    elif change <= -1:
+        thinner = cv2.erode(glyph, _ellipse(1 + round(-change)))
+        if np.count_nonzero(thinner >= INK_LEVEL) >= 0.3 * np.count_nonzero(glyph >= INK_LEVEL):
+            glyph = thinner
+    box = ink_box(glyph >= INK_LEVEL)
+    return None if box is None else glyph[box]
+
+
+def _place(glyph: np.ndarray) -> np.ndarray:
+    """Scale the cropped glyph into the 20 px box and centre its ink mass on a 28x28 canvas."""
+    height, width = glyph.shape
+    scale = BOX / max(height, width)
+    new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
+    small = cv2.resize(glyph, (new_w, new_h), interpolation=cv2.INTER_AREA).clip(0.0, 1.0)
+    mass = small.sum()
+    ys, xs = np.indices(small.shape)
+    cy = (ys * small).sum() / mass if mass > 0 else new_h / 2
+    cx = (xs * small).sum() / mass if mass > 0 else new_w / 2
+    top = int(np.clip(round(SIZE / 2 - cy - 0.5), 0, SIZE - new_h))
+    left = int(np.clip(round(SIZE / 2 - cx - 0.5), 0, SIZE - new_w))
+    canvas = np.zeros((SIZE, SIZE), dtype=np.float32)
+    canvas[top : top + new_h, left : left + new_w] = small
+    return canvas

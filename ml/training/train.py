@@ -1,0 +1,163 @@
+"""The training loop: whole datasets as tensors on the device, augmentation batched on the device.
+
+Reads top to bottom: pick a device, move the data there once, then for each epoch shuffle,
+augment each batch, step AdamW under a one-cycle schedule, and log loss and accuracy. The same
+seed gives the same weights on the same device.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm import tqdm
+
+from ml.training.augment import Augmentation, augment
+from ml.training.data import LetterSet
+from ml.training.models import build
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainConfig:
+    """Every knob of a training run, with its default."""
+
+    architecture: str = "lenet"
+    epochs: int = 30
+    batch_size: int = 128
+    lr: float = 8e-3
+    weight_decay: float = 5e-4
+    label_smoothing: float = 0.05
+    warmup: float = 0.15
+    seed: int = 0
+    augmentation: Augmentation = field(default_factory=Augmentation)
+    device: str = "auto"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class EpochLog:
+    """One epoch's figures; ``seconds`` is the wall time since training started."""
+
+    epoch: int
+    seconds: float
+    loss: float
+    train_accuracy: float
+    test_accuracy: float | None
+
+
+@dataclass
+class TrainResult:
+    model: nn.Module
+    history: list[EpochLog]
+    device: str
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """CUDA when present (for ``auto``), otherwise the CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def to_tensors(data: LetterSet, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Images as float (N, 1, 28, 28) in [0, 1] and labels as int64, on ``device``."""
+    x = torch.from_numpy(data.images).to(device).float().div_(255.0).unsqueeze(1)
+    return x, torch.from_numpy(data.labels).to(device)
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, x: torch.Tensor, batch_size: int = 4096) -> torch.Tensor:
+    """Logits for a tensor of canonical images, computed in evaluation mode."""
+    was_training = model.training
+    model.eval()
+    out = torch.cat([model(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
+    model.train(was_training)
+    return out
+
+
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Top-1 accuracy of ``model`` on ``(x, y)``."""
+    if len(y) == 0:
+        return float("nan")
+    return (predict_logits(model, x).argmax(1) == y).float().mean().item()
+
+
+def train(
+    train_set: LetterSet,
+    config: TrainConfig,
+    test_set: LetterSet | None = None,
+    stop: Callable[[EpochLog], bool] | None = None,
+    progress: bool = True,
+    initial_weights: Path | None = None,
+) -> TrainResult:
+    """Train a model on ``train_set``: a fresh one, or one starting from ``initial_weights`` (a
+    ``model.pt`` of the same architecture); ``stop(epoch_log)`` returning true ends it early."""
+    if len(train_set) == 0:
+        raise ValueError("the training set is empty")
+    device = pick_device(config.device)
+    torch.manual_seed(config.seed)
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    model = build(config.architecture)
+    if initial_weights is not None:
+        model.load_state_dict(torch.load(initial_weights, weights_only=True))
+    model = model.to(device)
+    x, y = to_tensors(train_set, device)
+    test = to_tensors(test_set, device) if test_set is not None and len(test_set) else None
+    steps_per_epoch = math.ceil(len(y) / config.batch_size)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer,
+        max_lr=config.lr,
+        epochs=config.epochs,
+        steps_per_epoch=steps_per_epoch,
+        pct_start=config.warmup,
+    )
+    history: list[EpochLog] = []
+    started = time.perf_counter()
+    bar = tqdm(range(1, config.epochs + 1), desc=config.architecture, disable=not progress)
+    for epoch in bar:
+        model.train()
+        order = torch.randperm(len(y), generator=generator, device=device)
+        total_loss, correct = 0.0, 0
+        for start in range(0, len(y), config.batch_size):
+            batch = order[start : start + config.batch_size]
+            inputs = augment(x[batch], config.augmentation, generator)
+            logits = model(inputs)
+            loss = F.cross_entropy(logits, y[batch], label_smoothing=config.label_smoothing)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total_loss += loss.item() * len(batch)
+            correct += (logits.argmax(1) == y[batch]).sum().item()
+        entry = EpochLog(
+            epoch=epoch,
+            seconds=0.0,
+            loss=total_loss / len(y),
+            train_accuracy=correct / len(y),
+            test_accuracy=accuracy(model, *test) if test else None,
+        )
+        entry.seconds = time.perf_counter() - started
+        history.append(entry)
+        bar.set_postfix(loss=f"{entry.loss:.3f}", test=_percent(entry.test_accuracy))
+        if stop is not None and stop(entry):
+            break
+    model.eval()
+    return TrainResult(model, history, str(device))
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
