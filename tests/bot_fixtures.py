@@ -108,18 +108,11 @@ def clock() -> Clock:
 def tutor(db, classifier, clock, tmp_path) -> Tutor:
     """A tutor on ``db`` whose admin is ``test:admin``, with the process's model operations
     on an empty registry of its own."""
-    from bot.app.retraining import ProcessOperations
+    from bot.app.service import tutor_for
     from bot.app.settings import Settings
 
     settings = Settings(model_registry=tmp_path / "registry", admins=frozenset({"test:admin"}))
-    return Tutor(
-        db,
-        classifier,
-        registry=settings.registry,
-        admins=settings.admins,
-        operations=ProcessOperations(settings),
-        clock=clock,
-    )
+    return tutor_for(settings, db, classifier, clock)
 
 
 ENTRY_POINT = Path(sys.executable).with_name("hangul-bot")

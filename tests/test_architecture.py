@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import commands
+from bot.core import commands, texts
+from ml.reading.verdicts import REASONS, Verdict
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("ml", "bot", "storage")
@@ -168,3 +169,9 @@ def test_a_commands_options_become_the_text_the_tutor_reads():
     assert quiz.text({"count": None, "stop": True}) == "/quiz stop"
     assert commands.find("START").name == "help"
     assert commands.find("fly") is None
+
+
+def test_every_verdict_is_worded_once_for_learners_and_once_for_the_command_line():
+    refusals = set(Verdict) - {Verdict.OK}
+    assert set(texts.VERDICTS) == refusals
+    assert set(REASONS) == refusals - {Verdict.UNREADABLE_FILE}  # that one is the system's words

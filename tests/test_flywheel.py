@@ -34,15 +34,11 @@ def test_flicked_strokes_are_a_style_the_shipped_model_reads_poorly(tmp_path):
 
 
 async def test_confirmed_pictures_become_samples_and_a_retrain_is_measured(tmp_path):
+    one_of_each = {"learners": 1, "pictures_per_letter": 1, "test_learners": 1}
     config = FlywheelConfig(
-        learners=1,
-        pictures_per_letter=1,
-        test_learners=1,
-        test_pictures_per_letter=1,
-        ordinary_per_letter=2,
-        synthetic_per_letter=4,
-        epochs=1,
+        **one_of_each, test_pictures_per_letter=1, ordinary_per_letter=2, synthetic_per_letter=4
     )
+    config.epochs = 1
     figures = await run_flywheel(config, tmp_path)
     collected = figures["collected"]
     assert collected["pictures_sent"] == len(LETTERS)

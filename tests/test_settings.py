@@ -138,7 +138,8 @@ def test_hangul_ml_uses_the_registry_and_cluster_of_the_env_file(tmp_path):
     assert listed.returncode == 0, listed.stderr
     assert "current packaged" in listed.stdout
     retrain = hangul_ml(tmp_path, "retrain", "--models", "lenet")
-    assert retrain.returncode != 0 and f"{nobody}" in retrain.stderr
+    assert retrain.returncode == 2 and retrain.stderr.startswith("hangul-ml retrain: ")
+    assert f"the Ray job API at {nobody} is unreachable" in retrain.stderr
     assert list((tmp_path / "models" / "jobs").glob("*/status.json"))
 
 

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from bot.app.settings import Settings, process_settings
+from ml.jobs.ray_jobs import RayJobsError
 from ml.reading.alphabet import letter_info
 from ml.reading.registry import RegistryError
 from ml.reading.verdicts import Verdict
@@ -434,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("hangul-ml models promote: give --version")
     try:
         return args.func(args, process_settings())
-    except (RegistryError, FileNotFoundError, ValueError) as error:
+    except (RegistryError, FileNotFoundError, ValueError, RayJobsError) as error:
         print(f"hangul-ml {args.command}: {error}", file=sys.stderr)
         return 2
 

@@ -52,20 +52,14 @@ def reminder(learner: Learner, now: datetime) -> Reply:
     )
 
 
+@dataclass
 class Reminders:
     """The reminder tick over a database and one notifier per platform."""
 
-    def __init__(
-        self,
-        db: Database,
-        notifiers: Mapping[str, Notifier],
-        clock: Callable[[], datetime] = utcnow,
-        grace: timedelta = GRACE,
-    ) -> None:
-        self.db = db
-        self.notifiers = notifiers
-        self.clock = clock
-        self.grace = grace
+    db: Database
+    notifiers: Mapping[str, Notifier]
+    clock: Callable[[], datetime] = utcnow
+    grace: timedelta = GRACE
 
     async def tick(self) -> TickReport:
         """Claim every due learner, then send their reminders."""

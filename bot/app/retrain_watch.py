@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app.retraining import describe_job, mark_samples_used
@@ -32,20 +33,15 @@ def _read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+@dataclass
 class RetrainWatcher:
-    """Pushes retrain progress to the admins who asked for it."""
+    """Pushes retrain progress to the admins who asked for it (and marks the samples a promoted
+    model used, given the database)."""
 
-    def __init__(
-        self,
-        registry: Registry,
-        notifiers: Mapping[str, Notifier],
-        db: Database | None = None,
-        cluster: RayCluster = NO_CLUSTER,
-    ) -> None:
-        self.registry = registry
-        self.notifiers = notifiers
-        self.db = db
-        self.cluster = cluster
+    registry: Registry
+    notifiers: Mapping[str, Notifier]
+    db: Database | None = None
+    cluster: RayCluster = NO_CLUSTER
 
     async def tick(self) -> int:
         """Send what changed since the last tick; returns how many messages were sent."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
+from datetime import datetime
 
 from bot.adapters.gate import LearnerGate
 from bot.app.reminders import Reminders
@@ -21,9 +23,10 @@ from bot.app.retrain_watch import RetrainWatcher
 from bot.app.retraining import ProcessOperations
 from bot.app.settings import Settings
 from bot.core.tutor import Tutor
-from ml.reading.classifier import live_classifier
+from ml.reading.classifier import LetterReader, live_classifier
 from ml.reading.worker_client import WorkerClient
 from storage.database import Database
+from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +68,23 @@ async def open_tutor(settings: Settings) -> Tutor:
         WorkerClient(settings.worker_url, settings.worker_timeout) if settings.worker_url else None
     )
     classifier = await asyncio.to_thread(live_classifier, settings.model, settings.registry, worker)
+    return tutor_for(settings, db, classifier)
+
+
+def tutor_for(
+    settings: Settings,
+    db: Database,
+    classifier: LetterReader,
+    clock: Callable[[], datetime] = utcnow,
+) -> Tutor:
+    """The tutor of a process with ``settings``, on ``db``, reading with ``classifier``."""
     return Tutor(
         db,
         classifier,
         registry=settings.registry,
         admins=settings.admins,
         operations=ProcessOperations(settings),
+        clock=clock,
     )
 
 

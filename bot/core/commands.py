@@ -71,76 +71,41 @@ def help_text(admin: bool = False) -> str:
     return "\n".join(text)
 
 
+LETTER = Option("letter", "A letter (ㄱ), its sound (g) or its name (giyeok)")
+COUNT = Option("count", "How many letters (default 5)", int)
+STOP = Option("stop", "End the running quiz", bool)
+TIME = Option("time", "Your local time, HH:MM (24-hour)")
+ZONE = Option("zone", "Area/City, like Asia/Seoul")
+CHOICE = Option("choice", "on or off", choices=("on", "off"), required=True)
+MODEL = Option("model", "lenet or mlp", choices=("lenet", "mlp"))
+ACTION = Option("action", "status or anyway", choices=("status", "anyway"))
+
+# fmt: off
 COMMANDS: tuple[Command, ...] = (
-    Command(
-        "quiz",
-        "A drill of a few letters (default 5; /quiz stop ends it)",
-        quiz.quiz,
-        "[n]",
-        (
-            Option("count", "How many letters (default 5)", int),
-            Option("stop", "End the running quiz", bool),
-        ),
-    ),
-    Command(
-        "hint",
-        "How to write a letter, stroke by stroke",
-        quiz.hint,
-        "[letter]",
-        (Option("letter", "A letter (ㄱ), its sound (g) or its name (giyeok)"),),
-    ),
+    Command("quiz", "A drill of a few letters (default 5; /quiz stop ends it)", quiz.quiz,
+            "[n]", (COUNT, STOP)),
+    Command("hint", "How to write a letter, stroke by stroke", quiz.hint, "[letter]", (LETTER,)),
     Command("skip", "Skip the current quiz question", quiz.skip),
-    Command(
-        "confirm",
-        "Tell me which letter your last picture showed",
-        pictures.confirm,
-        "[letter]",
-        (Option("letter", "The letter you meant"),),
-    ),
+    Command("confirm", "Tell me which letter your last picture showed", pictures.confirm,
+            "[letter]", (LETTER,)),
     Command("review", "The letters you miss most", learner_commands.weakest_letters),
     Command("stats", "Your progress per letter", learner_commands.stats),
-    Command(
-        "remind",
-        "A daily practice reminder at your local time (/remind 19:30)",
-        learner_commands.remind,
-        "HH:MM",
-        (Option("time", "Your local time, HH:MM (24-hour)"),),
-    ),
-    Command(
-        "timezone",
-        "Your time zone (/timezone Asia/Seoul)",
-        learner_commands.timezone,
-        "Area/City",
-        (Option("zone", "Area/City, like Asia/Seoul"),),
-    ),
+    Command("remind", "A daily practice reminder at your local time (/remind 19:30)",
+            learner_commands.remind, "HH:MM", (TIME,)),
+    Command("timezone", "Your time zone (/timezone Asia/Seoul)", learner_commands.timezone,
+            "Area/City", (ZONE,)),
     Command("stop", "No more reminders", learner_commands.stop_reminders),
-    Command(
-        "consent",
-        "Let me keep your pictures to improve my reading (on/off)",
-        learner_commands.consent,
-        "on|off",
-        (Option("choice", "on or off", choices=("on", "off"), required=True),),
-    ),
+    Command("consent", "Let me keep your pictures to improve my reading (on/off)",
+            learner_commands.consent, "on|off", (CHOICE,)),
     Command("deleteme", "Delete everything I know about you", learner_commands.delete_me),
     Command("help", "What I can do", show_help),
     Command("model", "The models and their figures", admin_commands.models, admin=True),
-    Command(
-        "rollback",
-        "Back to the previous model",
-        admin_commands.rollback,
-        "[lenet|mlp]",
-        (Option("model", "lenet or mlp", choices=("lenet", "mlp")),),
-        admin=True,
-    ),
-    Command(
-        "retrain",
-        "Retrain on collected samples (or: status, anyway)",
-        admin_commands.retrain,
-        "[status|anyway]",
-        (Option("action", "status or anyway", choices=("status", "anyway")),),
-        admin=True,
-    ),
+    Command("rollback", "Back to the previous model", admin_commands.rollback, "[lenet|mlp]",
+            (MODEL,), admin=True),
+    Command("retrain", "Retrain on collected samples (or: status, anyway)",
+            admin_commands.retrain, "[status|anyway]", (ACTION,), admin=True),
 )
+# fmt: on
 LEARNER_COMMANDS = [c for c in COMMANDS if not c.admin]
 ADMIN_COMMANDS = [c for c in COMMANDS if c.admin]
 ALIASES = {"start": "help"}

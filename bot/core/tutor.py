@@ -112,26 +112,20 @@ class Tutor:
             return [Reply(texts.INTERNAL_ERROR)]
 
     async def _admin(self, command: commands.Command, args: list[str], turn: Turn):
-        sender, arguments = turn.sender, " ".join(args)
-        if not turn.is_admin:
-            await queries.audit(
-                turn.session,
-                sender.platform,
-                sender.platform_id,
-                command.name,
-                arguments,
-                AdminOutcome.REFUSED,
-            )
-            log.warning("refused /%s to a non-admin %s account", command.name, sender.platform)
-            return [Reply(texts.ADMIN_ONLY.format(name=command.name))]
-        replies, outcome = await command.handler(turn, args)
-        detail = replies[0].text if replies else ""
+        """Run an admin command for an admin, refuse it to anyone else; audit either way."""
+        if turn.is_admin:
+            replies, outcome = await command.handler(turn, args)
+        else:
+            log.warning("refused /%s to a non-admin %s account", command.name, turn.sender.platform)
+            replies = [Reply(texts.ADMIN_ONLY.format(name=command.name))]
+            outcome = AdminOutcome.REFUSED
+        detail = replies[0].text if replies and turn.is_admin else ""
         await queries.audit(
             turn.session,
-            sender.platform,
-            sender.platform_id,
+            turn.sender.platform,
+            turn.sender.platform_id,
             command.name,
-            arguments,
+            " ".join(args),
             outcome,
             detail,
         )

@@ -21,6 +21,9 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
+import socket
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,7 +35,15 @@ import numpy as np
 from ml.evaluation.evaluate import Report
 from ml.evaluation.plots import plot_confusion
 from ml.evaluation.quality import HELD_OUT_STROKE_SEED, score
-from ml.jobs.retrain_job import CONFUSION_FILE, REPORT_FILE, RetrainConfig, read_samples
+from ml.jobs.retrain_job import (
+    CONFIG_FILE,
+    CONFUSION_FILE,
+    REPORT_FILE,
+    JobState,
+    RetrainConfig,
+    read_samples,
+    write_status,
+)
 from ml.reading.alphabet import LETTERS, index_of
 from ml.reading.classifier import Classifier
 from ml.reading.registry import Registry
@@ -41,6 +52,7 @@ from ml.training.pipeline import train_and_save
 from ml.training.recipe import TrainingData, assemble, held_out_fonts, load_real
 from ml.training.synth import font_letters, stroke_letters
 from ml.training.train import TrainConfig
+from ml.writing.fonts import use_extra_font_dirs
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +69,8 @@ class RetrainBusy(RuntimeError):
 
 
 @dataclass
-class Verdict:
-    """One model's comparison and decision."""
+class Decision:
+    """One model's comparison and what was decided."""
 
     name: str
     before_version: str
@@ -149,19 +161,19 @@ def retrain(
             "training_images": len(recipe.data),
             "held_out_images": len(evaluation),
         }
-        verdicts = []
+        decisions = []
         for n, name in enumerate(config.models):
             step = 1.0 / len(config.models)
             progress(f"training {name}", n * step)
-            verdicts.append(
+            decisions.append(
                 _retrain_one(name, config, registry, recipe, evaluation, counts, used_ids)
             )
-            progress(f"{name}: {verdicts[-1].reason}", (n + 1) * step)
+            progress(f"{name}: {decisions[-1].reason}", (n + 1) * step)
         report = {
             "data": counts,
             "samples_used": used_ids,
-            "models": [asdict(v) for v in verdicts],
-            "promoted": any(v.promoted for v in verdicts),
+            "models": [asdict(d) for d in decisions],
+            "promoted": any(d.promoted for d in decisions),
         }
         progress("done", 1.0)
         return report
@@ -175,7 +187,7 @@ def _retrain_one(
     evaluation: LetterSet,
     counts: dict,
     used_ids: list[int],
-) -> Verdict:
+) -> Decision:
     """Train one candidate, save it in the registry, compare, promote if it is better."""
     current = registry.current(name)
     train_config = TrainConfig(architecture=name, epochs=config.epochs, seed=config.seed)
@@ -194,7 +206,7 @@ def _retrain_one(
     before = score(Classifier.open(current), evaluation)
     after = score(Classifier.open(candidate), evaluation)
     promoted, worst, reason = compare(before, after, config.max_letter_drop)
-    verdict = Verdict(
+    decision = Decision(
         name,
         current.version,
         candidate.version,
@@ -205,7 +217,7 @@ def _retrain_one(
         reason,
     )
     (candidate.path / REPORT_FILE).write_text(
-        json.dumps({"data": counts, **asdict(verdict)}, indent=2, ensure_ascii=False),
+        json.dumps({"data": counts, **asdict(decision)}, indent=2, ensure_ascii=False),
         encoding="utf-8",
     )
     plot_confusion(after.confusion, candidate.path / CONFUSION_FILE, f"{name} {candidate.version}")
@@ -214,4 +226,43 @@ def _retrain_one(
         log.info("promoted %s %s: %s", name, candidate.version, reason)
     else:
         log.info("kept %s %s: %s", name, current.version, reason)
-    return verdict
+    return decision
+
+
+def run(folder: Path) -> int:
+    """The job process: run the retrain described in ``folder`` and record how it went."""
+    config = RetrainConfig(**json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8")))
+    registry = Registry(folder.parent.parent)
+    use_extra_font_dirs(config.font_dirs)
+    write_status(folder, state=JobState.RUNNING, pid=os.getpid(), host=socket.gethostname())
+
+    def progress(message: str, done: float) -> None:
+        log.info("%3.0f%% %s", 100 * done, message)
+        write_status(folder, progress=round(done, 3), message=message)
+
+    try:
+        report = retrain(config, registry, progress)
+    except Exception as error:
+        log.exception("retrain failed")
+        write_status(folder, state=JobState.FAILED, error=f"{error.__class__.__name__}: {error}")
+        return 1
+    if report["promoted"] and config.update_worker:
+        _update_worker(registry)
+    write_status(folder, state=JobState.SUCCEEDED, report=report)
+    return 0
+
+
+def _update_worker(registry: Registry) -> None:
+    """Switch the model worker of the cluster this job runs on to the new versions (a worker that
+    is not running is no error: it loads the current versions when it starts)."""
+    try:
+        from ml.jobs import worker
+
+        log.info("worker now serves %s", worker.update_versions(registry.root, address="auto"))
+    except Exception:
+        log.warning("could not update the model worker: it serves the old ones", exc_info=True)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    raise SystemExit(run(Path(sys.argv[1])))

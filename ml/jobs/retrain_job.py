@@ -2,8 +2,8 @@
 
 Each job has a folder under ``<registry>/jobs/<job id>/`` holding ``config.json``, ``status.json``
 (``state``: a :class:`JobState`; ``progress`` 0–1; ``message``; ``report`` when done; ``error``
-when failed). The job runs ``python -m ml.jobs.retrain_job FOLDER`` and finds the registry two
-folders up:
+when failed). The job runs ``python -m ml.jobs.retrain FOLDER`` (:func:`ml.jobs.retrain.run`),
+which finds the registry two folders up:
 
 - on a Ray cluster when one is configured (:class:`ml.jobs.ray_jobs.RayCluster`), as a Ray job
   (its log is the Ray job's), on a node with ``gpus`` free GPUs when above 0; after a promotion
@@ -138,7 +138,7 @@ def latest_job(registry: Registry) -> Path | None:
     return newest.parent if newest else None
 
 
-def _write_status(folder: Path, **status) -> None:
+def write_status(folder: Path, **status) -> None:
     """Merge ``status`` into the status file (the submitter and the job both write it)."""
     path = folder / STATUS_FILE
     with open(folder / STATUS_LOCK, "w") as lock:
@@ -164,7 +164,7 @@ def submit(
     folder.mkdir(parents=True)
     config = RetrainConfig(**{**asdict(config), "update_worker": cluster.configured})
     (folder / CONFIG_FILE).write_text(json.dumps(asdict(config), indent=2), encoding="utf-8")
-    _write_status(folder, state=JobState.QUEUED, progress=0.0, message="queued")
+    write_status(folder, state=JobState.QUEUED, progress=0.0, message="queued")
     if cluster.configured:
         _submit_to_ray(folder, cluster, gpus)
     else:
@@ -173,25 +173,25 @@ def submit(
 
 
 def _submit_to_ray(folder: Path, cluster: RayCluster, gpus: float) -> None:
-    command = f"python -m ml.jobs.retrain_job {shlex.quote(str(folder))}"
+    command = f"python -m ml.jobs.retrain {shlex.quote(str(folder))}"
     try:
         job = cluster.submit(command, f"hangul-retrain-{folder.name}", num_gpus=gpus)
     except RayJobsError as error:
-        _write_status(folder, state=JobState.FAILED, error=str(error))
+        write_status(folder, state=JobState.FAILED, error=str(error))
         raise
-    _write_status(folder, ray_job=job)
+    write_status(folder, ray_job=job)
     log.info("retrain job %s submitted to Ray as %s", folder.name, job)
 
 
 def _start_process(folder: Path) -> None:
     with open(folder / "log.txt", "w") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "ml.jobs.retrain_job", str(folder)],
+            [sys.executable, "-m", "ml.jobs.retrain", str(folder)],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    _write_status(folder, pid=process.pid, host=socket.gethostname())
+    write_status(folder, pid=process.pid, host=socket.gethostname())
     log.info("retrain job %s started (pid %d)", folder.name, process.pid)
 
 
@@ -226,7 +226,7 @@ def status(folder: Path, cluster: RayCluster = NO_CLUSTER) -> dict:
         return current
     current = _read_status(folder)  # it may have finished since it was read
     if current["state"] not in FINISHED:
-        _write_status(folder, state=JobState.FAILED, error=ended)
+        write_status(folder, state=JobState.FAILED, error=ended)
         current = _read_status(folder)
     return current
 
@@ -271,50 +271,8 @@ def wait(
         time.sleep(poll)
 
 
-def run(folder: Path) -> int:
-    """The job process: run the retrain described in ``folder`` and record how it went."""
-    from ml.jobs.retrain import retrain  # torch: only the job process needs it
-    from ml.writing.fonts import use_extra_font_dirs
-
-    config = RetrainConfig(**json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8")))
-    registry = Registry(folder.parent.parent)
-    use_extra_font_dirs(config.font_dirs)
-    _write_status(folder, state=JobState.RUNNING, pid=os.getpid(), host=socket.gethostname())
-
-    def progress(message: str, done: float) -> None:
-        log.info("%3.0f%% %s", 100 * done, message)
-        _write_status(folder, progress=round(done, 3), message=message)
-
-    try:
-        report = retrain(config, registry, progress)
-    except Exception as error:
-        log.exception("retrain failed")
-        _write_status(folder, state=JobState.FAILED, error=f"{error.__class__.__name__}: {error}")
-        return 1
-    if report["promoted"] and config.update_worker:
-        _update_worker(registry)
-    _write_status(folder, state=JobState.SUCCEEDED, report=report)
-    return 0
-
-
 def trained_versions(report: dict) -> str | None:
     """The versions a finished retrain promoted (``lenet:v0004,mlp:v0005``), or None if none: what
     its collected samples are marked as used by."""
     promoted = [f"{m['name']}:{m['after_version']}" for m in report["models"] if m["promoted"]]
     return ",".join(promoted) or None
-
-
-def _update_worker(registry: Registry) -> None:
-    """Switch the model worker of the cluster this job runs on to the new versions (a worker that
-    is not running is no error: it loads the current versions when it starts)."""
-    try:
-        from ml.jobs import worker
-
-        log.info("worker now serves %s", worker.update_versions(registry.root, address="auto"))
-    except Exception:
-        log.warning("could not update the model worker: it serves the old ones", exc_info=True)
-
-
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    raise SystemExit(run(Path(sys.argv[1])))

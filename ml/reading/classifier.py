@@ -72,12 +72,10 @@ class Model(Protocol):
     """Canonical images in, class probabilities out: one column per letter in ``letters``, then
     "not a letter", judged so at ``threshold``."""
 
-    @property
-    def name(self) -> str: ...  # "lenet"
-
-    @property
-    def version(self) -> str: ...  # "lenet:v0003"
-
+    name: str
+    """The model's registry name, ``lenet``."""
+    version: str
+    """Name and version, ``lenet:v0003``."""
     letters: tuple[str, ...]
     threshold: float
 
@@ -108,16 +106,10 @@ class OnnxModel:
         )
         self._input = self._session.get_inputs()[0].name
         self.stored = stored
+        self.name = stored.name
+        self.version = f"{stored.name}:{stored.version}"
         self.letters: tuple[str, ...] = tuple(meta["letters"])
         self.threshold: float = meta.get("not_a_letter_threshold", 0.5)
-
-    @property
-    def name(self) -> str:
-        return self.stored.name
-
-    @property
-    def version(self) -> str:
-        return f"{self.stored.name}:{self.stored.version}"
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 1, SIZE, SIZE)
@@ -131,16 +123,8 @@ class WorkerFallback:
     def __init__(self, local: OnnxModel, worker: WorkerClient) -> None:
         self.local = local
         self.worker = worker
-        self.letters = local.letters
-        self.threshold = local.threshold
-
-    @property
-    def name(self) -> str:
-        return self.local.name
-
-    @property
-    def version(self) -> str:
-        return self.local.version
+        self.name, self.version = local.name, local.version
+        self.letters, self.threshold = local.letters, local.threshold
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, SIZE, SIZE)
@@ -175,6 +159,8 @@ class Classifier:
 
     def __init__(self, model: Model) -> None:
         self.model = model
+        self.name, self.version = model.name, model.version
+        self.letters, self.threshold = model.letters, model.threshold
 
     @classmethod
     def open(
@@ -189,22 +175,6 @@ class Classifier:
     def load(cls, spec: str = "lenet", registry: Registry | None = None, threads: int = 1):
         """The classifier for a registry name, ``name:version`` or a model folder path."""
         return cls.open((registry or Registry()).resolve(spec), threads=threads)
-
-    @property
-    def name(self) -> str:
-        return self.model.name
-
-    @property
-    def version(self) -> str:
-        return self.model.version
-
-    @property
-    def letters(self) -> tuple[str, ...]:
-        return self.model.letters
-
-    @property
-    def threshold(self) -> float:
-        return self.model.threshold
 
     def refresh(self) -> None:
         """A classifier of one version has nothing to refresh."""
