@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, insert, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from storage.tables import Delivery, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,18 @@ class Database:
                 )
             await connection.run_sync(_upgrade, revision)
         log.info("database schema at %s", revision)
+
+    async def check_writable(self) -> None:
+        """Raise the database's own error if it takes no writes (a read-only file or server, a
+        full disk): one row written and rolled back."""
+        async with self.engine.connect() as connection:
+            transaction = await connection.begin()
+            try:
+                await connection.execute(
+                    insert(Delivery).values(platform="probe", event_id="probe", created_at=utcnow())
+                )
+            finally:
+                await transaction.rollback()
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +15,7 @@ from storage.tables import (
     TRUSTED_LABELS,
     AdminAction,
     Attempt,
+    Delivery,
     Learner,
     QuizSession,
     QuizStatus,
@@ -21,6 +23,12 @@ from storage.tables import (
     Sample,
     utcnow,
 )
+
+
+def clean_text(text: str, limit: int) -> str:
+    """``text`` as it may be stored: no control characters (PostgreSQL refuses NUL in text), at
+    most ``limit`` characters."""
+    return "".join(c for c in text if c >= " " or c in "\n\t")[:limit]
 
 
 async def learner(
@@ -42,7 +50,7 @@ async def learner(
         .values(
             platform=platform,
             platform_id=platform_id,
-            display_name=display_name[:128],
+            display_name=clean_text(display_name, 128),
             language="en",
             time_zone="UTC",
             reminders_on=False,
@@ -118,6 +126,13 @@ async def latest_attempt(session: AsyncSession, learner_id: int) -> Attempt | No
     return found.first()
 
 
+async def sample_count(session: AsyncSession, learner_id: int) -> int:
+    """How many of the learner's pictures are kept."""
+    return await session.scalar(
+        select(func.count(Sample.id)).where(Sample.learner_id == learner_id)
+    )
+
+
 async def sample_of(session: AsyncSession, attempt_id: int) -> Sample | None:
     found = await session.scalars(
         select(Sample).where(Sample.attempt_id == attempt_id).with_for_update()
@@ -126,10 +141,26 @@ async def sample_of(session: AsyncSession, attempt_id: int) -> Sample | None:
 
 
 async def delete_learner(session: AsyncSession, learner_id: int) -> None:
-    """Delete a learner with their attempts, samples, cards and quizzes."""
+    """Delete a learner with their attempts, samples, cards and quizzes; the admin audit keeps
+    their actions under an anonymous id that nothing else knows."""
+    found = await session.get(Learner, learner_id)
+    if found is not None:
+        anonymous = f"deleted-{secrets.token_hex(6)}"
+        await session.execute(
+            update(AdminAction)
+            .where(
+                AdminAction.platform == found.platform,
+                AdminAction.platform_id == found.platform_id,
+            )
+            .values(platform_id=anonymous)
+        )
     for table in (Sample, Attempt, ReviewCard, QuizSession):
         await session.execute(delete(table).where(table.learner_id == learner_id))
     await session.execute(delete(Learner).where(Learner.id == learner_id))
+
+
+MAX_AUDITED = 500
+"""Characters of a command, its arguments or its reply kept in the audit."""
 
 
 async def audit(
@@ -146,9 +177,9 @@ async def audit(
             platform=platform,
             platform_id=platform_id,
             command=command,
-            arguments=arguments,
+            arguments=clean_text(arguments, MAX_AUDITED),
             outcome=outcome,
-            detail=detail,
+            detail=clean_text(detail, MAX_AUDITED),
         )
     )
 
@@ -170,6 +201,26 @@ async def claim_due_reminders(
         .with_for_update(skip_locked=True)
     )
     return found.all()
+
+
+async def first_delivery(
+    session: AsyncSession, platform: str, event_id: str, now: datetime
+) -> bool:
+    """Record that the platform's event ``event_id`` was taken in at ``now``; False if it already
+    was."""
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    inserted = await session.scalar(
+        dialect.insert(Delivery)
+        .values(platform=platform, event_id=event_id[:64], created_at=now)
+        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        .returning(Delivery.id)
+    )
+    return inserted is not None
+
+
+async def forget_deliveries(session: AsyncSession, before: datetime) -> None:
+    """Drop the record of events taken in before ``before`` (no platform redelivers that late)."""
+    await session.execute(delete(Delivery).where(Delivery.created_at < before))
 
 
 TRAINABLE = (Sample.consent.is_(True), Sample.label_source.in_(TRUSTED_LABELS))

@@ -226,3 +226,16 @@ class AdminAction(Base):
     """An :class:`AdminOutcome`."""
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Delivery(Base):
+    """A platform event (a Telegram update, a Discord interaction or message) already taken in,
+    so that one delivered twice is handled once, whichever replica receives it."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

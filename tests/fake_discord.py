@@ -65,6 +65,7 @@ from discord.http import Route
 
 JSON = dict[str, Any]
 Upload = tuple[str, bytes, str]  # filename, data, content type
+CONTENT_LIMIT = 2000
 
 API_VERSION = 10
 API_PREFIX = f"/api/v{API_VERSION}"
@@ -1001,7 +1002,15 @@ async def _send(ws: web.WebSocketResponse, payload: JSON) -> None:
 
 async def _read_body(request: web.Request) -> tuple[JSON, list[Upload]]:
     """The JSON payload and the files of a JSON or multipart (``payload_json`` + ``files[n]``)
-    body; a file's content type is guessed from its name, as Discord does."""
+    body; a file's content type is guessed from its name, as Discord does. Content over
+    :data:`CONTENT_LIMIT` characters is refused, as Discord refuses it."""
+    payload, uploads = await _read_parts(request)
+    if len(payload.get("content") or "") > CONTENT_LIMIT:
+        raise _ApiError(400, "Invalid Form Body (content: Must be 2000 or fewer in length.)", 50035)
+    return payload, uploads
+
+
+async def _read_parts(request: web.Request) -> tuple[JSON, list[Upload]]:
     if request.content_type != "multipart/form-data":
         return (await request.json() if request.body_exists else {}), []
     payload: JSON = {}

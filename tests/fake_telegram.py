@@ -19,7 +19,8 @@ What it fakes:
   forms in which every value that is not a string is JSON-encoded, files as multipart parts);
 * failures: blocked users (403), injected errors (429 with ``retry_after``, 5xx), slow answers,
   and some of the real server's refusals (unknown methods, edits that change nothing, getFile on
-  files over 20 MB, answering an unknown callback query, getUpdates while a webhook is set).
+  files over 20 MB, texts over 4096 and captions over 1024 characters, answering an unknown
+  callback query, getUpdates while a webhook is set).
 
 What it does not fake: groups and channels, inline mode, media groups, payments, any other method,
 ``parse_mode`` and entities in the bot's messages, ``allowed_updates`` filtering, command scopes
@@ -48,6 +49,8 @@ from aiohttp import ClientError, ClientSession, ClientTimeout, web
 JSON = dict[str, Any]
 
 MAX_DOWNLOAD_SIZE = 20 * 2**20  # getFile refuses bigger files, as the real Bot API does
+TEXT_LIMIT = 4096  # characters of a message text, as the real Bot API allows
+CAPTION_LIMIT = 1024  # characters of a caption
 _UPDATES = "updates"  # signal key: an update was queued, or the server is closing
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _NOT_MODIFIED = (
@@ -301,6 +304,7 @@ class FakeTelegram:
         self._by_chat: defaultdict[int, list[SentMessage]] = defaultdict(list)
         self._bot_messages: dict[tuple[int, int], JSON] = {}
         self._pending: deque[JSON] = deque()  # updates not yet confirmed through getUpdates
+        self._updates: dict[int, tuple[int, JSON]] = {}  # every update, for redelivery
         self._update_ids = itertools.count(1)
         self._message_ids: defaultdict[int, Iterator[int]] = defaultdict(lambda: itertools.count(1))
         self._callback_ids = itertools.count(1)
@@ -460,6 +464,7 @@ class FakeTelegram:
     def _push(self, chat_id: int, body: JSON) -> int:
         """Queue an update for getUpdates, or POST it to the webhook if one is set."""
         update = {"update_id": next(self._update_ids), **body}
+        self._updates[update["update_id"]] = (chat_id, update)
         self.known_chats.add(chat_id)
         if self.webhook:
             self._deliver(chat_id, update, self.webhook)
@@ -467,6 +472,14 @@ class FakeTelegram:
             self._pending.append(update)
             self._signals.notify(_UPDATES)
         return update["update_id"]
+
+    def redeliver(self, update_id: int) -> None:
+        """POST an update to the webhook again, as Telegram does when it did not hear a timely
+        200 (webhook mode only: a polled update is confirmed through its offset)."""
+        if not self.webhook:
+            raise ValueError("redelivery is faked for webhooks only")
+        chat_id, update = self._updates[update_id]
+        self._deliver(chat_id, update, self.webhook)
 
     # -- webhook delivery --------------------------------------------------------------------
 
@@ -709,6 +722,8 @@ class FakeTelegram:
 
     async def _send_message(self, call: _Call) -> JSON:
         text = call.required("text")
+        if len(text) > TEXT_LIMIT:
+            raise _ApiError(400, "Bad Request: message is too long")
         return self._bot_message(call, "sendMessage", {"text": text})
 
     async def _send_photo(self, call: _Call) -> JSON:
@@ -754,6 +769,8 @@ class FakeTelegram:
         """Make, keep and record the Message the bot sent; ``uploaded``: photo=bytes, ..."""
         chat_id = call.chat_id()
         if caption := call.get_str("caption"):
+            if len(caption) > CAPTION_LIMIT:
+                raise _ApiError(400, "Bad Request: message caption is too long")
             content = content | {"caption": caption}
         message = {
             "message_id": next(self._message_ids[chat_id]),

@@ -23,7 +23,8 @@ def test_times_are_24_hour_hh_mm():
 def test_zones_are_iana_names():
     assert parse_zone("Asia/Seoul").key == "Asia/Seoul"
     assert parse_zone("UTC").key == "UTC"
-    for bad in ("Mars/Base", "../etc/passwd", "", "asia/seoul"):
+    assert parse_zone("asia/seoul").key == "Asia/Seoul"  # any case
+    for bad in ("Mars/Base", "../etc/passwd", "", "localtime", "Factory", "posix/Asia/Seoul"):
         assert parse_zone(bad) is None, bad
 
 

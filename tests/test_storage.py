@@ -28,7 +28,7 @@ async def test_migrating_twice_changes_nothing(db):
     await db.migrate()
     async with db.engine.connect() as connection:
         version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
-    assert version == "0001"
+    assert version == "0002"
 
 
 async def test_urls_get_their_async_drivers():

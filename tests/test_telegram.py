@@ -7,15 +7,18 @@ import asyncio
 import signal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from attack_telegram import run_attack
 from bot.adapters.telegram_adapter import TelegramAdapter
 from bot.app.reminders import Reminders
 from bot.app.settings import TelegramSettings
 from bot.core import commands, texts
+from bot.core.replies import Reply, Sender
 from bot_fixtures import free_port, letter_png, start_hangul_bot
 from fake_telegram import FakeTelegram
 from load_telegram import run_load
+from ml.reading.verdicts import Verdict
 from storage.tables import Attempt, Learner
 
 ADMIN, LEARNER = 1, 1001
@@ -213,3 +216,77 @@ async def test_a_small_load_run_loses_and_duplicates_no_reply():
     figures = await run_load(learners=10, pictures=2)
     assert (figures["lost"], figures["duplicated"], figures["learners_failed"]) == (0, 0, 0)
     assert figures["attempts_stored"] == 20 and figures["bot_exit_code"] == 0
+
+
+@pytest.fixture
+async def webhook_adapter_and_fake(chat_tutor):
+    """A running adapter taking updates from the fake server through its webhook."""
+    async with FakeTelegram() as fake:
+        port = free_port()
+        settings = TelegramSettings(
+            token=fake.token,
+            base_url=fake.base_url,
+            base_file_url=fake.base_file_url,
+            webhook_url=f"http://127.0.0.1:{port}/telegram",
+            webhook_secret="s3cret",
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+        )
+        adapter = TelegramAdapter(chat_tutor, settings)
+        await adapter.start()
+        await asyncio.sleep(0.5)  # the webhook server starts listening after setWebhook
+        try:
+            yield adapter, fake
+        finally:
+            await adapter.stop()
+
+
+async def test_an_update_delivered_twice_is_handled_once(webhook_adapter_and_fake, chat_tutor):
+    _, fake = webhook_adapter_and_fake
+    fake.user_text(LEARNER, "/quiz 2")
+    [question] = await fake.wait_for(LEARNER, 1)
+    update = fake.user_photo(LEARNER, letter_png("ㅏ"))
+    await fake.wait_for(LEARNER, 3)  # graded, then the next question
+    fake.redeliver(update)
+    fake.user_text(LEARNER, "/help")  # answered after the redelivery, if it was handled
+    sent = await fake.wait_for(LEARNER, 4)
+    assert sent[-1].text == commands.help_text() and len(sent) == 4
+    async with chat_tutor.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Attempt)) == 1
+
+
+async def test_a_burst_of_pictures_is_read_in_turn_and_none_is_dropped(telegram):
+    for _ in range(30):
+        telegram.user_photo(LEARNER, letter_png("ㅛ"))
+    sent = await telegram.wait_for(LEARNER, 31, timeout=60)
+    texts_sent = [message.text for message in sent]
+    assert texts_sent.count(texts.ONE_AT_A_TIME) == 1
+    assert sum(text.startswith("I read ㅛ") for text in texts_sent) == 30
+
+
+async def test_a_file_larger_than_it_says_is_not_downloaded_whole(telegram):
+    big = letter_png("ㅛ") + bytes(25 * 2**20)
+    telegram.user_document(LEARNER, big, "letter.png", "image/png", file_size=1000)
+    [reply] = await telegram.wait_for(LEARNER, 1, timeout=30)
+    assert reply.text == texts.VERDICTS[Verdict.TOO_LARGE]
+
+
+async def test_a_picture_sent_as_an_untyped_file_is_read(telegram):
+    telegram.user_document(LEARNER, letter_png("ㅛ"), "letter.png", "application/octet-stream")
+    [reply] = await telegram.wait_for(LEARNER, 1)
+    assert reply.text.startswith("I read ㅛ")
+
+
+async def test_a_reply_longer_than_telegram_allows_is_split(adapter_and_fake):
+    adapter, fake = adapter_and_fake
+    long = "\n".join(f"line {n}: " + "가" * 60 for n in range(200))
+    await adapter.send(Sender("telegram", str(LEARNER)), [Reply(long)])
+    sent = fake.messages_to(LEARNER)
+    assert len(sent) == 4 and all(len(message.text) <= 4096 for message in sent)
+    assert "\n".join(message.text for message in sent) == long
+
+
+async def test_an_ordinary_learner_is_answered_while_others_send_bombs():
+    figures = await run_attack(attackers=2, photos=5, small=True)
+    assert figures["every_hostile_file_answered"] and figures["bot_alive_at_the_end"]
+    assert figures["bot_exit_code"] == 0 and figures["ordinary_photos"] == 5

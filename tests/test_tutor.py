@@ -448,3 +448,69 @@ async def test_corrupt_stored_samples_are_skipped_and_counted(tutor, db, tmp_pat
     assert (len(exported), exported.skipped) == (1, 1)
     train, held_out, used, skipped = load_samples(path)
     assert skipped == 1 and len(train) + len(held_out) == 1
+
+
+async def test_what_a_learner_types_is_bounded(tutor, db):
+    for command in ("/quiz ²", "/quiz 5 5", "/quiz -1", "/quiz 999999999999"):
+        [reply] = await tutor.handle_text(LEARNER, command)
+        assert reply.text == texts.QUIZ_BAD_COUNT.format(most=20), command
+    [reply] = await tutor.handle_text(LEARNER, "/" + "x" * 10_000)
+    assert reply.text == texts.TOO_LONG.format(most=1000)
+    [reply] = await tutor.handle_text(LEARNER, "/" + "y" * 500)
+    assert len(reply.text) < 120 and "y" * 33 not in reply.text
+    for zone in ("localtime", "Factory", "posix/Asia/Seoul", "../etc/passwd"):
+        [reply] = await tutor.handle_text(LEARNER, f"/timezone {zone}")
+        assert reply.text.startswith("I don't know the time zone"), zone
+    [reply] = await tutor.handle_text(LEARNER, "/timezone asia/seoul")
+    assert "Asia/Seoul" in reply.text
+
+
+async def test_a_display_name_with_control_characters_is_stored_clean(tutor, db):
+    strange = Sender("test", "nul-1", "Na\x00me\x07" + "n" * 500)
+    [reply] = await tutor.handle_text(strange, "/help")
+    assert reply.text == help_text()
+    [learner] = await rows(db, Learner)
+    assert learner.display_name == "Name" + "n" * 124
+
+
+async def test_deleteme_leaves_the_audit_with_an_anonymous_id(tutor, db):
+    await tutor.handle_text(LEARNER, "/model")  # refused, and audited
+    await tutor.handle_text(LEARNER, "/deleteme")
+    await tutor.handle_text(LEARNER, "/deleteme confirm")
+    [action] = await rows(db, AdminAction)
+    assert action.command == "model" and action.platform_id.startswith("deleted-")
+    assert LEARNER.platform_id not in action.platform_id
+
+
+async def test_consent_off_says_what_is_kept_and_offers_to_delete_the_pictures(tutor, db):
+    [reply] = await tutor.handle_text(LEARNER, "/consent off")
+    assert reply.text == texts.CONSENT_OFF_NOTHING_KEPT
+    await tutor.handle_text(LEARNER, "/consent on")
+    await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
+    await tutor.handle_picture(LEARNER, letter_png("ㅏ"))
+    [reply] = await tutor.handle_text(LEARNER, "/consent off")
+    assert reply.text == texts.CONSENT_OFF.format(count=2)
+    assert [b.command for row in reply.buttons for b in row] == ["/consent forget"]
+    assert [s.consent for s in await rows(db, Sample)] == [False, False]
+    [reply] = await tutor.handle_text(LEARNER, "/consent forget")
+    assert reply.text == texts.CONSENT_FORGOTTEN.format(count=2)
+    assert await rows(db, Sample) == [] and len(await rows(db, Attempt)) == 2
+
+
+async def test_an_event_is_taken_in_once(tutor):
+    assert await tutor.first_delivery("telegram", "41")
+    assert not await tutor.first_delivery("telegram", "41")
+    assert await tutor.first_delivery("discord", "41")
+
+
+async def test_old_deliveries_are_forgotten(tutor, clock):
+    assert await tutor.first_delivery("telegram", "7")
+    clock.advance(days=3)
+    await tutor.forget_old_deliveries()
+    assert await tutor.first_delivery("telegram", "7")
+
+
+async def test_the_audit_keeps_a_bounded_account_of_what_was_typed(tutor, db):
+    await tutor.handle_text(ADMIN, "/retrain " + "z" * 900)
+    [action] = await rows(db, AdminAction)
+    assert len(action.arguments) == 500

@@ -27,7 +27,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.adapters.gate import LearnerGate
-from bot.adapters.handling import Work, refuse_upload, serve_learner
+from bot.adapters.handling import Work, fit_to, refuse_upload, serve_learner
 from bot.app.settings import DiscordSettings
 from bot.core import commands, texts
 from bot.core.replies import LearnerUnreachable, Reply, Sender
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 READY_TIMEOUT = 60
+TEXT_LIMIT = 2000
 
 
 def point_discord_at(api_base: str | None, gateway_url: str | None) -> None:
@@ -126,7 +127,7 @@ class DiscordAdapter:
                 int(learner.platform_id)
             )
             channel = user.dm_channel or await user.create_dm()
-            for reply in replies:
+            for reply in fit_to(TEXT_LIMIT, replies):
                 await channel.send(**_message(reply))
         except (discord.Forbidden, discord.NotFound) as error:
             raise LearnerUnreachable(str(error)) from error
@@ -140,7 +141,7 @@ class DiscordAdapter:
         @self.tree.command(name="check", description="Read a picture of one handwritten letter")
         @app_commands.describe(image="A photo or image of one letter")
         async def check(interaction: discord.Interaction, image: discord.Attachment) -> None:
-            await self._slash(interaction, lambda s: self._attachment(s, image))
+            await self._slash(interaction, lambda s: self._attachment(s, image), picture=True)
 
     def _slash_command(self, command: commands.Command) -> app_commands.Command:
         """The slash form of a tutor command: its options typed as the table says, handed on as
@@ -165,7 +166,9 @@ class DiscordAdapter:
             name=command.name, description=command.description, callback=described(callback)
         )
 
-    async def _slash(self, interaction: discord.Interaction, work: Work) -> None:
+    async def _slash(
+        self, interaction: discord.Interaction, work: Work, picture: bool = False
+    ) -> None:
         """Acknowledge at once, then send the tutor's replies as follow-ups (ephemeral in a
         server)."""
         private = interaction.guild is not None
@@ -174,7 +177,9 @@ class DiscordAdapter:
         async def send(reply: Reply) -> None:
             await interaction.followup.send(**_message(reply), ephemeral=private)
 
-        await self._serve(interaction.user, work, send, always_answer=True)
+        await self._serve(
+            interaction.user, work, send, str(interaction.id), picture, always_answer=True
+        )
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Button clicks: their custom id is the tutor command to run."""
@@ -204,7 +209,9 @@ class DiscordAdapter:
         async def send(reply: Reply) -> None:
             await message.channel.send(**_message(reply))
 
-        await self._serve(message.author, work, send)
+        await self._serve(
+            message.author, work, send, str(message.id), picture=bool(message.attachments)
+        )
 
     async def _attachment(self, sender: Sender, attachment: discord.Attachment) -> list[Reply]:
         """Read an image attachment (refused before download when too big or not an image)."""
@@ -234,12 +241,15 @@ class DiscordAdapter:
         user: discord.User | discord.Member,
         work: Work,
         send: Callable[[Reply], Awaitable[None]],
+        event_id: str,
+        picture: bool = False,
         always_answer: bool = False,
     ) -> None:
-        """The learner through the gate, ``work`` for them, each reply through ``send``."""
+        """The event taken once, the learner through the gate, ``work`` for them, each reply
+        through ``send``."""
 
         async def deliver(replies: list[Reply]) -> None:
-            for reply in replies:
+            for reply in fit_to(TEXT_LIMIT, replies):
                 try:
                     await send(reply)
                 except discord.HTTPException as error:
@@ -253,6 +263,8 @@ class DiscordAdapter:
             self._sender(user),
             work,
             deliver,
+            event=(self.tutor.first_delivery, event_id),
+            picture=picture,
             platform_errors=(discord.HTTPException,),
             always_answer=always_answer,
         )

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from urllib.parse import urlparse
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -38,21 +39,25 @@ from telegram.ext import (
 )
 
 from bot.adapters.gate import LearnerGate
-from bot.adapters.handling import Work, fixed, refuse_upload, serve_learner
+from bot.adapters.handling import Work, fit_to, fixed, refuse_upload, serve_learner
 from bot.app.settings import TelegramSettings
 from bot.core import commands, texts
 from bot.core.replies import LearnerUnreachable, Reply, Sender
 from bot.core.tutor import Tutor
+from ml.reading.decode import MAX_FILE_BYTES
+from ml.reading.verdicts import Verdict
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
 CAPTION_LIMIT = 1024
+TEXT_LIMIT = 4096
 CONCURRENT_UPDATES = 64
 """Updates handled at once. More only queue for the HTTP connection pool and the database: with
 200 learners sending at once (``tests/load_telegram.py``), 16, 32 and 64 all answered ~66
 pictures/s with p95 ~3.5 s, 256 only 51/s with p95 8.9 s."""
 SEND_TRIES = 3
+DOWNLOAD_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
 def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -107,6 +112,8 @@ class TelegramAdapter:
         if settings.base_file_url:
             builder = builder.base_file_url(settings.base_file_url)
         self.application: Application = builder.build()
+        self._files = httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT)
+        """Downloads of learners' files (streamed, so that their size can be capped)."""
         on = self.application.add_handler
         on(CallbackQueryHandler(self._on_button))
         on(MessageHandler(filters.PHOTO, self._on_photo))
@@ -149,6 +156,7 @@ class TelegramAdapter:
                 log.warning("could not set an admin's command menu: %s", error)
 
     async def stop(self) -> None:
+        await self._files.aclose()
         app = self.application
         if app.updater.running:
             await app.updater.stop()
@@ -168,7 +176,7 @@ class TelegramAdapter:
             raise
 
     async def _send(self, chat_id: int, replies: list[Reply]) -> None:
-        for reply in replies:
+        for reply in fit_to(TEXT_LIMIT, replies):
             await self._send_one(chat_id, reply)
 
     async def _send_one(self, chat_id: int, reply: Reply) -> None:
@@ -194,8 +202,9 @@ class TelegramAdapter:
                 )
             )
 
-    async def _answer(self, update: Update, work: Work) -> None:
-        """Gate the learner, run ``work`` for them and send its replies to their chat."""
+    async def _answer(self, update: Update, work: Work, picture: bool = False) -> None:
+        """Take the update once, gate the learner, run ``work`` for them and send its replies to
+        their chat."""
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None:
             return
@@ -205,7 +214,9 @@ class TelegramAdapter:
             sender,
             work,
             partial(self._send_safely, chat.id),
-            platform_errors=(TelegramError,),
+            event=(self.tutor.first_delivery, str(update.update_id)),
+            picture=picture,
+            platform_errors=(TelegramError, httpx.HTTPError),
         )
 
     async def _send_safely(self, chat_id: int, replies: list[Reply]) -> None:
@@ -229,15 +240,16 @@ class TelegramAdapter:
 
     async def _on_photo(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         photo = update.effective_message.photo[-1]  # the largest size
-        await self._answer(update, lambda sender: self._picture(sender, photo, photo.file_size))
+        await self._answer(
+            update, lambda sender: self._picture(sender, photo, photo.file_size), picture=True
+        )
 
     async def _on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         document = update.effective_message.document
         await self._answer(
             update,
-            lambda sender: self._picture(
-                sender, document, document.file_size, document.mime_type or ""
-            ),
+            lambda sender: self._picture(sender, document, document.file_size, document.mime_type),
+            picture=True,
         )
 
     async def _picture(
@@ -249,8 +261,22 @@ class TelegramAdapter:
         if refusal is not None:
             return [refusal]
         file = await attachment.get_file()
-        data = bytes(await file.download_as_bytearray())
+        data = await self._download(file.file_path)
+        if data is None:
+            return [Reply(texts.VERDICTS[Verdict.TOO_LARGE])]
         return await self.tutor.handle_picture(sender, data)
+
+    async def _download(self, url: str) -> bytes | None:
+        """The file at ``url``, streamed; None as soon as it proves larger than any picture the
+        reader accepts (a file may be bigger than its message says)."""
+        data = bytearray()
+        async with self._files.stream("GET", url) as response:
+            response.raise_for_status()
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > MAX_FILE_BYTES:
+                    return None
+        return bytes(data)
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update.effective_message, Message):

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import logging
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,23 +24,31 @@ from bot.app.settings import Settings, process_settings
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.service import protect_logs, serve
+    from bot.app.redaction import protect_output
+    from bot.app.service import serve
+    from bot.app.startup import StartupError
 
-    protect_logs(settings)
-    asyncio.run(serve(settings))
+    redact = protect_output(settings)
+    try:
+        asyncio.run(serve(settings))
+    except StartupError as failure:
+        print(redact(f"hangul-bot: {failure}"), file=sys.stderr)
+        return failure.code
     return 0
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.console import run_console
     from bot.app.service import open_tutor
+    from ml.reading.isolation import PicturePool
 
     async def main() -> None:
-        tutor = await open_tutor(settings)
-        try:
-            await run_console(tutor, args.user, args.images, args.json)
-        finally:
-            await tutor.db.close()
+        with PicturePool() as pictures:
+            tutor = await open_tutor(settings, pictures)
+            try:
+                await run_console(tutor, args.user, args.images, args.json)
+            finally:
+                await tutor.db.close()
 
     asyncio.run(main())
     return 0

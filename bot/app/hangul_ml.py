@@ -19,12 +19,16 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.app.settings import Settings, process_settings
 from ml.jobs.ray_jobs import RayJobsError
 from ml.reading.alphabet import letter_info
 from ml.reading.registry import RegistryError
 from ml.reading.verdicts import Verdict
+
+if TYPE_CHECKING:
+    from ml.reading.classifier import Classifier, Reading
 
 log = logging.getLogger("hangul-ml")
 
@@ -44,33 +48,51 @@ def _need_torch(command: str) -> None:
 
 
 def cmd_predict(args: argparse.Namespace, settings: Settings) -> int:
-    from ml.reading.classifier import Classifier, Reading
+    from ml.reading.classifier import Classifier
+    from ml.reading.isolation import PicturePool
 
-    classifier = Classifier.load(args.model, settings.registry)
-    for name in args.files:
-        try:
-            reading = classifier.read(Path(name).read_bytes())
-        except OSError as error:
-            reading = Reading(Verdict.UNREADABLE_FILE, error.strerror or str(error))
-        if args.json:
-            _print_json({"file": name, **reading.as_json()})
-        elif not reading.letter:
-            print(f"{name}: not read ({reading.verdict}): {reading.reason}")
-        else:
-            info = letter_info(reading.letter)
-            others = ", ".join(f"{x} {p:.0%}" for x, p in reading.top[1:])
-            print(
-                f"{name}: {info.jamo} ({info.romanization}, {info.name}) "
-                f"{reading.confidence:.0%}; then {others}"
-            )
+    with PicturePool() as pool:
+        classifier = Classifier.load(args.model, settings.registry, preprocessor=pool)
+        for name in args.files:
+            _show_reading(name, _read_file(classifier, name), args.json)
     return 0
+
+
+def _read_file(classifier: Classifier, name: str) -> Reading:
+    """The reading of one picture file; a file that cannot be read gets a verdict too."""
+    from ml.reading.classifier import Reading
+    from ml.reading.decode import PictureError, read_picture_file
+
+    try:
+        return classifier.read(read_picture_file(name))
+    except PictureError as refused:
+        return Reading(refused.code, refused.message)
+    except OSError as error:
+        return Reading(Verdict.UNREADABLE_FILE, error.strerror or str(error))
+
+
+def _show_reading(name: str, reading: Reading, as_json: bool) -> None:
+    if as_json:
+        _print_json({"file": name, **reading.as_json()})
+    elif not reading.letter:
+        print(f"{name}: not read ({reading.verdict}): {reading.reason}")
+    else:
+        info = letter_info(reading.letter)
+        others = ", ".join(f"{x} {p:.0%}" for x, p in reading.top[1:])
+        print(
+            f"{name}: {info.jamo} ({info.romanization}, {info.name}) "
+            f"{reading.confidence:.0%}; then {others}"
+        )
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from ml.evaluation.evaluate import evaluate_folder
     from ml.reading.classifier import Classifier
+    from ml.reading.isolation import PicturePool
 
-    report = evaluate_folder(Classifier.load(args.model, settings.registry), args.folder)
+    with PicturePool() as pool:
+        classifier = Classifier.load(args.model, settings.registry, preprocessor=pool)
+        report = evaluate_folder(classifier, args.folder)
     if args.plot:
         from ml.evaluation.plots import plot_confusion
 
@@ -415,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         nargs="+",
         metavar="SECTION",
-        help="speed, writers, inference, absent and/or robustness (default: all)",
+        help="speed, writers, inference, absent, robustness and/or hostile (default: all)",
     )
     p.add_argument("--quick", action="store_true", help="fewer epochs and repeats (smoke test)")
     p.add_argument("--json", action="store_true", help="also print all figures as JSON")

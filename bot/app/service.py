@@ -5,7 +5,7 @@ who asked) in one process.
 
 Starts whichever adapters have a token (Telegram, Discord, or both), gives each the same tutor,
 registers them as the scheduler's notifiers, and shuts everything down in order on SIGTERM or
-SIGINT. Secrets are scrubbed from every log record.
+SIGINT. What stops it from starting is explained by :mod:`bot.app.startup`.
 """
 
 from __future__ import annotations
@@ -22,52 +22,34 @@ from bot.app.retrain_watch import TICK_SECONDS as WATCH_SECONDS
 from bot.app.retrain_watch import RetrainWatcher
 from bot.app.retraining import ProcessOperations
 from bot.app.settings import Settings
+from bot.app.startup import check_configuration, explain
 from bot.core.tutor import Tutor
 from ml.reading.classifier import LetterReader, live_classifier
+from ml.reading.isolation import IN_PROCESS, PicturePool, Preprocessor
 from ml.reading.worker_client import WorkerClient
 from storage.database import Database
 from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
-NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler.executors.default")
-"""Libraries that log every request (httpx puts the Telegram token in its URLs) at INFO."""
 
-
-class RedactSecrets(logging.Filter):
-    """Replace secrets in log records with ``***``."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, None
-        return True
-
-
-def protect_logs(settings: Settings) -> None:
-    """Keep tokens out of every handler's output, and quieten per-request loggers."""
-    redact = RedactSecrets(settings.secrets())
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    for name in NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
-async def open_tutor(settings: Settings) -> Tutor:
-    """The tutor for ``settings``: database migrated, classifier loaded (through the model
-    worker when one is configured), admin operations on this process's registry and cluster."""
+async def open_tutor(settings: Settings, pictures: Preprocessor = IN_PROCESS) -> Tutor:
+    """The tutor for ``settings``: database migrated and writable, classifier loaded (through
+    the model worker when one is configured, canonicalising with ``pictures``), admin operations
+    on this process's registry and cluster."""
     db = Database(settings.database_url)
-    await db.migrate()
+    try:
+        await db.migrate()
+        await db.check_writable()
+    except BaseException:
+        await db.close()
+        raise
     worker = (
         WorkerClient(settings.worker_url, settings.worker_timeout) if settings.worker_url else None
     )
-    classifier = await asyncio.to_thread(live_classifier, settings.model, settings.registry, worker)
+    classifier = await asyncio.to_thread(
+        live_classifier, settings.model, settings.registry, worker, pictures
+    )
     return tutor_for(settings, db, classifier)
 
 
@@ -89,10 +71,21 @@ def tutor_for(
 
 
 async def serve(settings: Settings) -> None:
-    """Run until SIGTERM/SIGINT."""
-    if settings.telegram is None and settings.discord is None:
-        raise SystemExit("hangul-bot run: set TELEGRAM_TOKEN and/or DISCORD_TOKEN")
-    tutor = await open_tutor(settings)
+    """Run until SIGTERM/SIGINT; raises :class:`bot.app.startup.StartupError` when it cannot
+    start."""
+    check_configuration(settings)
+    with PicturePool() as pictures:
+        try:
+            tutor = await open_tutor(settings, pictures)
+        except Exception as error:
+            raise explain(error) from None
+        try:
+            await _run_adapters(settings, tutor)
+        finally:
+            await tutor.db.close()
+
+
+async def _run_adapters(settings: Settings, tutor: Tutor) -> None:
     gate = LearnerGate()
     adapters = []
     if settings.telegram is not None:
@@ -111,12 +104,16 @@ async def serve(settings: Settings) -> None:
     scheduler = None
     try:
         for adapter in adapters:
-            await adapter.start()
+            try:
+                await adapter.start()
+            except Exception as error:
+                raise explain(error) from None
             started.append(adapter)
         notifiers = {a.platform: a for a in adapters}
         scheduler = Reminders(tutor.db, notifiers).schedule()
         watcher = RetrainWatcher(tutor.registry, notifiers, tutor.db, settings.ray)
         scheduler.add_job(watcher.tick, "interval", seconds=WATCH_SECONDS, max_instances=1)
+        scheduler.add_job(tutor.forget_old_deliveries, "interval", hours=1)
         log.info("hangul-bot running: %s", ", ".join(a.platform for a in adapters))
         await stop.wait()
         log.info("shutting down")
@@ -125,4 +122,3 @@ async def serve(settings: Settings) -> None:
             scheduler.shutdown(wait=False)
         for adapter in reversed(started):
             await adapter.stop()
-        await tutor.db.close()

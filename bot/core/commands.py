@@ -76,7 +76,12 @@ COUNT = Option("count", "How many letters (default 5)", int)
 STOP = Option("stop", "End the running quiz", bool)
 TIME = Option("time", "Your local time, HH:MM (24-hour)")
 ZONE = Option("zone", "Area/City, like Asia/Seoul")
-CHOICE = Option("choice", "on or off", choices=("on", "off"), required=True)
+CHOICE = Option(
+    "choice",
+    "on, off, or forget (delete the pictures kept)",
+    choices=("on", "off", "forget"),
+    required=True,
+)
 MODEL = Option("model", "lenet or mlp", choices=("lenet", "mlp"))
 ACTION = Option("action", "status or anyway", choices=("status", "anyway"))
 
@@ -95,8 +100,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("timezone", "Your time zone (/timezone Asia/Seoul)", learner_commands.timezone,
             "Area/City", (ZONE,)),
     Command("stop", "No more reminders", learner_commands.stop_reminders),
-    Command("consent", "Let me keep your pictures to improve my reading (on/off)",
-            learner_commands.consent, "on|off", (CHOICE,)),
+    Command("consent", "Let me keep your pictures to improve my reading (on/off/forget)",
+            learner_commands.consent, "on|off|forget", (CHOICE,)),
     Command("deleteme", "Delete everything I know about you", learner_commands.delete_me),
     Command("help", "What I can do", show_help),
     Command("model", "The models and their figures", admin_commands.models, admin=True),

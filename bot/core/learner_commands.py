@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from bot.core import texts
 from bot.core.charts import accuracy_chart
@@ -113,21 +113,30 @@ async def stop_reminders(turn: Turn, args: list[str]) -> list[Reply]:
 
 
 async def consent(turn: Turn, args: list[str]) -> list[Reply]:
-    """/consent on|off; off also withdraws the pictures already kept from future training."""
+    """/consent on|off|forget. Off withdraws the pictures already kept from future training and
+    offers to delete them; forget deletes them (the answers and progress stay)."""
     choice = args[0].lower() if len(args) == 1 else ""
-    if choice not in ("on", "off"):
+    if choice not in ("on", "off", "forget"):
         state = "on" if turn.learner.consent else "off"
         buttons = (
             (Button(texts.CONSENT_YES, "/consent on"), Button(texts.CONSENT_NO, "/consent off")),
         )
         return [Reply(texts.CONSENT_USAGE.format(state=state), buttons=buttons)]
-    turn.learner.consent = choice == "on"
     if choice == "on":
+        turn.learner.consent = True
         return [Reply(texts.CONSENT_ON)]
+    kept = await queries.sample_count(turn.session, turn.learner.id)
+    if choice == "forget":
+        await turn.session.execute(delete(Sample).where(Sample.learner_id == turn.learner.id))
+        return [Reply(texts.CONSENT_FORGOTTEN.format(count=kept))]
+    turn.learner.consent = False
     await turn.session.execute(
         update(Sample).where(Sample.learner_id == turn.learner.id).values(consent=False)
     )
-    return [Reply(texts.CONSENT_OFF)]
+    if not kept:
+        return [Reply(texts.CONSENT_OFF_NOTHING_KEPT)]
+    buttons = ((Button(texts.CONSENT_FORGET, "/consent forget"),),)
+    return [Reply(texts.CONSENT_OFF.format(count=kept), buttons=buttons)]
 
 
 async def delete_me(turn: Turn, args: list[str]) -> list[Reply]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 _HH_MM = re.compile(r"(\d{1,2}):(\d{2})")
@@ -19,14 +20,26 @@ def parse_time(text: str) -> time | None:
 
 
 def parse_zone(name: str) -> ZoneInfo | None:
-    """An IANA time zone (``Asia/Seoul``, ``UTC``), or None for an unknown name."""
-    name = name.strip()
-    if name not in available_timezones() and name != "UTC":
+    """An IANA time zone, ``Area/Location`` (``Asia/Seoul``, any case) or ``UTC``; None for
+    anything else (the machine's ``localtime``, ``Factory``, ``posix/...``)."""
+    key = _zones().get(name.strip().lower())
+    if key is None:
         return None
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    """Real IANA zones by their lower-case name."""
+    found = {
+        zone
+        for zone in available_timezones()
+        if "/" in zone and not zone.startswith(("posix/", "right/", "SystemV/"))
+    }
+    return {zone.lower(): zone for zone in (*found, "UTC")}
 
 
 def local_day(now: datetime, zone: str) -> date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -104,7 +105,7 @@ async def skip(turn: Turn, args: list[str]) -> list[Reply]:
 def _quiz_count(args: list[str]) -> int | None:
     if not args:
         return QUIZ_DEFAULT
-    if len(args) > 1 or not args[0].isdigit():
+    if len(args) > 1 or not re.fullmatch(r"[0-9]{1,3}", args[0]):
         return None
     count = int(args[0])
     return count if 1 <= count <= QUIZ_MOST else None

@@ -13,6 +13,7 @@ NOT_A_COMMAND = (
     "Send me a photo of one handwritten letter, or try /quiz. /help lists what I can do."
 )
 UNKNOWN_COMMAND = "I don't know /{name}. /help lists what I can do."
+TOO_LONG = "That message is too long for me (at most {most} characters). /help lists what I can do."
 INTERNAL_ERROR = (
     "Sorry, something went wrong on my side. Nothing you did was lost; please try again."
 )
@@ -31,6 +32,13 @@ VERDICTS: dict[Verdict, str] = {
     Verdict.TOO_LARGE: "That picture is too big for me (over 20 MB). Please send a smaller photo.",
     Verdict.TOO_MANY_PIXELS: (
         "That picture has too many pixels for me. Please send a smaller photo."
+    ),
+    Verdict.ODD_SHAPE: "That picture is a thin strip. Please send a photo of your letter.",
+    Verdict.UNSUPPORTED: (
+        "I can't open that kind of picture file. Please send a photo, a screenshot or a PNG/JPEG."
+    ),
+    Verdict.TOO_SLOW: (
+        "That picture took me too long to open. Please send an ordinary photo or screenshot."
     ),
     Verdict.BLANK: (
         "I can't see any writing: the page looks blank or the ink is too faint. "
@@ -106,11 +114,28 @@ TIMEZONE_USAGE = "Use /timezone Area/City, like /timezone Asia/Seoul or /timezon
 TIMEZONE_UNKNOWN = "I don't know the time zone {name!r}. " + TIMEZONE_USAGE
 TIMEZONE_SET = "Your time zone is now {zone}; it's {local} there."
 
-CONSENT_USAGE = "Use /consent on or /consent off. It is now {state}."
+CONSENT_USAGE = (
+    "Use /consent on or /consent off (/consent forget deletes the pictures I kept). It is now "
+    "{state}."
+)
 CONSENT_YES = "Yes, keep my pictures"
 CONSENT_NO = "No"
 CONSENT_ON = "Thank you! I'll keep your pictures to improve my reading. /consent off stops it."
-CONSENT_OFF = "I won't keep your pictures, and the ones I kept won't be used for training."
+CONSENT_OFF = (
+    "I won't keep your pictures any more, and the {count} I kept won't be used for training. "
+    "I still keep your answers (which letter, right or not) for your progress and reviews. "
+    "Shall I delete those {count} pictures too? (/consent forget does it any time; /deleteme "
+    "deletes everything.)"
+)
+CONSENT_OFF_NOTHING_KEPT = (
+    "I won't keep your pictures. I kept none so far; I keep only your answers (which letter, "
+    "right or not) for your progress and reviews."
+)
+CONSENT_FORGET = "Yes, delete my pictures"
+CONSENT_FORGOTTEN = (
+    "Deleted the {count} pictures I kept. Your answers and progress stay; /deleteme deletes "
+    "everything."
+)
 
 DELETE_ASK = "This deletes your progress, answers and pictures for good. Are you sure?"
 DELETE_YES = "Yes, delete everything"
@@ -184,6 +209,11 @@ def reading(jamo: str, probability: float) -> str:
 NO_SUCH_PICTURE = "There is no picture at {path}."
 
 SLOW_DOWN = "You're sending faster than I can read. Please wait a moment, then send one picture."
+ONE_AT_A_TIME = "Got them! I'll read your pictures one at a time, in the order you sent them."
+QUEUE_FULL = (
+    "That's more pictures than I can keep waiting ({most}). I'll read the ones I have; send the "
+    "rest after my answers."
+)
 UNSUPPORTED_MESSAGE = (
     "I can only read pictures of handwritten letters and commands. Send a photo of one letter, "
     "or /help."

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy.exc import IntegrityError
@@ -28,9 +28,17 @@ from ml.reading.classifier import LetterReader
 from ml.reading.registry import Registry
 from storage import queries
 from storage.database import Database
+from storage.queries import clean_text
 from storage.tables import AdminOutcome, utcnow
 
 log = logging.getLogger(__name__)
+
+MAX_TEXT = 1000
+"""Longer messages are not read (no command is this long)."""
+MAX_NAME_SHOWN = 32
+"""An unknown command is named back at most this long."""
+DELIVERIES_KEPT = timedelta(days=2)
+"""How long an event's id is remembered (platforms redeliver within minutes)."""
 
 
 class Tutor:
@@ -56,13 +64,16 @@ class Tutor:
 
     async def handle_text(self, sender: Sender, text: str) -> list[Reply]:
         """Answer a typed message (a command like ``/quiz 5``, or anything else)."""
+        if len(text) > MAX_TEXT:
+            return [Reply(texts.TOO_LONG.format(most=MAX_TEXT))]
         words = text.strip().split()
         if not words or not words[0].startswith("/"):
             return [Reply(texts.NOT_A_COMMAND)]
         name, args = words[0][1:].lower(), words[1:]
         command = commands.find(name)
         if command is None:
-            return [Reply(texts.UNKNOWN_COMMAND.format(name=name))]
+            shown = clean_text(name, MAX_NAME_SHOWN)
+            return [Reply(texts.UNKNOWN_COMMAND.format(name=shown))]
         if command.admin:
             return await self._run(sender, partial(self._admin, command, args))
         return await self._run(sender, partial(command.handler, args=args))
@@ -75,6 +86,22 @@ class Tutor:
             log.exception("reading a picture failed")
             return [Reply(texts.INTERNAL_ERROR)]
         return await self._run(sender, partial(answer_picture, data=data, reading=reading))
+
+    async def first_delivery(self, platform: str, event_id: str) -> bool:
+        """Whether the platform's event ``event_id`` (an update, an interaction) is new: a
+        platform that delivers one twice (a retry, a webhook redelivery) gets it handled once, by
+        whichever replica took it first."""
+        try:
+            async with self.db.transaction() as session:
+                return await queries.first_delivery(session, platform, event_id, self.clock())
+        except Exception:  # the database is the one to tell; handling it once more is no harm
+            log.exception("could not record a %s event as taken in", platform)
+            return True
+
+    async def forget_old_deliveries(self) -> None:
+        """Drop the record of events taken in over :data:`DELIVERIES_KEPT` ago."""
+        async with self.db.transaction() as session:
+            await queries.forget_deliveries(session, self.clock() - DELIVERIES_KEPT)
 
     def is_admin(self, sender: Sender) -> bool:
         """Whether ``sender`` may use admin commands (named in the settings, or vouched for by

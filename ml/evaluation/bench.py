@@ -12,6 +12,8 @@ Sections:
   and batch throughput of canonical images; plus their agreement on the dev data.
 * ``absent``: the shipped models on the 10 letters the real data lacks, drawn by held-out
   synthetic writers and fonts (:func:`ml.evaluation.quality.absent_letters`).
+* ``hostile``: every file of the hostile-input suite (:mod:`ml.evaluation.hostile`, full size)
+  through ``hangul-ml predict`` in a process of its own: verdict, wall time, peak memory.
 * ``robustness``: a LeNet trained without writer block2 reads block2's letters clean and as
   photos, screenshots and transparent PNGs, and refuses junk
   (:func:`ml.evaluation.quality.robustness`).
@@ -20,18 +22,22 @@ Sections:
 from __future__ import annotations
 
 import io
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image, ImageFilter
 
+from ml.evaluation.hostile import measure_predict, write_hostile_suite
 from ml.evaluation.quality import absent_letters, letters_by_index, robustness
 from ml.reading.alphabet import DATASET30_LETTERS, LETTERS
 from ml.reading.classifier import Classifier, softmax
+from ml.reading.isolation import PicturePool
 from ml.reading.preprocess import canonical_from_bytes
 from ml.reading.registry import ModelVersion, Registry
 from ml.training.data import LetterSet, load_folder, writer_folds, writer_split
@@ -41,7 +47,7 @@ from ml.training.pipeline import train_and_save
 from ml.training.recipe import assemble
 from ml.training.train import EpochLog, TrainConfig, train
 
-SECTIONS = ("speed", "writers", "inference", "absent", "robustness")
+SECTIONS = ("speed", "writers", "inference", "absent", "robustness", "hostile")
 
 
 def _say(text: str) -> None:
@@ -201,6 +207,8 @@ def _bench_model(version: ModelVersion, pictures: dict[str, bytes], real: Letter
     model.eval()
     single = Classifier.open(version, threads=1)
     batched = Classifier.open(version, threads=torch.get_num_threads())
+    pool = PicturePool(workers=1)
+    isolated = Classifier.open(version, threads=1, preprocessor=pool)
 
     def torch_read(data: bytes) -> int:
         canonical = canonical_from_bytes(data)
@@ -214,6 +222,8 @@ def _bench_model(version: ModelVersion, pictures: dict[str, bytes], real: Letter
         row[f"{label}_preprocess"] = _percentiles(lambda d=data: canonical_from_bytes(d), repeats)
         row[f"{label}_torch"] = _percentiles(lambda d=data: torch_read(d), repeats)
         row[f"{label}_onnx"] = _percentiles(lambda d=data: single.read(d), repeats)
+        row[f"{label}_isolated"] = _percentiles(lambda d=data: isolated.read(d), repeats)
+    pool.close()
     x = torch.from_numpy(real.images).float().div(255).unsqueeze(1)
     batch = x[:1024].repeat(4, 1, 1, 1)
     rounds = 3 if quick else 20
@@ -267,6 +277,23 @@ def bench_robustness(real: LetterSet, quick: bool, test_writer: str = "block2") 
     return figures
 
 
+def bench_hostile(quick: bool) -> dict:
+    """The hostile-input suite (test size with ``quick``) through ``hangul-ml predict``."""
+    command = [str(Path(sys.executable).with_name("hangul-ml")), "predict", "--json"]
+    with tempfile.TemporaryDirectory() as folder:
+        figures = measure_predict(write_hostile_suite(folder, full=not quick), command)
+    slowest = max(figures, key=lambda f: f.seconds)
+    largest = max(figures, key=lambda f: f.peak_mb)
+    result = {
+        "files": {f.file: asdict(f) for f in figures},
+        "all_exited_zero": all(f.exit_code == 0 for f in figures),
+        "slowest": asdict(slowest),
+        "largest": asdict(largest),
+    }
+    _say(f"[hostile] slowest {asdict(slowest)}; largest {asdict(largest)}")
+    return result
+
+
 def run_bench(
     data_root: Path,
     registry: Registry,
@@ -295,6 +322,8 @@ def run_bench(
         figures["absent"] = bench_absent(quick, registry)
     if "robustness" in sections:
         figures["robustness"] = bench_robustness(real, quick)
+    if "hostile" in sections:
+        figures["hostile"] = bench_hostile(quick)
     for line in summary_lines(figures):
         _say(line)
     return figures
@@ -349,6 +378,13 @@ def summary_lines(figures: dict) -> list[str]:
             f"{r['junk']['rejected']:.2%}; hostile files: "
             + ", ".join(f"{kind} -> {'/'.join(v)}" for kind, v in r["hostile_verdicts"].items())
         )
+    if "hostile" in figures:
+        h = figures["hostile"]
+        lines.append(
+            f"hostile files: {len(h['files'])}, all exit 0: {h['all_exited_zero']}; slowest "
+            f"{h['slowest']['file']} {h['slowest']['seconds']} s; largest {h['largest']['file']} "
+            f"{h['largest']['peak_mb']} MB"
+        )
     if "inference" in figures:
         for name in ("lenet", "mlp"):
             row = figures["inference"][name]
@@ -357,7 +393,8 @@ def summary_lines(figures: dict) -> list[str]:
                 return f"{row[key]['p50_ms']}/{row[key]['p95_ms']} ms"
 
             lines.append(
-                f"{name} p50/p95: 12 MP JPEG onnx {p('photo_12mp_onnx')}, torch "
+                f"{name} p50/p95: 12 MP JPEG onnx {p('photo_12mp_onnx')}, in a worker process "
+                f"{p('photo_12mp_isolated')}, torch "
                 f"{p('photo_12mp_torch')} (preprocessing {p('photo_12mp_preprocess')}); 1 MP PNG "
                 f"onnx {p('png_1mp_onnx')} (preprocessing {p('png_1mp_preprocess')}); "
                 f"28x28 JPEG onnx {p('crop_28px_onnx')}, torch "

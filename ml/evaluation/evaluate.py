@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ml.reading.alphabet import LETTERS
-from ml.reading.classifier import Classifier
+from ml.reading.classifier import Classifier, Reading
+from ml.reading.decode import PictureError, read_picture_file
 from ml.training.data import scan_folder
 
 
@@ -81,7 +82,7 @@ def evaluate_folder(classifier: Classifier, root: Path | str, batch_size: int = 
     truth, predicted, verdicts = [], [], []
     for start in range(0, len(scan.files), batch_size):
         chunk = scan.files[start : start + batch_size]
-        readings = classifier.read_many([path.read_bytes() for path, _ in chunk])
+        readings = _read_files(classifier, [path for path, _ in chunk])
         for (_, letter), reading in zip(chunk, readings, strict=True):
             truth.append(letter)
             predicted.append(reading.letter)
@@ -89,3 +90,17 @@ def evaluate_folder(classifier: Classifier, root: Path | str, batch_size: int = 
     report = summarize(classifier.version, truth, predicted, verdicts, classifier.letters)
     report.unknown_folders = scan.unknown_folders
     return report
+
+
+def _read_files(classifier: Classifier, paths: list[Path]) -> list[Reading]:
+    """Read the pictures at ``paths`` in one batch; a file too large to read is refused unread."""
+    contents: list[bytes | PictureError] = []
+    for path in paths:
+        try:
+            contents.append(read_picture_file(path))
+        except PictureError as refused:
+            contents.append(refused)
+    readable = iter(classifier.read_many([c for c in contents if isinstance(c, bytes)]))
+    return [
+        next(readable) if isinstance(c, bytes) else Reading(c.code, c.message) for c in contents
+    ]

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from ml.evaluation.hostile import png_chunk
 from ml.reading.alphabet import LETTERS
 from ml.writing.picture_styles import (
     BICUBIC,
@@ -394,10 +395,6 @@ def _one_pixel(rng: Rng) -> bytes:
     return encode(Image.new(mode, (1, 1), colour if len(mode) > 1 else colour[0]))
 
 
-def _chunk(tag: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
-
-
 def _bomb(rng: Rng) -> bytes:
     """A PNG whose header claims 20000-100000 px a side, with a few rows of zeros as data."""
     width, height = (int(v) for v in rng.integers(20_000, 100_001, 2))
@@ -406,9 +403,9 @@ def _bomb(rng: Rng) -> bytes:
     rows = (b"\x00" * (1 + width * channels)) * int(rng.integers(1, 4))
     return (
         b"\x89PNG\r\n\x1a\n"
-        + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(rows, 9))
-        + _chunk(b"IEND", b"")
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(rows, 9))
+        + png_chunk(b"IEND", b"")
     )
 
 

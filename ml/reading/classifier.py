@@ -25,7 +25,8 @@ import numpy as np
 import onnxruntime as ort
 
 from ml.reading.alphabet import letter_info
-from ml.reading.preprocess import INPUT_CONTRACT, SIZE, Canonical, canonical_from_bytes
+from ml.reading.isolation import IN_PROCESS, Preprocessor
+from ml.reading.preprocess import INPUT_CONTRACT, SIZE, Canonical
 from ml.reading.registry import ModelVersion, Registry
 from ml.reading.verdicts import REASONS, Verdict
 from ml.reading.worker_client import WorkerClient, WorkerUnavailable
@@ -33,6 +34,9 @@ from ml.reading.worker_client import WorkerClient, WorkerUnavailable
 log = logging.getLogger(__name__)
 
 CPU = ("CPUExecutionProvider",)
+TRIPPING_FAILURES = 3
+"""Failures of the model worker in a row after which it is left alone for a while."""
+COOL_DOWN_S = 30.0
 
 
 class ModelContractError(ValueError):
@@ -118,21 +122,52 @@ class OnnxModel:
 
 class WorkerFallback:
     """A model asked through the model worker (``hangul-ml worker``), and computed in-process
-    when the worker does not answer."""
+    when the worker does not answer. After :data:`TRIPPING_FAILURES` failures in a row the
+    worker is left alone for :data:`COOL_DOWN_S` (a circuit breaker: a worker that hangs costs
+    its timeout once, not on every picture); then one picture tries it again."""
 
-    def __init__(self, local: OnnxModel, worker: WorkerClient) -> None:
+    def __init__(
+        self, local: OnnxModel, worker: WorkerClient, cool_down: float = COOL_DOWN_S
+    ) -> None:
         self.local = local
         self.worker = worker
+        self.cool_down = cool_down
         self.name, self.version = local.name, local.version
         self.letters, self.threshold = local.letters, local.threshold
+        self._failures = 0
+        self._resting_until = 0.0
+        self._lock = threading.Lock()
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, SIZE, SIZE)
-        try:
-            return self.worker.probabilities(self.name, batch)[1]
-        except WorkerUnavailable as error:
-            log.warning("model worker unavailable (%s); classifying in-process", error)
+        if self._worth_asking():
+            try:
+                found = self.worker.probabilities(self.name, batch)[1]
+            except WorkerUnavailable as error:
+                self._failed(error)
+            else:
+                self._answered()
+                return found
         return self.local.probabilities(batch)
+
+    def _worth_asking(self) -> bool:
+        with self._lock:
+            if time.monotonic() < self._resting_until:
+                return False
+            if self._failures >= TRIPPING_FAILURES:  # the one trial after a rest
+                self._resting_until = time.monotonic() + self.cool_down
+            return True
+
+    def _failed(self, error: WorkerUnavailable) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._failures >= TRIPPING_FAILURES:
+                self._resting_until = time.monotonic() + self.cool_down
+        log.warning("model worker unavailable (%s); classifying in-process", error)
+
+    def _answered(self) -> None:
+        with self._lock:
+            self._failures, self._resting_until = 0, 0.0
 
 
 class LetterReader(Protocol):
@@ -155,26 +190,39 @@ class LetterReader(Protocol):
 
 
 class Classifier:
-    """Reads pictures with one :class:`Model`."""
+    """Reads pictures with one :class:`Model`, canonicalising them with ``preprocessor`` (in this
+    process by default; a :class:`ml.reading.isolation.PicturePool` for untrusted pictures)."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, preprocessor: Preprocessor = IN_PROCESS) -> None:
         self.model = model
+        self.preprocessor = preprocessor
         self.name, self.version = model.name, model.version
         self.letters, self.threshold = model.letters, model.threshold
 
     @classmethod
     def open(
-        cls, stored: ModelVersion, threads: int = 1, worker: WorkerClient | None = None
+        cls,
+        stored: ModelVersion,
+        threads: int = 1,
+        worker: WorkerClient | None = None,
+        preprocessor: Preprocessor = IN_PROCESS,
     ) -> Classifier:
         """The classifier for a stored model, in-process, or through ``worker`` when it
         answers."""
         model = OnnxModel(stored, threads=threads)
-        return cls(model if worker is None else WorkerFallback(model, worker))
+        return cls(model if worker is None else WorkerFallback(model, worker), preprocessor)
 
     @classmethod
-    def load(cls, spec: str = "lenet", registry: Registry | None = None, threads: int = 1):
+    def load(
+        cls,
+        spec: str = "lenet",
+        registry: Registry | None = None,
+        threads: int = 1,
+        preprocessor: Preprocessor = IN_PROCESS,
+    ) -> Classifier:
         """The classifier for a registry name, ``name:version`` or a model folder path."""
-        return cls.open((registry or Registry()).resolve(spec), threads=threads)
+        stored = (registry or Registry()).resolve(spec)
+        return cls.open(stored, threads=threads, preprocessor=preprocessor)
 
     def refresh(self) -> None:
         """A classifier of one version has nothing to refresh."""
@@ -216,7 +264,7 @@ class Classifier:
         A picture whose ink polarity preprocessing could not tell is read the likelier way first;
         only if that reading is refused is the opposite polarity (:attr:`Canonical.other`) read.
         """
-        choices = [_readable_versions(canonical_from_bytes(data)) for data in pictures]
+        choices = [_readable_versions(c) for c in self.preprocessor.canonicalize(pictures)]
         usable = [c.image for versions in choices for c in versions if c.ok]
         probabilities = iter(self.probabilities(np.stack(usable)) if usable else [])
         readings = []
@@ -251,13 +299,15 @@ class LiveClassifier:
         registry: Registry,
         recheck: float = RECHECK_SECONDS,
         worker: WorkerClient | None = None,
+        preprocessor: Preprocessor = IN_PROCESS,
     ) -> None:
         self._name = name
         self.registry = registry
         self.recheck = recheck
         self.worker = worker
+        self.preprocessor = preprocessor
         self._lock = threading.Lock()
-        self._loaded = Classifier.open(registry.current(name), worker=worker)
+        self._loaded = self._open(registry.current(name))
         self._checked = time.monotonic()
 
     @property
@@ -288,14 +338,21 @@ class LiveClassifier:
             stored = self.registry.current(self._name)
             if f"{stored.name}:{stored.version}" != self._loaded.version:
                 log.info("serving %s %s (was %s)", self._name, stored.version, self._loaded.version)
-                self._loaded = Classifier.open(stored, worker=self.worker)
+                self._loaded = self._open(stored)
+
+    def _open(self, stored: ModelVersion) -> Classifier:
+        return Classifier.open(stored, worker=self.worker, preprocessor=self.preprocessor)
 
 
 def live_classifier(
-    spec: str, registry: Registry, worker: WorkerClient | None = None
+    spec: str,
+    registry: Registry,
+    worker: WorkerClient | None = None,
+    preprocessor: Preprocessor = IN_PROCESS,
 ) -> LetterReader:
     """A :class:`LiveClassifier` for a plain model name (``lenet``), else the pinned version or
-    folder ``spec`` names; ``worker``: classify through that model worker when it answers."""
+    folder ``spec`` names; ``worker``: classify through that model worker when it answers;
+    ``preprocessor``: how pictures become canonical."""
     if ":" in spec or Path(spec).exists():
-        return Classifier.open(registry.resolve(spec), worker=worker)
-    return LiveClassifier(spec, registry, worker=worker)
+        return Classifier.open(registry.resolve(spec), worker=worker, preprocessor=preprocessor)
+    return LiveClassifier(spec, registry, worker=worker, preprocessor=preprocessor)

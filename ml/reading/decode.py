@@ -1,15 +1,32 @@
 """Safe decoding of untrusted picture bytes into a small greyscale working image.
 
-Every failure becomes a :class:`PictureError` with a short ``code`` for scripts and a one-line
-``message`` for people; nothing here lets a hostile file exhaust memory or CPU: the byte size and
-the pixel count are checked before any pixel is decoded, and large JPEGs are decoded at a reduced
-scale (Pillow's draft mode) instead of at full resolution.
+Every failure becomes a :class:`PictureError` with a verdict and a one-line explanation. The real
+work a file asks for is bounded from its headers, format by format, before any pixel is decoded:
+
+- JPEG: baseline, extended and progressive Huffman JPEGs only (what cameras, phones and chat apps
+  write), up to 80 MP, decoded at a reduced scale (draft mode), with at most
+  :data:`MAX_JPEG_SCANS` scans. Lossless, arithmetic-coded and hierarchical JPEGs are refused: no
+  phone writes them, and Pillow's reduced-scale decoding of a lossless JPEG corrupts the heap.
+- PNG, WebP, GIF, HEIF: decoded whole, so at most :data:`MAX_FULL_DECODE_PIXELS` (16 MP;
+  screenshots and drawing apps are far below); an animation gives its first frame; 16-bit and
+  floating-point greys are scaled to 8 bits.
+- BMP: uncompressed and bit-field BMPs; run-length-coded ones are refused (Pillow decodes them in
+  Python: a 36 KB file can take ten seconds).
+- TIFF: strips or tiles of at most :data:`MAX_TIFF_BLOCK_PIXELS` each (one huge tile in a small
+  picture is a memory bomb).
+
+Whatever the format, a picture more than :data:`MAX_ASPECT` times longer than wide is refused (a
+strip of pixels is no letter), and so is a file over :data:`MAX_FILE_BYTES`. What a decoder could
+still do wrong is contained by :mod:`ml.reading.isolation`: a process with a memory cap and a
+deadline per picture.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pillow_heif
@@ -21,15 +38,36 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger uploads are refused without decoding (a 12 MP phone JPEG is 3-6 MB)."""
 
 MAX_PIXELS = 80_000_000
-"""Images declaring more pixels are refused as decompression bombs before decoding."""
+"""JPEGs declaring more pixels are refused before decoding."""
+
+MAX_FULL_DECODE_PIXELS = 16_000_000
+"""Formats decoded at full size (all but JPEG) may declare at most this many pixels."""
+
+MAX_ASPECT = 20
+"""A picture's longer side may be at most this many times its shorter one."""
+
+MAX_JPEG_SCANS = 64
+"""A progressive JPEG has about ten scans (plus those of its thumbnails); each one more is
+decoded again, so a file that repeats its last scan a thousand times is a CPU bomb."""
+
+MAX_TIFF_BLOCK_PIXELS = 4_000_000
+"""The largest TIFF strip or tile decoded (the decoder allocates a whole one at once)."""
 
 WORK_SIDE = 320
 """Longest side of the working image; one handwritten letter needs no more."""
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF")  # JPEG covers MPO
 
+SEQUENTIAL_AND_PROGRESSIVE_JPEG = (0xC0, 0xC1, 0xC2)
+"""The JPEG frame markers accepted: baseline, extended sequential and progressive Huffman."""
+
+RUN_LENGTH_BMP = (1, 2)
+"""BMP compressions RLE8 and RLE4."""
+
 TRANSPARENT_SHARE = 0.3
 """With at least this share of (nearly) transparent pixels, the alpha channel is the ink."""
+
+EIGHT_BIT_MODES = ("1", "L", "LA", "P", "PA", "RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "LAB", "HSV")
 
 pillow_heif.register_heif_opener()
 
@@ -54,30 +92,91 @@ def decode_greyscale(data: bytes, work_side: int = WORK_SIDE) -> np.ndarray:
     if not data:
         raise PictureError(Verdict.EMPTY_FILE)
     if len(data) > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // 2**20
-        message = REASONS[Verdict.TOO_LARGE].format(megabytes=len(data) / 2**20, limit=limit)
-        raise PictureError(Verdict.TOO_LARGE, message)
+        raise _too_large(len(data))
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _too_many_pixels() from None
+            raise PictureError(Verdict.TOO_MANY_PIXELS) from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
             raise PictureError(Verdict.NOT_AN_IMAGE) from None
-        width, height = image.size
-        if width * height > MAX_PIXELS:
-            raise _too_many_pixels()
-        if width < 1 or height < 1:
-            raise PictureError(Verdict.NOT_AN_IMAGE)
+        check_bounds(image, data)
         try:
             return _to_working_array(image, work_side)
         except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
             raise PictureError(Verdict.TRUNCATED) from None
+        except MemoryError:
+            raise PictureError(Verdict.TOO_MANY_PIXELS) from None
 
 
-def _too_many_pixels() -> PictureError:
-    return PictureError(Verdict.TOO_MANY_PIXELS)
+def read_picture_file(path: Path | str) -> bytes:
+    """A picture file's bytes; one over :data:`MAX_FILE_BYTES` is refused unread."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_large(size)
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def _too_large(size: int) -> PictureError:
+    limit = MAX_FILE_BYTES // 2**20
+    message = REASONS[Verdict.TOO_LARGE].format(megabytes=size / 2**20, limit=limit)
+    return PictureError(Verdict.TOO_LARGE, message)
+
+
+def check_bounds(image: Image.Image, data: bytes) -> None:
+    """Refuse, from its headers alone, a picture whose decoding would take more than a letter
+    needs (see the module docstring)."""
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise PictureError(Verdict.NOT_AN_IMAGE)
+    limit = MAX_PIXELS if image.format == "JPEG" else MAX_FULL_DECODE_PIXELS
+    if width * height > limit:
+        raise PictureError(Verdict.TOO_MANY_PIXELS)
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise PictureError(Verdict.ODD_SHAPE)
+    if image.format == "JPEG":
+        if jpeg_frame_marker(data) not in SEQUENTIAL_AND_PROGRESSIVE_JPEG:
+            raise PictureError(Verdict.UNSUPPORTED)
+        if data.count(b"\xff\xda") > MAX_JPEG_SCANS:
+            raise PictureError(Verdict.UNSUPPORTED)
+    elif image.format == "BMP" and image.info.get("compression") in RUN_LENGTH_BMP:
+        raise PictureError(Verdict.UNSUPPORTED)
+    elif image.format == "TIFF" and _tiff_block_pixels(image) > MAX_TIFF_BLOCK_PIXELS:
+        raise PictureError(Verdict.UNSUPPORTED)
+
+
+def jpeg_frame_marker(data: bytes) -> int | None:
+    """The marker of a JPEG's first frame header (``0xC0``: baseline, ``0xC2``: progressive,
+    ``0xC3``: lossless, ...), read by walking the segments before the first scan (thumbnails
+    inside APP segments are skipped with them); None if there is none."""
+    position = 2  # after SOI
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return marker
+        if marker in (0xD9, 0xDA):  # end of image or a scan before any frame
+            return None
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            position += 2
+            continue
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+    return None
+
+
+def _tiff_block_pixels(image: Image.Image) -> int:
+    """The pixels of the largest strip or tile the TIFF's decoder would allocate."""
+    tags = getattr(image, "tag_v2", {})
+    width, height = image.size
+    if 322 in tags or 323 in tags:  # TileWidth, TileLength
+        return int(tags.get(322, width)) * int(tags.get(323, height))
+    return width * min(int(tags.get(278, height)), height)  # RowsPerStrip
 
 
 def _to_working_array(image: Image.Image, work_side: int) -> np.ndarray:
@@ -85,6 +184,8 @@ def _to_working_array(image: Image.Image, work_side: int) -> np.ndarray:
         image.draft("L", (work_side, work_side))
     image.load()
     image = ImageOps.exif_transpose(image)
+    if image.mode not in EIGHT_BIT_MODES:
+        image = _eight_bit(image)
     image.thumbnail((work_side, work_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
@@ -95,3 +196,10 @@ def _to_working_array(image: Image.Image, work_side: int) -> np.ndarray:
         image = Image.alpha_composite(white, rgba)
     grey = np.asarray(image.convert("L"), dtype=np.float32)
     return grey / 255.0
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """A 16-bit, 32-bit or floating-point grey picture as 8-bit grey, its range kept."""
+    values = np.asarray(image, dtype=np.float32)
+    full_scale = 65535.0 if image.mode.startswith("I;16") else float(values.max() or 1.0)
+    return Image.fromarray((np.clip(values / full_scale, 0, 1) * 255).astype(np.uint8), "L")

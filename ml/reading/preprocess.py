@@ -131,7 +131,8 @@ class Canonical:
         return self.verdict == Verdict.OK
 
 
-def _refuse(verdict: Verdict) -> Canonical:
+def refusal(verdict: Verdict) -> Canonical:
+    """A picture refused with ``verdict``, and why."""
     return Canonical(verdict, None, REASONS[verdict])
 
 
@@ -143,7 +144,7 @@ def canonical_from_bytes(data: bytes) -> Canonical:
         return Canonical(error.code, None, error.message)
     except Exception:  # a bug must cost one reading, never the caller
         log.exception("preprocessing failed on a %d-byte picture", len(data))
-        return _refuse(Verdict.ERROR)
+        return refusal(Verdict.ERROR)
 
 
 def canonicalize(grey: np.ndarray) -> Canonical:
@@ -175,23 +176,23 @@ def _canonical_dark_ink(grey: np.ndarray) -> Canonical:
     """Canonicalise a picture already known to show dark ink on a lighter ground."""
     contrast = _ink_map(grey)
     if contrast is None:
-        return _refuse(Verdict.BLANK)
+        return refusal(Verdict.BLANK)
     ink = contrast / contrast.max()
     mask = _remove_lines(_drop_soft_parts(ink >= INK_LEVEL, ink))
     mask = _drop_specks(_drop_border_blobs(mask))
     box = ink_box(mask)
     if box is None:
-        return _refuse(Verdict.BLANK)
+        return refusal(Verdict.BLANK)
     if box_side(box) < MIN_LETTER_SIDE * max(grey.shape):
-        return _refuse(Verdict.TOO_SMALL)
+        return refusal(Verdict.TOO_SMALL)
     if _count_letters(mask[box]) >= 3:
-        return _refuse(Verdict.SEVERAL_LETTERS)
+        return refusal(Verdict.SEVERAL_LETTERS)
     mask = _main_group(mask)
     if np.quantile(contrast[mask], 0.9) < MIN_LETTER_CONTRAST:
-        return _refuse(Verdict.BLANK)
+        return refusal(Verdict.BLANK)
     glyph = _normalise_strokes(np.where(_grow(mask, 1), ink, 0.0)[ink_box(mask)])
     if glyph is None:
-        return _refuse(Verdict.BLANK)
+        return refusal(Verdict.BLANK)
     return Canonical(Verdict.OK, _place(glyph))
 
 

@@ -18,6 +18,12 @@ class Verdict(StrEnum):
     TRUNCATED = "truncated"
     TOO_LARGE = "too_large"
     TOO_MANY_PIXELS = "too_many_pixels"
+    ODD_SHAPE = "odd_shape"
+    """Far longer than wide: a strip of pixels, not a picture of a letter."""
+    UNSUPPORTED = "unsupported"
+    """A kind of file the reader refuses to decode (see :mod:`ml.reading.decode`)."""
+    TOO_SLOW = "too_slow"
+    """Decoding it took longer than any ordinary picture does."""
     BLANK = "blank"
     TOO_SMALL = "too_small"
     SEVERAL_LETTERS = "several_letters"
@@ -33,6 +39,10 @@ REASONS: dict[Verdict, str] = {
     Verdict.TRUNCATED: "The picture is damaged or cut off; please send it again.",
     Verdict.TOO_LARGE: "The file is {megabytes:.0f} MB; please send a picture under {limit} MB.",
     Verdict.TOO_MANY_PIXELS: "The picture has too many pixels to open safely.",
+    Verdict.ODD_SHAPE: "The picture is a thin strip, far longer than wide; no letter fits in it.",
+    Verdict.UNSUPPORTED: "This kind of picture file is not one I open (lossless or arithmetic "
+    "JPEG, run-length BMP, or an oversized TIFF tile); please send a photo or a PNG.",
+    Verdict.TOO_SLOW: "The picture took too long to open; please send an ordinary photo or PNG.",
     Verdict.BLANK: "I can't find any writing in this picture; it looks blank or too faint.",
     Verdict.TOO_SMALL: "The letter is too small in the picture; please write it bigger or move "
     "closer.",

@@ -3,7 +3,9 @@
 Free of Ray: the bot imports only this. One pooled, keep-alive ``httpx.Client`` per
 :class:`WorkerClient`, safe to share between threads. Every failure (nothing listening, timeout,
 non-200 answer, malformed reply) raises :class:`WorkerUnavailable`, so that a caller can fall
-back to its in-process classifier.
+back to its in-process classifier. ``timeout`` bounds the whole answer, not just each read: a
+worker that trickles its reply byte by byte is given up on once the answer is ``timeout`` late
+(at worst after twice ``timeout``: a read already waiting is let finish).
 
 The bot builds one from ``HANGUL_WORKER_URL`` and ``HANGUL_WORKER_TIMEOUT`` (see
 ``bot.app.settings``)::
@@ -15,6 +17,8 @@ The bot builds one from ``HANGUL_WORKER_URL`` and ``HANGUL_WORKER_TIMEOUT`` (see
 from __future__ import annotations
 
 import base64
+import json
+import time
 
 import httpx
 import numpy as np
@@ -67,20 +71,30 @@ class WorkerClient:
     def _post(self, path: str, body: dict) -> dict:
         return self._json(self._request("POST", path, json=body))
 
-    def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+    def _request(self, method: str, path: str, **kwargs: object) -> bytes:
+        """The body of a 200 answer, read within the deadline."""
+        deadline = time.monotonic() + self.timeout
+        body = bytearray()
         try:
-            response = self._http.request(method, path, **kwargs)
+            with self._http.stream(method, path, **kwargs) as response:
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if time.monotonic() > deadline:
+                        raise WorkerUnavailable(
+                            f"worker at {self.url} did not answer within {self.timeout:.1f} s"
+                        )
         except httpx.HTTPError as error:
             raise WorkerUnavailable(f"worker at {self.url}: {type(error).__name__}") from error
         if response.status_code != 200:
+            answer = bytes(body[:200]).decode("utf-8", "replace")
             raise WorkerUnavailable(
-                f"worker at {self.url} answered {response.status_code}: {response.text[:200]}"
+                f"worker at {self.url} answered {response.status_code}: {answer}"
             )
-        return response
+        return bytes(body)
 
-    def _json(self, response: httpx.Response) -> dict:
+    def _json(self, body: bytes) -> dict:
         try:
-            payload = response.json()
+            payload = json.loads(body)
         except ValueError as error:
             raise WorkerUnavailable(f"worker at {self.url} sent no JSON") from error
         if not isinstance(payload, dict):
