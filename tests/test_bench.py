@@ -35,7 +35,7 @@ def test_quick_bench_reports_absent_letters_and_robustness(dev_data, registry_ro
         assert 0 <= absent["overall"] <= 1
     robust = figures["robustness"]
     assert robust["test_writer"] == "block2" and robust["clean"]["n"] == 60
-    for style in ("photo", "screen", "alpha"):
+    for style in ("photo", "screen", "alpha", "smooth"):
         assert robust[style]["n"] == 60 and f"{style}_minus_clean" in robust
     hostile = robust["hostile_verdicts"]
     assert hostile["bomb"] == {"too_many_pixels": 5} and hostile["empty"] == {"empty_file": 5}

@@ -278,3 +278,29 @@ def test_an_out_of_focus_photo_keeps_its_letter(korean_font):
     result = canonical_from_bytes(encode(blurred, "JPEG", quality=85))
     assert result.ok and result.image.max() > 0.9
     assert _close(sharp, result.image) < 0.1
+
+
+def _drawn(letter: str, blurred_every: int = 0, blur: float = 0.0) -> bytes:
+    """``letter`` written large by the clean stroke writer; with ``blurred_every`` = 2, every
+    second stroke has edges blurred by ``blur`` px (an anti-aliased or smudged stroke)."""
+    from PIL import ImageDraw, ImageFilter
+
+    from ml.writing.strokes import CLEAN_WRITER, STROKES, ink_path, writer_paths
+
+    side = 640
+    paths = writer_paths(STROKES[letter], CLEAN_WRITER, np.random.default_rng(0))
+    crisp, soft = Image.new("L", (side, side), 255), Image.new("L", (side, side), 255)
+    for k, path in enumerate(paths):
+        layer = soft if blurred_every and k % blurred_every == 1 else crisp
+        points = 0.15 * side + 0.7 * side * path
+        ink_path(ImageDraw.Draw(layer), points, np.full(len(points), 0.063 * side), 0)
+    soft = soft.filter(ImageFilter.GaussianBlur(blur)) if blur else soft
+    return encode(Image.fromarray(np.minimum(np.asarray(crisp), np.asarray(soft))))
+
+
+@pytest.mark.parametrize("letter", ["ㄷ", "ㅓ", "ㅂ", "ㅏ"])
+@pytest.mark.parametrize("blur", [8, 16])
+def test_a_stroke_with_soft_edges_beside_sharp_ones_is_kept(letter, blur):
+    sharp = canonical_from_bytes(_drawn(letter)).image
+    mixed = canonical_from_bytes(_drawn(letter, blurred_every=2, blur=blur))
+    assert mixed.ok and _close(sharp, mixed.image) < 0.15

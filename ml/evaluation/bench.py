@@ -34,7 +34,7 @@ import torch
 from PIL import Image, ImageFilter
 
 from ml.evaluation.hostile import measure_predict, write_hostile_suite
-from ml.evaluation.quality import absent_letters, letters_by_index, robustness
+from ml.evaluation.quality import STYLES, absent_letters, letters_by_index, robustness
 from ml.reading.alphabet import DATASET30_LETTERS, LETTERS
 from ml.reading.classifier import Classifier, softmax
 from ml.reading.isolation import PicturePool
@@ -371,9 +371,7 @@ def summary_lines(figures: dict) -> list[str]:
             "robustness (lenet without "
             + r["test_writer"]
             + "): "
-            + ", ".join(
-                f"{s} {r[s]['accuracy']:.2%}" for s in ("clean", "photo", "screen", "alpha")
-            )
+            + ", ".join(f"{s} {r[s]['accuracy']:.2%}" for s in STYLES)
             + f"; letters rejected {r['letters_rejected']:.2%}; junk rejected "
             f"{r['junk']['rejected']:.2%}; hostile files: "
             + ", ".join(f"{kind} -> {'/'.join(v)}" for kind, v in r["hostile_verdicts"].items())

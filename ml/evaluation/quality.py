@@ -24,6 +24,8 @@ from ml.training.data import LetterSet
 from ml.training.recipe import held_out_fonts
 from ml.training.synth import font_letters, stroke_letters
 
+STYLES = ("clean", "photo", "screen", "alpha", "smooth")
+"""The robustness suite's versions of each letter."""
 ABSENT_LETTERS = tuple(x for x in LETTERS if x not in DATASET30_LETTERS)
 HELD_OUT_STROKE_SEED = 1000
 """Stroke writers from this seed are never used for training (training uses small seeds)."""
@@ -92,7 +94,7 @@ def robustness(
         root = Path(scratch)
         counts = build_suite(letters, root, seed=seed, junk_per_kind=junk_per_kind)
         figures: dict = {"counts": counts}
-        for style in ("clean", "photo", "screen", "alpha"):
+        for style in STYLES:
             report = evaluate_folder(classifier, root / style)
             figures[style] = {
                 "accuracy": round(report.accuracy, 4),
@@ -100,12 +102,12 @@ def robustness(
                 "rejected": report.rejected,
                 "rejected_by_reason": report.rejected_by_reason,
             }
-        real = sum(figures[s]["rejected"] for s in ("clean", "photo", "screen", "alpha"))
-        pictures = sum(figures[s]["n"] for s in ("clean", "photo", "screen", "alpha"))
+        real = sum(figures[s]["rejected"] for s in STYLES)
+        pictures = sum(figures[s]["n"] for s in STYLES)
         figures["letters_rejected"] = round(real / pictures, 4)
         figures["junk"] = _rejection(classifier, root / "junk")
         figures["hostile_verdicts"] = _verdicts(classifier, root / "hostile")
-        for style in ("photo", "screen", "alpha"):
+        for style in STYLES[1:]:
             figures[f"{style}_minus_clean"] = round(
                 figures[style]["accuracy"] - figures["clean"]["accuracy"], 4
             )

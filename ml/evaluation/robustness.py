@@ -1,7 +1,8 @@
 """Our own robustness suite: realistic degraded pictures of clean letters, and junk to reject.
 
-Every clean letter picture becomes a phone ``photo``, a drawing-app ``screen`` shot and a
-transparent ``alpha`` PNG (:mod:`ml.writing.picture_styles`); junk and hostile files come from
+Every clean letter picture becomes a phone ``photo``, a drawing-app ``screen`` shot, a
+transparent ``alpha`` PNG and a ``smooth`` one (drawn large, soft edges, clipped white)
+(:mod:`ml.writing.picture_styles`); junk and hostile files come from
 :mod:`ml.evaluation.suite_junk`.
 
 :func:`build_suite` writes a browsable tree::
@@ -10,6 +11,7 @@ transparent ``alpha`` PNG (:mod:`ml.writing.picture_styles`); junk and hostile f
     out/photo/<jamo>/<n>.jpg      photo_version of the same letter (same n)
     out/screen/<jamo>/<n>.png
     out/alpha/<jamo>/<n>.png
+    out/smooth/<jamo>/<n>.<ext>   png, jpg or webp
     out/junk/<kind>/<n>.<ext>     ext from the content (jpg or png)
     out/hostile/<kind>/<n>.<ext>  jpg or png, as an upload would be named
 
@@ -28,11 +30,27 @@ from PIL import Image
 from ml.evaluation.suite_junk import HOSTILE_KINDS, JUNK_KINDS
 from ml.reading.alphabet import LETTERS
 from ml.training.data import LetterSet
-from ml.writing.picture_styles import Rng, alpha_version, encode, photo_version, screen_version
+from ml.writing.picture_styles import (
+    Rng,
+    alpha_version,
+    encode,
+    photo_version,
+    screen_version,
+    smooth_version,
+)
 
 
 def _file_rng(seed: int, folder: str, n: int) -> Rng:
     return np.random.default_rng([seed, zlib.crc32(folder.encode()), n])
+
+
+STYLES = {"screen": screen_version, "alpha": alpha_version, "smooth": smooth_version}
+
+
+def _image_extension(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "png"
+    return "webp" if data[8:12] == b"WEBP" else "jpg"
 
 
 def _extension(kind: str, data: bytes) -> str:
@@ -60,7 +78,7 @@ def build_suite(
         path.write_bytes(data)
         counts[folder] = counts.get(folder, 0) + 1
 
-    variants = (("photo", "jpg"), ("screen", "png"), ("alpha", "png"))
+    variants = (("photo", "jpg"), ("screen", "png"), ("alpha", "png"), ("smooth", None))
     for n, (image, label) in enumerate(zip(letters.images, letters.labels, strict=True)):
         source = 255 - image  # canonical (ink = 255) back to dark ink on white
         jamo = LETTERS[int(label)]
@@ -74,8 +92,8 @@ def build_suite(
             if folder == "photo":
                 data = photo_version(source, rng, full_size=full)
             else:
-                data = (screen_version if folder == "screen" else alpha_version)(source, rng)
-            write(folder, f"{folder}/{jamo}/{n}.{ext}", data)
+                data = STYLES[folder](source, rng)
+            write(folder, f"{folder}/{jamo}/{n}.{ext or _image_extension(data)}", data)
     for group, kinds in (("junk", JUNK_KINDS), ("hostile", HOSTILE_KINDS)):
         for kind, make in kinds.items():
             folder = f"{group}/{kind}"

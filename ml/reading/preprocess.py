@@ -82,6 +82,14 @@ PEN_EDGE_QUANTILE = 0.9
 """The picture's pen sharpness is this quantile of the rise along all of its ink's edges: most
 edges belong to the letter's strokes, and the top ones are theirs even beside a long shadow."""
 
+SOFT_STROKE = 0.75
+"""A soft-edged part whose ink (90th percentile) is at least this fraction of the sharp strokes'
+is a stroke (anti-aliased or upscaled), not a shadow..."""
+
+SOFT_STROKE_LENGTH = 2
+"""...if it is stroke-shaped too (its area at least this many times its width squared: a shadow
+glued to a corner, or the gap between two thick strokes, is a blob)."""
+
 SHARP_PEN = 2 * SHARP_EDGE
 """Soft edges are looked for only where the pen sharpness is at least this. In a picture that
 is out of focus as a whole every edge is soft, shadows cannot be told from strokes by their
@@ -281,12 +289,16 @@ def _ink_map(grey: np.ndarray) -> np.ndarray | None:
 
 def _drop_soft_parts(mask: np.ndarray, ink: np.ndarray) -> np.ndarray:
     """Drop the ink pixels whose nearest edge is soft (rises by less than ``SHARP_EDGE``), in
-    pictures of at least ``EDGE_TEST_SIDE`` whose pen is sharp (``SHARP_PEN``).
+    pictures of at least ``EDGE_TEST_SIDE`` whose pen is sharp (``SHARP_PEN``), unless they make
+    a part as dark as the pen's strokes (``SOFT_STROKE``).
 
     A shadow narrower than the paper estimate's kernel counts as ink, but its edges are blurred,
     while a pen stroke is bounded by sharp edges on both sides: each ink pixel is judged by the
-    edge it is nearest to, which splits a shadow from a letter it touches. An out-of-focus
-    picture, whose strokes' edges are soft too, is left as it is.
+    edge it is nearest to, which splits a shadow from a letter it touches. A stroke whose edges
+    are soft (anti-aliased, upscaled, smudged) beside sharp ones keeps its dark core, which a
+    shadow (20-55% darker than the paper) lacks, so a soft part that dark and stroke-shaped
+    stays. An
+    out-of-focus picture, whose strokes' edges are all soft, is left as it is.
     """
     if max(mask.shape) < EDGE_TEST_SIDE:
         return mask
@@ -300,7 +312,21 @@ def _drop_soft_parts(mask: np.ndarray, ink: np.ndarray) -> np.ndarray:
     )
     sharp = np.zeros(int(nearest.max()) + 1, bool)
     sharp[nearest[~mask]] = rise[~mask] >= SHARP_EDGE
-    return mask & sharp[nearest]
+    kept = mask & sharp[nearest]
+    soft = mask & ~kept
+    if not kept.any() or not soft.any():
+        return kept
+    pen = np.quantile(ink[kept], PEN_EDGE_QUANTILE)
+    count, parts = cv2.connectedComponents(soft.astype(np.uint8), connectivity=8)
+    depth = cv2.distanceTransform(soft.astype(np.uint8), cv2.DIST_L2, 5)
+    for part in range(1, count):
+        pixels = parts == part
+        width = 2 * float(depth[pixels].max())
+        stroke_like = np.count_nonzero(pixels) >= SOFT_STROKE_LENGTH * width**2
+        dark = np.quantile(ink[pixels], PEN_EDGE_QUANTILE) >= SOFT_STROKE * pen
+        if stroke_like and dark:
+            kept |= pixels
+    return kept
 
 
 def _remove_lines(mask: np.ndarray) -> np.ndarray:

@@ -5,7 +5,9 @@
   defocus, sensor noise, JPEG at quality 60-95, 0.3-5 MP or the full 12 MP, sometimes stored
   sideways with an EXIF orientation tag: see :func:`phone_jpeg`);
 * :func:`screen_version`: a drawing-app screenshot, light strokes on a dark canvas (PNG);
-* :func:`alpha_version`: a transparent PNG whose ink lives only in the alpha channel.
+* :func:`alpha_version`: a transparent PNG whose ink lives only in the alpha channel;
+* :func:`smooth_version`: the letter drawn large with soft edges on clipped white (an upscaled
+  drawing, a scan with its levels adjusted).
 
 Used by the robustness suite (:mod:`ml.evaluation.robustness`) and its junk
 (:mod:`ml.evaluation.suite_junk`).
@@ -575,3 +577,20 @@ def alpha_version(letter: np.ndarray, rng: Rng) -> bytes:
         rgb = np.clip(128 + 60 * field, 0, 255).astype(np.uint8)
     rgb[cover > 0] = np.array(ink, np.uint8)
     return encode(Image.fromarray(np.dstack([rgb, cover]), "RGBA"))
+
+
+def smooth_version(letter: np.ndarray, rng: Rng) -> bytes:
+    """A letter drawn large with soft edges on clipped white: ``letter`` upscaled 8-12 times,
+    part of it blurred more than the rest (a smudge, an anti-aliased brush), its levels adjusted
+    so that the paper is pure white, as PNG, JPEG or WebP."""
+    factor = float(rng.uniform(8, 12))
+    size = (round(letter.shape[1] * factor), round(letter.shape[0] * factor))
+    big = Image.fromarray(letter).resize(size, pick(rng, (BICUBIC, Image.Resampling.LANCZOS)))
+    sharp = np.asarray(big, np.float32)
+    soft = np.asarray(big.filter(ImageFilter.GaussianBlur(rng.uniform(2, 8))), np.float32)
+    share = np.clip(0.5 + 0.5 * _smooth_field(rng, sharp.shape, 3), 0, 1)
+    mixed = share * soft + (1 - share) * sharp
+    white = rng.uniform(170, 245)
+    levels = np.clip(mixed * 255 / white, 0, 255).astype(np.uint8)
+    fmt = pick(rng, ("PNG", "JPEG", "WEBP"))
+    return encode(Image.fromarray(levels), fmt, **({} if fmt == "PNG" else {"quality": 92}))
