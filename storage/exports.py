@@ -21,13 +21,20 @@ SIDE = 28
 @dataclass(frozen=True)
 class TrainingSamples:
     """The consented samples with trusted labels: ``ids`` (N,), ``images`` uint8 (N, 28, 28)
-    with ink = 255, ``labels`` (N,) jamo; ``skipped``: stored samples left out as corrupt (their
-    canonical image is not 28x28 bytes or their label is not one character)."""
+    with ink = 255, ``labels`` (N,) jamo, ``learners`` (N,) the learner each came from (their
+    database id, which nothing outside the database knows); ``skipped``: stored samples left out
+    as corrupt (their canonical image is not 28x28 bytes or their label is not one character)."""
 
     ids: np.ndarray
     images: np.ndarray
     labels: np.ndarray
+    learners: np.ndarray
     skipped: int
+
+    @property
+    def learner_count(self) -> int:
+        """How many learners the samples come from."""
+        return len(set(self.learners.tolist()))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -48,6 +55,7 @@ async def training_arrays(session: AsyncSession) -> TrainingSamples:
             [np.frombuffer(s.canonical, np.uint8).reshape(SIDE, SIDE) for s in samples], np.uint8
         ).reshape(-1, SIDE, SIDE),
         labels=np.array([s.label for s in samples], dtype="<U1"),
+        learners=np.array([s.learner_id for s in samples], np.int64),
         skipped=skipped,
     )
 

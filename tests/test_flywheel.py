@@ -34,20 +34,31 @@ def test_flicked_strokes_are_a_style_the_shipped_model_reads_poorly(tmp_path):
 
 
 async def test_confirmed_pictures_become_samples_and_a_retrain_is_measured(tmp_path):
-    one_of_each = {"learners": 1, "pictures_per_letter": 1, "test_learners": 1}
     config = FlywheelConfig(
-        **one_of_each, test_pictures_per_letter=1, ordinary_per_letter=2, synthetic_per_letter=4
+        learners=2,
+        pictures_per_letter=1,
+        letters="ㄱㄴㄷㄹ",
+        test_learners=1,
+        test_pictures_per_letter=1,
+        ordinary_per_letter=2,
+        synthetic_per_letter=4,
+        epochs=1,
+        models=["lenet"],
     )
-    config.epochs = 1
     figures = await run_flywheel(config, tmp_path)
     collected = figures["collected"]
-    assert collected["pictures_sent"] == len(LETTERS)
-    assert collected["refused"] > 0  # as not a letter: kept too, and confirmed by the learner
-    assert collected["samples_exported"] == collected["pictures_sent"]
-    assert figures["retrain_data"]["collected_for_training"] > 0
-    assert figures["before"]["version"] == "lenet:packaged"
-    assert figures["after"]["version"] == "lenet:v0001"
-    assert figures["style_test_pictures"] == len(LETTERS)
-    gain = figures["after"]["style_accuracy"] - figures["before"]["style_accuracy"]
-    assert figures["style_gain_points"] == round(100 * gain, 2)
-    assert figures["largest_ordinary_letter_drop"]["letter"] in LETTERS
+    assert collected["pictures_sent"] == 2 * 4
+    assert collected["samples_exported"] == collected["pictures_sent"]  # refusals too, confirmed
+    assert figures["retrain_refused"] is None
+    data = figures["retrain_data"]
+    assert (data["learners_for_training"], data["learners_held_out"]) == (1, 1)
+    assert (data["collected_for_training"], data["collected_held_out"]) == (4, 4)
+    assert data["collected_copies_in_training"] > data["collected_for_training"]  # weighted
+    lenet = figures["models"]["lenet"]
+    assert lenet["before"]["version"] == "lenet:packaged"
+    assert lenet["after"]["version"] == "lenet:v0001"
+    assert figures["style_test_pictures"] == 4
+    gain = lenet["after"]["style_accuracy"] - lenet["before"]["style_accuracy"]
+    assert lenet["style_gain_points"] == round(100 * gain, 2)
+    assert lenet["largest_ordinary_letter_drop"]["letter"] in LETTERS
+    assert all(0 <= a <= 1 for a in lenet["retrain"]["held_out_learners"])

@@ -15,10 +15,12 @@ import numpy as np
 import pytest
 
 from ml.evaluation.evaluate import summarize
-from ml.jobs.retrain import RetrainBusy, compare, exclusive, load_samples
-from ml.jobs.retrain_job import RetrainConfig, status, submit, wait
+from ml.jobs.retrain import RetrainBusy, compare, exclusive, judge, load_samples, retrain
+from ml.jobs.retrain_job import RetrainConfig, status, submit, wait, write_samples
 from ml.reading.classifier import LiveClassifier
 from ml.reading.registry import Registry
+from ml.training.collected import held_out_learners, weigh
+from ml.training.data import LetterSet
 
 ENTRY_POINT = Path(sys.executable).with_name("hangul-ml")
 TINY = {"synthetic_per_letter": 4, "epochs": 1, "held_out_per_letter": 4, "models": ["lenet"]}
@@ -45,22 +47,91 @@ def test_a_candidate_may_not_lose_a_letter_by_more_than_the_margin():
     assert not promoted and worst == pytest.approx(0.2) and "ㄱ" in reason
 
 
-def test_collected_samples_keep_a_fixed_slice_for_evaluation(tmp_path):
+def write_collected(path: Path, learners: list[int], labels: list[str] | None = None) -> None:
+    """One collected sample per entry of ``learners`` (ids from 1), each of ``ㄱ`` by default."""
+    labels = labels or ["ㄱ"] * len(learners)
+    write_samples(
+        path,
+        ids=np.arange(1, len(learners) + 1),
+        images=np.zeros((len(learners), 28, 28), np.uint8),
+        labels=np.array(labels),
+        learners=np.array(learners),
+        skipped=1,
+    )
+
+
+def test_collected_samples_are_held_out_by_whole_learners(tmp_path):
     path = tmp_path / "samples.npz"
-    ids = np.arange(1, 11)
-    images = np.zeros((10, 28, 28), np.uint8)
-    np.savez(path, ids=ids, images=images, labels=np.array(["ㄱ"] * 10))
-    train, held_out, used, skipped = load_samples(path)
-    assert used == [1, 2, 3, 4, 6, 7, 8, 9] and len(train) == 8 and len(held_out) == 2
-    assert skipped == 0
+    learners = [k for k in range(1, 11) for _ in range(3)]  # 10 learners, 3 pictures each
+    write_collected(path, learners)
+    split = load_samples(path)
+    trained = {int(w.split(":")[1]) for w in split.training.writers}
+    judged = {int(w.split(":")[1]) for w in split.held_out.writers}
+    assert (split.training_learners, split.held_out_learners) == (8, 2)
+    assert trained | judged == set(range(1, 11)) and trained & judged == set()
+    assert len(split.held_out) == 6 and split.training_ids == [
+        i for i, k in enumerate(learners, start=1) if k in trained
+    ]
+    assert split.skipped == 1  # as the export counted them
+    assert load_samples(path).held_out_learners == 2  # the same learners every time
+    assert {int(w.split(":")[1]) for w in load_samples(path).held_out.writers} == judged
+
+
+def test_two_learners_give_one_to_learn_from_and_one_to_judge_by():
+    assert len(held_out_learners({7, 9})) == 1
+    assert held_out_learners({7}) == set() and held_out_learners(set()) == set()
+    assert held_out_learners({7, 9}) <= {7, 9}
 
 
 def test_samples_with_unknown_labels_are_skipped_and_counted(tmp_path):
     path = tmp_path / "samples.npz"
-    labels = np.array(["ㄱ", "x", "ㅏ", "A"])
-    np.savez(path, ids=np.arange(1, 5), images=np.zeros((4, 28, 28), np.uint8), labels=labels)
-    train, held_out, used, skipped = load_samples(path)
-    assert used == [1, 3] and skipped == 2
+    write_collected(path, [1, 1, 2, 2], ["ㄱ", "x", "ㅏ", "A"])
+    split = load_samples(path)
+    assert len(split.training) + len(split.held_out) == 2 and split.skipped == 1 + 2
+
+
+def test_few_collected_pictures_are_weighted_to_their_share():
+    few = LetterSet(
+        np.zeros((10, 28, 28), np.uint8), np.zeros(10, np.int64), np.array(["learner:1"] * 10)
+    )
+    weighted = weigh(few, others=8000, share=0.2)
+    assert len(weighted) == 2000 and weighted.images.shape == (2000, 28, 28)
+    assert len(weigh(few, others=10, share=0.2)) == 10  # never fewer than once each
+
+
+def test_a_candidate_must_read_the_held_out_learners_better():
+    fixed = report({"ㄱ": (9, 10)}), report({"ㄱ": (9, 10)})
+    same = report({"ㄴ": (1, 4)}), report({"ㄴ": (1, 4)})
+    promoted, _, reason = judge(same, fixed, 0.05)
+    assert not promoted and "held-out learners" in reason
+    better = report({"ㄴ": (1, 4)}), report({"ㄴ": (3, 4)})
+    promoted, _, reason = judge(better, fixed, 0.05)
+    assert promoted and "25.0% → 75.0%" in reason
+
+
+def test_the_fixed_set_guards_against_regression_overall_and_per_letter():
+    better = report({"ㄴ": (1, 4)}), report({"ㄴ": (3, 4)})
+    worse_overall = report({"ㄱ": (500, 500)}), report({"ㄱ": (495, 500)})
+    promoted, _, reason = judge(better, worse_overall, 0.05)
+    assert not promoted and "worse on the fixed held-out set" in reason
+    one_letter = (
+        report({"ㄱ": (100, 100), "ㅏ": (3000, 3000)}),
+        report({"ㄱ": (90, 100), "ㅏ": (3000, 3000)}),
+    )
+    promoted, worst, reason = judge(better, one_letter, 0.05)
+    assert not promoted and worst == pytest.approx(0.1) and reason.startswith("ㄱ fell by")
+
+
+@pytest.mark.parametrize(
+    ("learners", "why"), [([], "no collected pictures"), ([3, 3, 3], "only one learner")]
+)
+def test_a_retrain_without_two_learners_trains_nothing_and_says_why(tmp_path, learners, why):
+    registry = Registry(tmp_path / "registry")
+    path = tmp_path / "samples.npz"
+    write_collected(path, learners)
+    report = retrain(RetrainConfig(**TINY, samples=str(path)), registry)
+    assert why in report["refused"] and report["models"] == [] and not report["promoted"]
+    assert registry.versions("lenet") == [] and registry.current("lenet").version == "packaged"
 
 
 def test_only_one_retrain_runs_at_a_time(tmp_path):

@@ -13,6 +13,13 @@ from ml.jobs.retrain_job import CONFIG_FILE, CONFUSION_FILE, STATUS_FILE, Retrai
 from ml.reading.registry import Registry
 
 REPORT = {
+    "data": {
+        "collected_for_training": 84,
+        "learners_for_training": 3,
+        "collected_held_out": 28,
+        "learners_held_out": 1,
+        "held_out_images": 2000,
+    },
     "models": [
         {
             "name": "lenet",
@@ -21,9 +28,11 @@ REPORT = {
             "after_version": "v0001",
             "before": {"accuracy": 0.9, "per_letter": {"ㄱ": 0.9, "ㄴ": 1.0}},
             "after": {"accuracy": 0.95, "per_letter": {"ㄱ": 1.0, "ㄴ": 1.0}},
+            "learners_before": {"accuracy": 0.5},
+            "learners_after": {"accuracy": 0.75},
             "reason": "better overall (95.00% vs 90.00%)",
         }
-    ]
+    ],
 }
 
 
@@ -59,6 +68,8 @@ async def test_each_new_stage_and_the_decision_reach_the_admin_once(tmp_path):
     assert to.platform_id == "admin" and first.text == f"Retrain {job}: 25% (training lenet)."
     assert last.text.startswith(f"Retrain {job} finished.") and "serving v0001" in last.text
     assert "moved most: ㄱ 90% → 100%" in last.text and "ㄴ" not in last.text
+    assert "Learned from 84 pictures by 3 learners; judged on 28 pictures by 1 other" in last.text
+    assert "held-out learners 50.0% → 75.0%; fixed held-out set 90.0% → 95.0%" in last.text
     assert [p.data for p in last.images] == [b"PNG of the confusion matrix"]
     assert first.images == ()
 

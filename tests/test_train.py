@@ -7,7 +7,7 @@ import torch
 from ml.training.augment import Augmentation
 from ml.training.data import LetterSet, empty_set
 from ml.training.recipe import balance_real_and_synthetic
-from ml.training.train import TrainConfig, accuracy, to_tensors, train
+from ml.training.train import TrainConfig, accuracy, kept_outputs_loss, to_tensors, train
 
 
 def _toy_letters(n_per_class: int = 40, seed: int = 0) -> LetterSet:
@@ -94,3 +94,19 @@ def test_real_images_are_repeated_to_weigh_like_synthetic_ones():
     mixed = balance_real_and_synthetic(real, synthetic)
     assert len(mixed) == 5 * len(real) + len(synthetic)
     assert len(balance_real_and_synthetic(real, empty_set())) == len(real)
+
+
+def test_distillation_keeps_only_what_the_starting_model_reads_right():
+    torch.manual_seed(0)
+    teacher = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(28 * 28, 4))
+    inputs = torch.rand(6, 1, 28, 28)
+    with torch.no_grad():
+        taught = teacher(inputs)
+    read = taught.argmax(1)
+    assert kept_outputs_loss(teacher, inputs, taught.clone(), read).item() == pytest.approx(0.0)
+    moved = taught + torch.randn_like(taught)
+    assert kept_outputs_loss(teacher, inputs, moved, read).item() > 0
+    assert kept_outputs_loss(teacher, inputs, moved, (read + 1) % 4).item() == 0.0
+    half_right = torch.where(torch.arange(6) < 3, read, (read + 1) % 4)
+    half = kept_outputs_loss(teacher, inputs, moved, half_right).item()
+    assert 0 < half < kept_outputs_loss(teacher, inputs, moved, read).item()

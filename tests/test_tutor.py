@@ -391,12 +391,18 @@ async def test_an_admin_starts_a_retrain_and_follows_it_in_chat(tutor):
     assert reply.text == texts.RETRAIN_NO_NEW_SAMPLES
     [reply] = await tutor.handle_text(ADMIN, "/retrain now please")
     assert reply.text == texts.RETRAIN_USAGE
-    assert not jobs_root(tutor.registry).exists()
+    [reply] = await tutor.handle_text(ADMIN, "/retrain anyway")
+    assert reply.text == texts.RETRAIN_NO_SAMPLES
     await tutor.handle_text(LEARNER, "/consent on")
-    replies = await tutor.handle_text(LEARNER, "/quiz 1")
-    await answer_quiz(tutor, LEARNER, replies)
+    await answer_quiz(tutor, LEARNER, await tutor.handle_text(LEARNER, "/quiz 1"))
+    [reply] = await tutor.handle_text(ADMIN, "/retrain")
+    assert reply.text == texts.RETRAIN_ONE_LEARNER.format(samples=1)
+    assert not jobs_root(tutor.registry).exists()
+    other = Sender("test", "learner-2")
+    await tutor.handle_text(other, "/consent on")
+    await answer_quiz(tutor, other, await tutor.handle_text(other, "/quiz 1"))
     [started] = await tutor.handle_text(ADMIN, "/retrain")
-    assert "with 1 collected samples" in started.text
+    assert "with 2 collected pictures from 2 learners" in started.text
     [folder] = [p.parent for p in jobs_root(tutor.registry).glob("*/status.json")]
     [again] = await tutor.handle_text(ADMIN, "/retrain")
     assert again.text.startswith(f"Retrain {folder.name}:")  # one at a time
@@ -446,8 +452,8 @@ async def test_corrupt_stored_samples_are_skipped_and_counted(tutor, db, tmp_pat
     async with db.transaction() as session:
         path, exported = await export_samples(session, tmp_path)
     assert (len(exported), exported.skipped) == (1, 1)
-    train, held_out, used, skipped = load_samples(path)
-    assert skipped == 1 and len(train) + len(held_out) == 1
+    split = load_samples(path)
+    assert split.skipped == 1 and len(split.training) + len(split.held_out) == 1
 
 
 async def test_what_a_learner_types_is_bounded(tutor, db):

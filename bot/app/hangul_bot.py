@@ -79,7 +79,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_flywheel(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.benchmarks.flywheel import FlywheelConfig, run_flywheel
+    from bot.benchmarks.flywheel import TUNING_OFFSET, FlywheelConfig, run_flywheel
     from ml.jobs.retrain_job import default_epochs
 
     config = FlywheelConfig(
@@ -89,7 +89,18 @@ def cmd_flywheel(args: argparse.Namespace, settings: Settings) -> int:
         synthetic_per_letter=args.synthetic_per_letter,
         epochs=args.epochs or default_epochs(fine_tune=not args.from_scratch),
         fine_tune=not args.from_scratch,
+        models=args.models,
     )
+    if args.letters:
+        config.letters = args.letters
+    if args.collected_share is not None:
+        config.collected_share = args.collected_share
+    if args.distillation is not None:
+        config.distillation = args.distillation
+    if args.lr is not None:
+        config.fine_tune_lr = args.lr
+    if args.tuning:
+        config.learner_offset = TUNING_OFFSET
     print(json.dumps(asyncio.run(run_flywheel(config, args.workdir)), indent=2, ensure_ascii=False))
     return 0
 
@@ -134,8 +145,24 @@ def build_parser() -> argparse.ArgumentParser:
         "flywheel",
         help="measure a retrain on samples from learners the model reads poorly (needs [train])",
     )
-    p.add_argument("--learners", type=int, default=16, help="learners who send and confirm")
-    p.add_argument("--pictures-per-letter", type=int, default=3, help="per learner")
+    p.add_argument("--learners", type=int, default=4, help="learners who send and confirm")
+    p.add_argument("--pictures-per-letter", type=int, default=2, help="per learner")
+    p.add_argument("--letters", help="the letters they send (default: the 14 plain consonants)")
+    p.add_argument("--models", nargs="+", choices=["lenet", "mlp"], default=["lenet", "mlp"])
+    p.add_argument(
+        "--distillation", type=float, help="keeping the current model's outputs (default: 1)"
+    )
+    p.add_argument("--lr", type=float, help="fine-tuning learning rate (default: the retrain's)")
+    p.add_argument(
+        "--tuning",
+        action="store_true",
+        help="with other learners than the reported figures (for choosing a schedule)",
+    )
+    p.add_argument(
+        "--collected-share",
+        type=float,
+        help="share of the training set the collected pictures are weighted to (default: 0.2)",
+    )
     p.add_argument("--data", type=Path, action="append", default=[], help="base class folders")
     p.add_argument("--synthetic-per-letter", type=int, default=300)
     p.add_argument(

@@ -216,7 +216,7 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_retrain(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.retraining import submit_retrain
+    from bot.app.retraining import describe_job, submit_retrain
     from ml.jobs.retrain_job import RetrainConfig, default_epochs, jobs_root, wait
 
     if not settings.ray.configured:  # else the job runs on the cluster, which has torch
@@ -255,8 +255,12 @@ def cmd_retrain(args: argparse.Namespace, settings: Settings) -> int:
     models = report["models"]
     summary = {
         "promoted": report["promoted"],
+        "refused": report.get("refused"),
+        "data": report["data"],
         "before": {m["name"]: m["before"]["accuracy"] for m in models},
         "after": {m["name"]: m["after"]["accuracy"] for m in models},
+        "learners_before": {m["name"]: _accuracy(m["learners_before"]) for m in models},
+        "learners_after": {m["name"]: _accuracy(m["learners_after"]) for m in models},
         "version": {
             m["name"]: m["after_version"] if m["promoted"] else m["before_version"] for m in models
         },
@@ -266,10 +270,12 @@ def cmd_retrain(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(summary)
     else:
-        for m in models:
-            outcome = f"promoted {m['after_version']}" if m["promoted"] else "kept the current"
-            print(f"{m['name']}: {outcome} ({m['reason']})")
+        print(describe_job(folder.name, final))
     return 0
+
+
+def _accuracy(figures: dict | None) -> float | None:
+    return figures["accuracy"] if figures else None
 
 
 async def _export_samples(database_url: str, folder: Path) -> Path:
@@ -407,12 +413,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="train new models instead of fine-tuning the current ones",
     )
     p.add_argument("--epochs", type=int, help="default: 6 fine-tuning, 30 from scratch")
-    p.add_argument("--held-out-per-letter", type=int, default=50)
+    p.add_argument("--held-out-per-letter", type=int, default=100)
     p.add_argument("--max-letter-drop", type=float, default=0.05)
     p.add_argument("--models", nargs="+", choices=["lenet", "mlp"], default=["lenet", "mlp"])
     p.add_argument("--wait", action="store_true", help="wait for the job, showing progress")
     p.add_argument(
-        "--json", action="store_true", help="with --wait: print promoted, before, after, version"
+        "--json",
+        action="store_true",
+        help="with --wait: print the data used, before/after on each held-out set, the versions",
     )
     p.set_defaults(func=cmd_retrain)
 

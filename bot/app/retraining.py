@@ -13,6 +13,7 @@ import importlib.util
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +33,7 @@ from ml.jobs.retrain_job import (
     trained_versions,
     write_samples,
 )
+from ml.training.collected import MIN_LEARNERS
 from storage.database import Database
 from storage.exports import TrainingSamples, mark_used, training_arrays
 
@@ -43,12 +45,14 @@ MOVED_LETTERS = 5
 
 async def export_samples(session: AsyncSession, folder: Path) -> tuple[Path, TrainingSamples]:
     """Write the trainable samples in ``session`` to a new file in ``folder`` for a retrain."""
-    samples = await training_arrays(session)
+    return await write_export(await training_arrays(session), folder)
+
+
+async def write_export(samples: TrainingSamples, folder: Path) -> tuple[Path, TrainingSamples]:
+    """Write ``samples`` to a new file in ``folder`` for a retrain."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"samples-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.npz"
-    await asyncio.to_thread(
-        write_samples, path, samples.ids, samples.images, samples.labels, samples.skipped
-    )
+    await asyncio.to_thread(partial(write_samples, path, **vars(samples)))
     log.info("exported %d samples (%d corrupt, skipped)", len(samples), samples.skipped)
     return path, samples
 
@@ -70,26 +74,39 @@ async def mark_samples_used(db: Database, report: dict) -> None:
 
 
 def describe_job(job: str, current: dict) -> str:
-    """A job's state for the admin: progress, and the decisions once it finished."""
+    """A job's state for the admin: progress, and once it finished the data it used and the
+    decisions, with the before/after on the held-out learners and on the fixed held-out set."""
     if current["state"] == JobState.FAILED:
         return texts.RETRAIN_FAILED.format(job=job, error=current.get("error", "?"))
     if current["state"] != JobState.SUCCEEDED:
         return texts.RETRAIN_RUNNING.format(
             job=job, percent=100 * current.get("progress", 0), message=current.get("message", "")
         )
-    decisions = "\n".join(
-        texts.RETRAIN_DECISION.format(
-            name=m["name"],
-            outcome=m["after_version"] if m["promoted"] else m["before_version"],
-            before=m["before"]["accuracy"],
-            after=m["after"]["accuracy"],
-            reason=m["reason"],
-        )
-        + "\n"
-        + _moved_letters(m)
-        for m in current["report"]["models"]
+    report = current["report"]
+    if report.get("refused"):
+        return texts.RETRAIN_REFUSED.format(job=job, reason=report["refused"])
+    data = report["data"]
+    if data.get("learners_held_out"):
+        used = texts.RETRAIN_DATA.format(**data)
+    else:
+        used = texts.RETRAIN_DATA_BASE_ONLY.format(**data)
+    decisions = "\n".join(_decision(m) for m in report["models"])
+    return texts.RETRAIN_DONE.format(job=job, data=used, decisions=decisions)
+
+
+def _decision(model: dict) -> str:
+    outcome = model["after_version"] if model["promoted"] else model["before_version"]
+    learners = "-"
+    if model.get("learners_before"):
+        before, after = model["learners_before"]["accuracy"], model["learners_after"]["accuracy"]
+        learners = f"{before:.1%} → {after:.1%}"
+    sets = texts.RETRAIN_SETS.format(
+        learners=learners, before=model["before"]["accuracy"], after=model["after"]["accuracy"]
     )
-    return texts.RETRAIN_DONE.format(job=job, decisions=decisions)
+    decision = texts.RETRAIN_DECISION.format(
+        name=model["name"], outcome=outcome, reason=model["reason"]
+    )
+    return f"{decision}\n{sets}\n{_moved_letters(model)}"
 
 
 def _moved_letters(model: dict) -> str:
@@ -165,7 +182,12 @@ class ProcessOperations:
     async def start_retrain(self, session: AsyncSession, requested_by: str) -> RetrainStarted:
         if not self.settings.ray.configured and importlib.util.find_spec("torch") is None:
             raise OperationRefused(texts.RETRAIN_NEEDS_TORCH)
-        path, samples = await export_samples(session, jobs_root(self.registry))
+        samples = await training_arrays(session)
+        if not len(samples):
+            raise OperationRefused(texts.RETRAIN_NO_SAMPLES)
+        if samples.learner_count < MIN_LEARNERS:
+            raise OperationRefused(texts.RETRAIN_ONE_LEARNER.format(samples=len(samples)))
+        path, _ = await write_export(samples, jobs_root(self.registry))
         config = RetrainConfig(
             real_folders=list(self.settings.base_data),
             samples=str(path),
@@ -176,4 +198,4 @@ class ProcessOperations:
         except RayJobsError as error:
             log.warning("could not submit a retrain: %s", error)
             raise OperationRefused(texts.RETRAIN_NOT_SUBMITTED) from None
-        return RetrainStarted(folder.name, len(samples), samples.skipped)
+        return RetrainStarted(folder.name, len(samples), samples.learner_count, samples.skipped)

@@ -79,7 +79,9 @@ async def retrain(turn: Turn, args: list[str]) -> tuple[list[Reply], AdminOutcom
         started = await turn.operations.start_retrain(turn.session, requested_by)
     except OperationRefused as refusal:
         return [Reply(str(refusal))], FAILED
-    text = texts.RETRAIN_STARTED.format(job=started.job, samples=started.samples)
+    text = texts.RETRAIN_STARTED.format(
+        job=started.job, samples=started.samples, learners=started.learners
+    )
     if started.skipped_corrupt:
         text += "\n" + texts.RETRAIN_SKIPPED_CORRUPT.format(count=started.skipped_corrupt)
     return [Reply(text)], DONE

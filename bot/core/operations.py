@@ -31,6 +31,7 @@ class RetrainStarted:
 
     job: str
     samples: int
+    learners: int
     skipped_corrupt: int
 
 

@@ -151,8 +151,20 @@ ROLLED_BACK = "Rolled back {name} to {version}."
 NOT_HERE = "That needs the running bot (hangul-bot run); it can't be done from here."
 ROLLBACK_FAILED = "Could not roll back: {error}"
 RETRAIN_STARTED = (
-    "Retrain {job} started with {samples} collected samples. I'll tell you here how it goes; "
-    "/retrain status shows it any time."
+    "Retrain {job} started with {samples} collected pictures from {learners} learners: some "
+    "learners' pictures train the new models, the others judge them. I'll tell you here how it "
+    "goes; /retrain status shows it any time."
+)
+RETRAIN_NO_SAMPLES = (
+    "There are no trusted samples to learn from yet, so no retrain started and nothing changed. "
+    "Samples come from learners with /consent on: quiz answers I read right, and free pictures "
+    "they confirmed."
+)
+RETRAIN_ONE_LEARNER = (
+    "All {samples} trusted samples come from one learner, so no retrain started and nothing "
+    "changed: a retrain needs pictures from at least two learners, some to learn from and one to "
+    "judge the new models by (a model judged on the learner it learned from looks better than it "
+    "is)."
 )
 RETRAIN_SKIPPED_CORRUPT = (
     "{count} stored samples were corrupt and left out (the retrain report counts them)."
@@ -169,10 +181,18 @@ RETRAIN_NO_NEW_SAMPLES = (
 RETRAIN_NONE = "No retrain has run yet. /retrain starts one."
 RETRAIN_RUNNING = "Retrain {job}: {percent:.0f}% ({message})."
 RETRAIN_FAILED = "Retrain {job} failed: {error}. The models in use did not change."
-RETRAIN_DONE = "Retrain {job} finished.\n{decisions}"
-RETRAIN_DECISION = (
-    "{name}: serving {outcome} (held-out accuracy {before:.1%} → {after:.1%}; {reason})"
+RETRAIN_DONE = "Retrain {job} finished.\n{data}\n{decisions}"
+RETRAIN_REFUSED = "Retrain {job} trained nothing: {reason}. The models in use did not change."
+RETRAIN_DATA = (
+    "Learned from {collected_for_training} pictures by {learners_for_training} learners; judged "
+    "on {collected_held_out} pictures by {learners_held_out} other learners and on "
+    "{held_out_images} fixed held-out pictures."
 )
+RETRAIN_DATA_BASE_ONLY = (
+    "No collected pictures: judged on {held_out_images} fixed held-out pictures."
+)
+RETRAIN_DECISION = "{name}: serving {outcome} ({reason})"
+RETRAIN_SETS = "  held-out learners {learners}; fixed held-out set {before:.1%} → {after:.1%}"
 RETRAIN_MOVED = "  letters that moved most: {letters}"
 RETRAIN_NONE_MOVED = "  no letter moved"
 RETRAIN_NEEDS_TORCH = (

@@ -1,13 +1,21 @@
-"""Retraining: train candidate models on the base data plus collected samples, compare each with
-the model it would replace on a fixed held-out set, and promote it only if it is better.
+"""Retraining: train candidate models on the base data plus the learners' collected samples,
+judge each against the model it would replace, and promote it only if it is better.
 
-The held-out set never changes between runs and is never trained on: stroke-drawn letters by
-held-out writers (seed :data:`ml.evaluation.quality.HELD_OUT_STROKE_SEED`) and renderings in the
-held-out fonts, for all 40 letters, plus the collected samples whose id falls in the held-out slice
-(``id % HELD_OUT_EVERY == 0``). A candidate is promoted when its overall accuracy there beats the
-current model's and no letter falls by more than ``max_letter_drop``. Either way the report (data
-counts, before/after overall and per letter, the decision) is written next to the candidate in the
-registry, with a confusion-matrix image.
+Collected samples are split by learner (:mod:`ml.training.collected`): a few learners' pictures
+are held out to judge by, the rest are weighted to a fixed share of the training set. A candidate
+is judged on two sets and the report gives both, before and after:
+
+- **the held-out learners' pictures**: it must read them strictly better than the current model;
+- **the fixed held-out set**, which never changes between runs and is never trained on (stroke-
+  drawn letters by held-out writers, seed :data:`ml.evaluation.quality.HELD_OUT_STROKE_SEED`, and
+  renderings in the held-out fonts, all 40 letters): a guard against regression, overall (at most
+  :data:`FIXED_SET_TOLERANCE` worse) and per letter (at most ``max_letter_drop``).
+
+A retrain given collected samples from fewer than two learners (or none) trains nothing and says
+why: there would be no learner to judge by. One given no samples file (``hangul-ml retrain``
+without a database: new base data) is judged on the fixed set alone and must beat it overall.
+Either way the report (data counts, before/after per set and per letter, the decision) is written
+next to the candidate in the registry, with a confusion-matrix image.
 
 Only one retrain runs at a time per registry (an exclusive lock file). Progress goes to a
 callback, which :mod:`ml.jobs.retrain_job` writes to a status file for whoever submitted the job.
@@ -27,10 +35,8 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-
-import numpy as np
 
 from ml.evaluation.evaluate import Report
 from ml.evaluation.plots import plot_confusion
@@ -44,9 +50,16 @@ from ml.jobs.retrain_job import (
     read_samples,
     write_status,
 )
-from ml.reading.alphabet import LETTERS, index_of
+from ml.reading.alphabet import LETTERS
 from ml.reading.classifier import Classifier
 from ml.reading.registry import Registry
+from ml.training.collected import (
+    MIN_LEARNERS,
+    LearnerSplit,
+    no_samples,
+    split_by_learner,
+    weigh,
+)
 from ml.training.data import LetterSet, empty_set
 from ml.training.pipeline import train_and_save
 from ml.training.recipe import TrainingData, assemble, held_out_fonts, load_real
@@ -56,8 +69,9 @@ from ml.writing.fonts import use_extra_font_dirs
 
 log = logging.getLogger(__name__)
 
-HELD_OUT_EVERY = 5
-"""Collected samples with ``id % HELD_OUT_EVERY == 0`` are kept for evaluation, never trained on."""
+FIXED_SET_TOLERANCE = 0.005
+"""A candidate judged on learners' pictures may read the fixed held-out set this much worse
+overall (sampling noise), no more."""
 LOCK_FILE = "retrain.lock"
 
 Progress = Callable[[str, float], None]
@@ -70,13 +84,17 @@ class RetrainBusy(RuntimeError):
 
 @dataclass
 class Decision:
-    """One model's comparison and what was decided."""
+    """One model's comparison and what was decided: ``before``/``after`` on the fixed held-out
+    set, ``learners_before``/``learners_after`` on the held-out learners' pictures (None when the
+    retrain had no collected samples)."""
 
     name: str
     before_version: str
     after_version: str | None
     before: dict
     after: dict
+    learners_before: dict | None
+    learners_after: dict | None
     worst_letter_drop: float
     promoted: bool
     reason: str
@@ -97,37 +115,49 @@ def exclusive(registry: Registry) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def load_samples(path: str | Path | None) -> tuple[LetterSet, LetterSet, list[int], int]:
-    """Collected samples split into (training, held-out) sets, the training ids, and how many
-    were skipped as corrupt (by the export, or here: a label that is not one of the letters)."""
+def load_samples(path: str | Path | None) -> LearnerSplit:
+    """Collected samples split by learner (:func:`ml.training.collected.split_by_learner`); the
+    split's ``skipped`` adds those the export left out as corrupt."""
     if path is None:
-        return empty_set(), empty_set(), [], 0
-    ids, images, labels, skipped = read_samples(path)
-    known = np.array([label in LETTERS for label in labels], bool)
-    skipped += int((~known).sum())
-    ids = ids[known]
-    samples = LetterSet(
-        images[known],
-        np.array([index_of(x) for x in labels[known]], np.int64),
-        np.array(["learners"] * len(ids)),
-        [f"sample:{i}" for i in ids],
-    )
-    held_out = ids % HELD_OUT_EVERY == 0
-    return samples.subset(~held_out), samples.subset(held_out), ids[~held_out].tolist(), skipped
+        return no_samples()
+    stored = read_samples(path)
+    split = split_by_learner(stored.ids, stored.images, stored.labels, stored.learners)
+    return replace(split, skipped=split.skipped + stored.skipped)
 
 
-def held_out_set(per_letter: int, collected: LetterSet) -> LetterSet:
+def refusal(config: RetrainConfig, split: LearnerSplit) -> str | None:
+    """Why a retrain given collected samples cannot be judged fairly, or None if it can."""
+    if config.samples is None:
+        return None
+    learners = split.training_learners + split.held_out_learners
+    if learners == 0:
+        return "no collected pictures to learn from, so nothing was trained"
+    if learners < MIN_LEARNERS:
+        return (
+            f"pictures from only one learner: a retrain needs at least {MIN_LEARNERS} learners, "
+            "some to learn from and one to judge by, so nothing was trained"
+        )
+    return None
+
+
+def fixed_set(per_letter: int) -> LetterSet:
     """The fixed evaluation set (see the module docstring)."""
     half = per_letter // 2
     writers = stroke_letters(per_letter - half, LETTERS, seed=HELD_OUT_STROKE_SEED)
     fonts = font_letters(held_out_fonts(), half, LETTERS, seed=HELD_OUT_STROKE_SEED)
-    return LetterSet.concat([writers, fonts, collected])
+    return LetterSet.concat([writers, fonts])
+
+
+def worst_drop(before: Report, after: Report) -> tuple[str, float]:
+    """The letter whose accuracy fell most from ``before`` to ``after``, and by how much."""
+    drops = {x: before.per_letter[x] - after.per_letter.get(x, 0.0) for x in before.per_letter}
+    return max(drops.items(), key=lambda item: item[1])
 
 
 def compare(before: Report, after: Report, max_drop: float) -> tuple[bool, float, str]:
-    """Whether ``after`` should replace ``before``; the worst per-letter drop; why."""
-    drops = {x: before.per_letter[x] - after.per_letter.get(x, 0.0) for x in before.per_letter}
-    letter, worst = max(drops.items(), key=lambda item: item[1])
+    """Whether ``after`` should replace ``before`` judged on one set; the worst per-letter drop;
+    why."""
+    letter, worst = worst_drop(before, after)
     if after.accuracy <= before.accuracy:
         return False, worst, f"not better overall ({after.accuracy:.2%} vs {before.accuracy:.2%})"
     if worst > max_drop:
@@ -135,8 +165,37 @@ def compare(before: Report, after: Report, max_drop: float) -> tuple[bool, float
     return True, worst, f"better overall ({after.accuracy:.2%} vs {before.accuracy:.2%})"
 
 
+def judge(
+    learners: tuple[Report, Report], fixed: tuple[Report, Report], max_drop: float
+) -> tuple[bool, float, str]:
+    """Whether a candidate should replace the current model: strictly better on the held-out
+    learners' pictures, and on the fixed set at most :data:`FIXED_SET_TOLERANCE` worse overall
+    and ``max_drop`` worse on any letter. Each pair is (current, candidate)."""
+    (learners_before, learners_after), (fixed_before, fixed_after) = learners, fixed
+    letter, worst = worst_drop(fixed_before, fixed_after)
+    on_learners = f"{learners_before.accuracy:.1%} → {learners_after.accuracy:.1%}"
+    on_fixed = f"{fixed_before.accuracy:.2%} → {fixed_after.accuracy:.2%}"
+    if learners_after.accuracy <= learners_before.accuracy:
+        return False, worst, f"not better on the held-out learners' pictures ({on_learners})"
+    if fixed_after.accuracy < fixed_before.accuracy - FIXED_SET_TOLERANCE:
+        return False, worst, f"worse on the fixed held-out set ({on_fixed})"
+    if worst > max_drop:
+        return False, worst, f"{letter} fell by {worst:.1%} on the fixed held-out set"
+    better = f"better on the held-out learners' pictures ({on_learners}; fixed set {on_fixed})"
+    return True, worst, better
+
+
 def _figures(report: Report) -> dict:
     return {"accuracy": round(report.accuracy, 4), "n": report.n, "per_letter": report.per_letter}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What a candidate is judged on: the fixed held-out set, and the held-out learners' pictures
+    (empty when the retrain had no collected samples)."""
+
+    fixed: LetterSet
+    learners: LetterSet
 
 
 def retrain(
@@ -147,33 +206,49 @@ def retrain(
     """Run a whole retrain (see the module docstring) and return its report."""
     with exclusive(registry):
         progress("gathering data", 0.0)
-        real = load_real(config.real_folders) if config.real_folders else empty_set()
-        collected, collected_held_out, used_ids, skipped = load_samples(config.samples)
-        recipe = assemble(
-            LetterSet.concat([real, collected]), config.synthetic_per_letter, seed=config.seed
-        )
-        evaluation = held_out_set(config.held_out_per_letter, collected_held_out)
+        split = load_samples(config.samples)
         counts = {
+            "collected_for_training": len(split.training),
+            "learners_for_training": split.training_learners,
+            "collected_held_out": len(split.held_out),
+            "learners_held_out": split.held_out_learners,
+            "collected_skipped_corrupt": split.skipped,
+        }
+        refused = refusal(config, split)
+        if refused:
+            progress(refused, 1.0)
+            return {
+                "data": counts,
+                "samples_used": [],
+                "models": [],
+                "promoted": False,
+                "refused": refused,
+            }
+        real = load_real(config.real_folders) if config.real_folders else empty_set()
+        recipe = assemble(real, config.synthetic_per_letter, seed=config.seed)
+        weighted = weigh(split.training, len(recipe.data), config.collected_share)
+        recipe.data = LetterSet.concat([recipe.data, weighted])
+        sets = Evaluation(fixed_set(config.held_out_per_letter), split.held_out)
+        counts |= {
             "real_images": len(real),
-            "collected_for_training": len(collected),
-            "collected_held_out": len(collected_held_out),
-            "collected_skipped_corrupt": skipped,
+            "collected_copies_in_training": len(weighted),
             "training_images": len(recipe.data),
-            "held_out_images": len(evaluation),
+            "held_out_images": len(sets.fixed),
         }
         decisions = []
         for n, name in enumerate(config.models):
             step = 1.0 / len(config.models)
             progress(f"training {name}", n * step)
             decisions.append(
-                _retrain_one(name, config, registry, recipe, evaluation, counts, used_ids)
+                _retrain_one(name, config, registry, recipe, sets, counts, split.training_ids)
             )
             progress(f"{name}: {decisions[-1].reason}", (n + 1) * step)
         report = {
             "data": counts,
-            "samples_used": used_ids,
+            "samples_used": split.training_ids,
             "models": [asdict(d) for d in decisions],
             "promoted": any(d.promoted for d in decisions),
+            "refused": None,
         }
         progress("done", 1.0)
         return report
@@ -184,16 +259,17 @@ def _retrain_one(
     config: RetrainConfig,
     registry: Registry,
     recipe: TrainingData,
-    evaluation: LetterSet,
+    sets: Evaluation,
     counts: dict,
     used_ids: list[int],
 ) -> Decision:
-    """Train one candidate, save it in the registry, compare, promote if it is better."""
+    """Train one candidate, save it in the registry, judge it, promote it if it is better."""
     current = registry.current(name)
     train_config = TrainConfig(architecture=name, epochs=config.epochs, seed=config.seed)
     initial = None
     if config.fine_tune:
         train_config.lr, initial = config.fine_tune_lr, current.torch_path
+        train_config.distillation = config.distillation
     with tempfile.TemporaryDirectory() as folder:
         saved = train_and_save(
             recipe,
@@ -203,15 +279,23 @@ def _retrain_one(
             data_notes={**counts, "collected_sample_ids": used_ids},
         )
         candidate = registry.add(name, saved.path)
-    before = score(Classifier.open(current), evaluation)
-    after = score(Classifier.open(candidate), evaluation)
-    promoted, worst, reason = compare(before, after, config.max_letter_drop)
+    old, new = Classifier.open(current), Classifier.open(candidate)
+    fixed = score(old, sets.fixed), score(new, sets.fixed)
+    learners = None
+    if len(sets.learners):
+        learners = score(old, sets.learners), score(new, sets.learners)
+    if learners:
+        promoted, worst, reason = judge(learners, fixed, config.max_letter_drop)
+    else:
+        promoted, worst, reason = compare(*fixed, config.max_letter_drop)
     decision = Decision(
         name,
         current.version,
         candidate.version,
-        _figures(before),
-        _figures(after),
+        _figures(fixed[0]),
+        _figures(fixed[1]),
+        _figures(learners[0]) if learners else None,
+        _figures(learners[1]) if learners else None,
         round(worst, 4),
         promoted,
         reason,
@@ -220,7 +304,8 @@ def _retrain_one(
         json.dumps({"data": counts, **asdict(decision)}, indent=2, ensure_ascii=False),
         encoding="utf-8",
     )
-    plot_confusion(after.confusion, candidate.path / CONFUSION_FILE, f"{name} {candidate.version}")
+    title = f"{name} {candidate.version}"
+    plot_confusion(fixed[1].confusion, candidate.path / CONFUSION_FILE, title)
     if promoted:
         registry.promote(name, candidate.version)
         log.info("promoted %s %s: %s", name, candidate.version, reason)

@@ -36,11 +36,14 @@ import numpy as np
 
 from ml.jobs.ray_jobs import ENDED, NO_CLUSTER, RayCluster, RayJobsError
 from ml.reading.registry import Registry
+from ml.training.collected import COLLECTED_SHARE
 
 log = logging.getLogger(__name__)
 
 MODEL_NAMES = ("lenet", "mlp")
 FINE_TUNE_EPOCHS = 6
+FINE_TUNE_LR = 2e-3
+DISTILLATION = 1.0
 SCRATCH_EPOCHS = 30
 MAX_LETTER_DROP = 0.05
 """A candidate may not read any letter more than this much worse than the current model."""
@@ -73,7 +76,7 @@ class RetrainConfig:
     samples: str | None = None
     synthetic_per_letter: int = 300
     epochs: int = FINE_TUNE_EPOCHS
-    held_out_per_letter: int = 50
+    held_out_per_letter: int = 100
     max_letter_drop: float = MAX_LETTER_DROP
     models: Sequence[str] = MODEL_NAMES
     seed: int = 0
@@ -81,7 +84,12 @@ class RetrainConfig:
     """Start each candidate from the current model's weights (at ``fine_tune_lr``); False trains
     from scratch (give it ``SCRATCH_EPOCHS``). Fine-tuning is ~5x faster and moves the letters
     the new samples do not touch less (``hangul-bot flywheel``, README)."""
-    fine_tune_lr: float = 2e-3
+    fine_tune_lr: float = FINE_TUNE_LR
+    distillation: float = DISTILLATION
+    """When fine-tuning: how strongly a candidate keeps the current model's outputs on the images
+    that model reads right (:attr:`ml.training.train.TrainConfig.distillation`)."""
+    collected_share: float = COLLECTED_SHARE
+    """Share of the training set the collected training pictures are weighted to."""
     requested_by: str | None = None
     """Who asked (``platform:id``), to be told how it goes; None from the command line."""
     font_dirs: list[str] = field(default_factory=list)
@@ -96,34 +104,50 @@ def default_epochs(fine_tune: bool) -> int:
     return FINE_TUNE_EPOCHS if fine_tune else SCRATCH_EPOCHS
 
 
+@dataclass(frozen=True)
+class CollectedSamples:
+    """Learners' samples for a retrain: ``ids`` (N,), ``images`` uint8 (N, 28, 28) with ink =
+    255, ``labels`` (N,) jamo, ``learners`` (N,) an opaque key per learner (who wrote what, so
+    that whole learners can be held out), ``skipped``: stored samples left out as corrupt."""
+
+    ids: np.ndarray
+    images: np.ndarray
+    labels: np.ndarray
+    learners: np.ndarray
+    skipped: int = 0
+
+
 def write_samples(
     path: Path | str,
+    *,
     ids: np.ndarray,
     images: np.ndarray,
     labels: np.ndarray,
+    learners: np.ndarray,
     skipped: int = 0,
 ) -> None:
-    """Write collected samples for a retrain (``RetrainConfig.samples``): ``ids`` (N,), ``images``
-    uint8 (N, 28, 28) with ink = 255, ``labels`` (N,) jamo; ``skipped``: how many stored samples
-    were left out as corrupt before this."""
+    """Write collected samples for a retrain (``RetrainConfig.samples``; see
+    :class:`CollectedSamples`)."""
     np.savez_compressed(
         path,
         ids=np.asarray(ids, np.int64),
         images=np.asarray(images, np.uint8).reshape(-1, 28, 28),
         labels=np.asarray(labels, dtype="<U1"),
+        learners=np.asarray(learners, np.int64),
         skipped=skipped,
     )
 
 
-def read_samples(path: Path | str) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """What :func:`write_samples` wrote: ids, images, labels and the count skipped."""
+def read_samples(path: Path | str) -> CollectedSamples:
+    """What :func:`write_samples` wrote."""
     stored = np.load(path, allow_pickle=False)
-    skipped = int(stored["skipped"]) if "skipped" in stored else 0
-    return (
-        stored["ids"].astype(np.int64),
-        stored["images"].astype(np.uint8),
-        stored["labels"],
-        skipped,
+    ids = stored["ids"].astype(np.int64)
+    return CollectedSamples(
+        ids=ids,
+        images=stored["images"].astype(np.uint8),
+        labels=stored["labels"],
+        learners=stored["learners"].astype(np.int64) if "learners" in stored else ids,
+        skipped=int(stored["skipped"]) if "skipped" in stored else 0,
     )
 
 

@@ -25,6 +25,10 @@ from ml.training.models import build
 
 log = logging.getLogger(__name__)
 
+DISTILLATION_TEMPERATURE = 2.0
+"""Softens both models' outputs in the distillation loss, so that it keeps the starting model's
+second guesses (and its "not a letter" probability) too, not only its top letter."""
+
 
 @dataclass
 class TrainConfig:
@@ -40,6 +44,10 @@ class TrainConfig:
     seed: int = 0
     augmentation: Augmentation = field(default_factory=Augmentation)
     device: str = "auto"
+    distillation: float = 0.0
+    """When fine-tuning (``initial_weights``): weight of a loss that keeps the starting model's
+    outputs on the training images it already reads right (learning without forgetting), so that
+    a few new pictures teach their style without moving the letters they do not touch."""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -93,6 +101,27 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     return (predict_logits(model, x).argmax(1) == y).float().mean().item()
 
 
+def kept_outputs_loss(
+    teacher: nn.Module, inputs: torch.Tensor, logits: torch.Tensor, labels: torch.Tensor
+) -> torch.Tensor:
+    """How far ``logits`` moved from ``teacher``'s outputs, softened by
+    :data:`DISTILLATION_TEMPERATURE`, on the images the teacher reads right (KL divergence,
+    averaged over the whole batch; zero where the teacher is wrong, for those are to change)."""
+    with torch.no_grad():
+        taught = teacher(inputs)
+    right = taught.argmax(1) == labels
+    if not right.any():
+        return logits.new_zeros(())
+    t = DISTILLATION_TEMPERATURE
+    divergence = F.kl_div(
+        F.log_softmax(logits[right] / t, 1),
+        F.log_softmax(taught[right] / t, 1),
+        log_target=True,
+        reduction="sum",
+    )
+    return divergence * t * t / len(labels)
+
+
 def train(
     train_set: LetterSet,
     config: TrainConfig,
@@ -112,6 +141,11 @@ def train(
     if initial_weights is not None:
         model.load_state_dict(torch.load(initial_weights, weights_only=True))
     model = model.to(device)
+    teacher = None
+    if initial_weights is not None and config.distillation > 0:
+        teacher = build(config.architecture)
+        teacher.load_state_dict(torch.load(initial_weights, weights_only=True))
+        teacher = teacher.to(device).eval().requires_grad_(False)
     x, y = to_tensors(train_set, device)
     test = to_tensors(test_set, device) if test_set is not None and len(test_set) else None
     steps_per_epoch = math.ceil(len(y) / config.batch_size)
@@ -137,6 +171,9 @@ def train(
             inputs = augment(x[batch], config.augmentation, generator)
             logits = model(inputs)
             loss = F.cross_entropy(logits, y[batch], label_smoothing=config.label_smoothing)
+            if teacher is not None:
+                kept = kept_outputs_loss(teacher, inputs, logits, y[batch])
+                loss = loss + config.distillation * kept
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
