@@ -1,13 +1,18 @@
 """Evaluation figures: rejected pictures count as wrong, confusions are counted per pair."""
 
+import io
 import json
+
+import numpy as np
+import pytest
+from PIL import Image
 
 from conftest import draw_letter
 from ml.evaluation.evaluate import evaluate_folder, summarize
 from ml.evaluation.plots import plot_confusion
 from ml.reading.alphabet import DATASET30_LETTERS
 from ml.reading.classifier import Classifier
-from ml.reading.registry import ModelVersion
+from ml.reading.registry import ModelVersion, Registry
 from ml.training.export import save_model
 from ml.training.models import build
 
@@ -56,3 +61,34 @@ def test_letters_a_model_lacks_are_reported_not_fatal(tmp_path, korean_font):
 def test_confusion_plot_is_written(tmp_path, korean_font):
     path = plot_confusion({"ㄱ": {"ㄱ": 3, "ㅋ": 1}, "ㅋ": {"ㅋ": 2}}, tmp_path / "cm.png")
     assert path.stat().st_size > 1000
+
+
+def test_informal_styles_are_read_per_style_with_the_held_out_ones_pooled(registry_root):
+    from ml.evaluation.quality import informal_pictures, informal_styles
+    from ml.writing.informal import HELD_OUT_STYLES, STYLES
+
+    pictures = informal_pictures(per_letter=1, photos_per_letter=0)
+    assert set(pictures) == set(STYLES) and all(len(p[0]) == 40 for p in pictures.values())
+    classifier = Classifier.open(Registry(registry_root).current("lenet"))
+    figures = informal_styles(classifier, pictures, junk_per_kind=2)
+    assert figures["held_out_styles"] == list(HELD_OUT_STYLES)
+    assert all(figures[style]["n"] == 40 for style in STYLES)
+    held_out = np.mean([figures[style]["accuracy"] for style in HELD_OUT_STYLES])
+    assert figures["held_out"] == pytest.approx(held_out, abs=1e-3)
+    assert figures["held_out_photos"] is None and 0 <= figures["letters_rejected"] <= 1
+    assert all(figures[style]["in_quiz"] >= figures[style]["accuracy"] for style in STYLES)
+    junk = figures["junk"]
+    assert set(junk["per_kind"]) >= {"blank_page", "doodle", "noise"}
+    assert 0 <= junk["accepted_in_quiz_mean"] <= junk["accepted_in_quiz_worst_letter"] <= 1
+
+
+def test_dev_letters_upscaled_with_soft_edges_are_read_as_the_originals(dev_data, registry_root):
+    from ml.evaluation.quality import upscaled_agreement
+    from ml.writing.picture_styles import upscaled
+
+    files = sorted(str(f) for f in dev_data.glob("e/*.jpg"))[:5]
+    assert Image.open(io.BytesIO(upscaled(np.full((28, 28), 255, np.uint8)))).size == (280, 280)
+    classifier = Classifier.open(Registry(registry_root).current("lenet"))
+    figures = upscaled_agreement(classifier, files, ["ㅔ"] * len(files))
+    assert figures["n"] == 5 and figures["same"] == 5 - len(figures["differ"])
+    assert figures["original_right"] >= 4 and figures["upscaled_right"] >= 4

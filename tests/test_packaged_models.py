@@ -14,6 +14,7 @@ from ml.reading.alphabet import LETTERS
 from ml.reading.classifier import Classifier
 from ml.reading.preprocess import INPUT_CONTRACT
 from ml.reading.registry import PACKAGED_ROOT, Registry
+from ml.training.rejection import MIN_THRESHOLD
 from ml.writing.fonts import plot_font
 
 EXAMPLES = {"yo.jpg": "ㅛ", "rieul-dark-canvas.png": "ㄹ"}
@@ -24,7 +25,9 @@ def test_shipped_model_has_its_files_and_metadata(name):
     folder = PACKAGED_ROOT / name
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     assert meta["architecture"] == name and tuple(meta["letters"]) == LETTERS
-    assert meta["input_contract"] == INPUT_CONTRACT and 0.1 <= meta["not_a_letter_threshold"] < 1
+    assert meta["input_contract"] == INPUT_CONTRACT
+    threshold, in_quiz = meta["not_a_letter_threshold"], meta["not_a_letter_threshold_in_context"]
+    assert MIN_THRESHOLD <= threshold <= in_quiz < 1
     assert meta["data"]["synthetic_images"] > 0 and meta["data"]["real_images"] > 0
     assert (folder / "model.onnx").stat().st_size > 10_000
     assert (PACKAGED_ROOT / "MODEL_CARD.md").is_file()
@@ -84,7 +87,7 @@ def _not_letters() -> dict[str, bytes]:
 
 def test_shipped_lenet_says_not_a_letter_to_doodles_words_and_faces(registry_root, korean_font):
     classifier = Classifier.open(Registry(registry_root).current("lenet"))
-    assert 0.1 <= classifier.threshold < 1
+    assert MIN_THRESHOLD <= classifier.threshold < 1
     pictures = _not_letters()
     readings = classifier.read_many(list(pictures.values()))
     assert {name: r.verdict for name, r in zip(pictures, readings, strict=True)} == dict.fromkeys(

@@ -304,3 +304,27 @@ def test_a_stroke_with_soft_edges_beside_sharp_ones_is_kept(letter, blur):
     sharp = canonical_from_bytes(_drawn(letter)).image
     mixed = canonical_from_bytes(_drawn(letter, blurred_every=2, blur=blur))
     assert mixed.ok and _close(sharp, mixed.image) < 0.15
+
+
+def _crop(*lines: tuple[int, int, int, int], pen: int = 3) -> np.ndarray:
+    """A 28x28 crop of a letter: dark lines on white."""
+    page = Image.new("L", (28, 28), 255)
+    draw = ImageDraw.Draw(page)
+    for line in lines:
+        draw.line(line, fill=0, width=pen)
+    return np.asarray(page)
+
+
+def test_a_part_of_the_letter_cut_by_the_edge_of_a_tight_crop_is_kept():
+    # ㅔ: its ㅓ (tick and stem) touches the left edge, its ㅣ stands clear of every edge
+    e = canonicalize(_crop((0, 13, 8, 13), (8, 4, 8, 23), (17, 2, 17, 25)))
+    assert e.ok
+    columns = np.flatnonzero(e.image.max(axis=0) > 0.5)
+    assert columns.max() - columns.min() >= 10  # both parts, not the ㅣ alone
+
+
+def test_a_stroke_across_a_whole_crop_is_not_taken_for_a_ruled_line():
+    eo = canonicalize(_crop((6, 14, 18, 14), (18, 1, 18, 26), pen=2))  # ㅓ, its stem tall
+    assert eo.ok
+    rows = np.flatnonzero(eo.image.max(axis=1) > 0.5)
+    assert rows.max() - rows.min() >= 15  # the stem is there, not only the tick

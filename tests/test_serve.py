@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from conftest import dim_page_on_dark_desk, draw_letter, encode
-from ml.reading.classifier import Classifier, ModelContractError, softmax
+from ml.reading.classifier import Classifier, ModelContractError, in_quiz_context, softmax
 from ml.reading.preprocess import canonical_from_bytes
 from ml.reading.registry import ModelVersion
 from ml.training.models import build
@@ -54,12 +54,16 @@ def test_a_model_for_another_input_contract_is_refused(tmp_path, tiny_model_dir)
         Classifier.open(ModelVersion("lenet", "old", folder))
 
 
-def _with_threshold(tmp_path, tiny_model_dir, threshold: float) -> Classifier:
-    folder = tmp_path / f"t{threshold}"
+def _with_threshold(
+    tmp_path, tiny_model_dir, threshold: float, in_context: float | None = None
+) -> Classifier:
+    folder = tmp_path / f"t{threshold}-{in_context}"
     folder.mkdir()
     (folder / "model.onnx").write_bytes((tiny_model_dir / "model.onnx").read_bytes())
     meta = json.loads((tiny_model_dir / "meta.json").read_text())
     meta["not_a_letter_threshold"] = threshold
+    if in_context is not None:
+        meta["not_a_letter_threshold_in_context"] = in_context
     (folder / "meta.json").write_text(json.dumps(meta))
     return Classifier.open(ModelVersion("lenet", "t", folder))
 
@@ -77,6 +81,28 @@ def test_not_a_letter_verdict_follows_the_models_threshold(tmp_path, tiny_model_
     reading = accepting.read(picture)
     assert reading.verdict == "ok" and reading.letter == reading.top[0][0]
     assert (accepting.letter_indices(probabilities) >= 0).all()
+
+
+def test_a_quiz_context_accepts_a_refusal_whose_best_letter_was_asked_unless_clearly_junk(
+    tmp_path, tiny_model_dir, korean_font
+):
+    picture = encode(draw_letter(korean_font, "ㅎ"))
+    plain = _with_threshold(tmp_path, tiny_model_dir, 0.0)  # no context threshold in its meta
+    assert plain.context_threshold == plain.threshold
+    refused = plain.read(picture)
+    assert not refused.not_clearly_junk
+    assert in_quiz_context(refused, refused.top[0][0]) is refused
+    lenient = _with_threshold(tmp_path, tiny_model_dir, 0.0, in_context=1.01)
+    refused = lenient.read(picture)
+    assert refused.verdict == "not_a_letter" and refused.not_clearly_junk
+    best, probability = refused.top[0]
+    other = next(letter for letter, _ in refused.top[1:])
+    assert in_quiz_context(refused, other) is refused
+    accepted = in_quiz_context(refused, best)
+    assert accepted.verdict == "ok" and accepted.letter == best and accepted.unsure
+    assert accepted.confidence == probability and accepted.canonical is refused.canonical
+    reading = _with_threshold(tmp_path, tiny_model_dir, 1.01, in_context=0.5).read(picture)
+    assert reading.verdict == "ok" and in_quiz_context(reading, best) is reading
 
 
 def test_the_other_polarity_is_read_when_the_likelier_one_is_refused(

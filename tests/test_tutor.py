@@ -25,7 +25,7 @@ from conftest import encode
 from ml.jobs.retrain import load_samples
 from ml.jobs.retrain_job import CONFIG_FILE, STATUS_FILE, RetrainConfig, jobs_root, status, wait
 from ml.reading.classifier import Classifier, LiveClassifier, Reading
-from ml.reading.registry import PACKAGED_ROOT, Registry
+from ml.reading.registry import PACKAGED_ROOT, ModelVersion, Registry
 from ml.reading.worker_client import WorkerClient
 from storage import queries
 from storage.database import Database
@@ -520,3 +520,36 @@ async def test_the_audit_keeps_a_bounded_account_of_what_was_typed(tutor, db):
     await tutor.handle_text(ADMIN, "/retrain " + "z" * 900)
     [action] = await rows(db, AdminAction)
     assert len(action.arguments) == 500
+
+
+def _strict_model(tmp_path, threshold: float, in_context: float) -> Classifier:
+    """The shipped LeNet with its "not a letter" thresholds set by hand: 0 refuses every
+    picture."""
+    folder = tmp_path / f"strict-{in_context}"
+    folder.mkdir()
+    for name in ("model.onnx", "model.pt"):
+        (folder / name).write_bytes((PACKAGED_ROOT / "lenet" / name).read_bytes())
+    meta = json.loads((PACKAGED_ROOT / "lenet" / "meta.json").read_text())
+    meta.update(not_a_letter_threshold=threshold, not_a_letter_threshold_in_context=in_context)
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return Classifier.open(ModelVersion("lenet", "strict", folder))
+
+
+async def test_a_quiz_accepts_a_refused_picture_of_the_asked_letter_and_says_it_is_unsure(
+    db, clock, tmp_path
+):
+    from bot.app.service import tutor_for
+    from bot.app.settings import Settings
+
+    settings = Settings(model_registry=tmp_path / "registry")
+    lenient = tutor_for(settings, db, _strict_model(tmp_path, 0.0, 1.01), clock)
+    replies = await lenient.handle_text(LEARNER, "/quiz 2")
+    [refused] = await lenient.handle_picture(LEARNER, letter_png("ㅇ"))  # asked ㅏ: still refused
+    assert refused.verdict == "not_a_letter" and refused.correct is None
+    graded, *following = await answer_quiz(lenient, LEARNER, replies, right=True)
+    assert graded.correct is True and graded.verdict == "ok" and graded.read == "ㅏ"
+    assert graded.text == texts.QUIZ_RIGHT_UNSURE.format(letter="ㅏ", romanization="a")
+    assert len(graded.images) == 2  # the strokes and what the model saw
+    strict = tutor_for(settings, db, _strict_model(tmp_path, 0.0, 0.0), clock)
+    [refused] = await strict.handle_picture(LEARNER, letter_png(following[-1].expected))
+    assert refused.verdict == "not_a_letter" and refused.correct is None

@@ -307,13 +307,15 @@ def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
     from ml.training.data import LetterSet
     from ml.training.gallery import contact_sheet, write_letter_folders
     from ml.training.recipe import training_fonts
-    from ml.training.synth import font_letters, stroke_letters
+    from ml.training.synth import font_letters, informal_letters, stroke_letters
 
     parts = []
-    if args.kind in ("fonts", "both"):
+    if args.kind in ("fonts", "both", "all"):
         parts.append(font_letters(training_fonts(), args.per_letter, seed=args.seed))
-    if args.kind in ("strokes", "both"):
+    if args.kind in ("strokes", "both", "all"):
         parts.append(stroke_letters(args.per_letter, seed=args.seed))
+    if args.kind in ("informal", "all"):
+        parts.append(informal_letters(args.per_letter, seed=args.seed))
     data = LetterSet.concat(parts)
     written = write_letter_folders(data, args.out)
     sheet = contact_sheet(data, args.out / "contact_sheet.png")
@@ -427,7 +429,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("synth", help="write synthetic letters as folders plus a contact sheet")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--per-letter", type=int, default=20)
-    p.add_argument("--kind", choices=["fonts", "strokes", "both"], default="both")
+    p.add_argument(
+        "--kind",
+        choices=["fonts", "strokes", "informal", "both", "all"],
+        default="both",
+        help="font renderings, stroke writers, informal writers (training styles), fonts and "
+        "strokes, or all three",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_synth)
 

@@ -78,8 +78,8 @@ class FlywheelConfig:
     collected_share: float = COLLECTED_SHARE
     models: list[str] = field(default_factory=lambda: list(MODEL_NAMES))
     learner_offset: int = 0
-    """Added to the learners' seeds: the schedule was chosen with other learners (offset
-    :data:`TUNING_OFFSET`) than those the README reports (offset 0)."""
+    """Added to the learners' and the ordinary test writers' seeds: the schedule was chosen with
+    others (offset :data:`TUNING_OFFSET`) than those the README reports (offset 0)."""
 
 
 def style_picture(learner: int, letter: str, n: int) -> bytes:
@@ -114,8 +114,9 @@ def style_accuracy(classifier: Classifier, pictures: list[tuple[str, bytes]]) ->
     return right / len(pictures)
 
 
-def ordinary_set(per_letter: int):
-    """Ordinary handwriting and held-out fonts, canonical, that no training run uses."""
+def ordinary_set(per_letter: int, offset: int = 0):
+    """Ordinary handwriting and held-out fonts, canonical, that no training run uses (writers
+    and renderings of another seed with an ``offset``, for tuning)."""
     from ml.training.data import LetterSet
     from ml.training.recipe import held_out_fonts
     from ml.training.synth import font_letters, stroke_letters
@@ -123,8 +124,8 @@ def ordinary_set(per_letter: int):
     half = per_letter // 2
     return LetterSet.concat(
         [
-            stroke_letters(per_letter - half, seed=ORDINARY_SEED),
-            font_letters(held_out_fonts(), half, seed=ORDINARY_SEED),
+            stroke_letters(per_letter - half, seed=ORDINARY_SEED + offset),
+            font_letters(held_out_fonts(), half, seed=ORDINARY_SEED + offset),
         ]
     )
 
@@ -179,7 +180,7 @@ async def run_flywheel(config: FlywheelConfig, workdir: Path | None = None) -> d
             for letter in config.letters
             for n in range(config.test_pictures_per_letter)
         ]
-        ordinary = ordinary_set(config.ordinary_per_letter)
+        ordinary = ordinary_set(config.ordinary_per_letter, config.learner_offset)
         before = {
             name: _figures(Classifier.open(registry.current(name)), style, ordinary)
             for name in config.models

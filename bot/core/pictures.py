@@ -9,7 +9,7 @@ from bot.core.quiz import advance, practised, review_card
 from bot.core.replies import Button, Picture, Reply
 from bot.core.turn import Turn
 from ml.reading.alphabet import letter_info
-from ml.reading.classifier import Reading
+from ml.reading.classifier import Reading, in_quiz_context
 from ml.reading.verdicts import Verdict
 from storage import queries
 from storage.tables import Attempt, LabelSource, Sample
@@ -22,6 +22,8 @@ async def answer_picture(turn: Turn, data: bytes, reading: Reading) -> list[Repl
     """Record the attempt and answer it: graded in a quiz, a free reading otherwise."""
     running = await queries.active_quiz(turn.session, turn.learner.id)
     expected = running.expected if running else None
+    if expected is not None:
+        reading = in_quiz_context(reading, expected)
     attempt = Attempt(
         learner_id=turn.learner.id,
         quiz_id=running.id if running else None,
@@ -53,9 +55,15 @@ async def answer_picture(turn: Turn, data: bytes, reading: Reading) -> list[Repl
     _keep_sample(turn, attempt, data, reading, expected, source)
     await review_card(turn, expected, attempt.correct, running.hinted)
     info = letter_info(expected)
-    if attempt.correct:
+    if attempt.correct and reading.unsure:
+        text = texts.QUIZ_RIGHT_UNSURE.format(letter=expected, romanization=info.romanization)
+        shown: tuple[Picture, ...] = (
+            stroke_picture(expected),
+            canonical_picture(reading.canonical),
+        )
+    elif attempt.correct:
         text = texts.QUIZ_RIGHT.format(letter=expected, romanization=info.romanization)
-        shown: tuple[Picture, ...] = ()
+        shown = ()
     else:
         text = texts.QUIZ_WRONG.format(
             read=reading.letter, letter=expected, romanization=info.romanization

@@ -79,6 +79,10 @@ QUIZ_ALREADY_RUNNING = "A quiz is already running. {question}\nSend a photo, /sk
 QUIZ_BAD_COUNT = "Use /quiz with a number of letters from 1 to {most}, like /quiz 5."
 QUIZ_NONE_RUNNING = "No quiz is running. Start one with /quiz."
 QUIZ_RIGHT = "Right! That's {letter} ({romanization})."
+QUIZ_RIGHT_UNSURE = (
+    "That looks like {letter} ({romanization}), so I'll count it, but I'm not sure: it doesn't "
+    "look much like the {letter} I know. Compare it with the strokes below and with what I saw."
+)
 QUIZ_WRONG = (
     "Not quite: I read {read}, but the letter was {letter} ({romanization}). "
     "Here's how to write it, and what I saw."

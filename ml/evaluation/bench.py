@@ -12,6 +12,12 @@ Sections:
   and batch throughput of canonical images; plus their agreement on the dev data.
 * ``absent``: the shipped models on the 10 letters the real data lacks, drawn by held-out
   synthetic writers and fonts (:func:`ml.evaluation.quality.absent_letters`).
+* ``informal``: the shipped models on informal handwriting by held-out writers, in the styles
+  training draws from and in styles it never sees, as pictures and as phone photos, and the
+  robustness suite's junk (:func:`ml.evaluation.quality.informal_styles`).
+* ``upscaled``: the shipped models read every dev letter as it is and upscaled ten times with soft
+  edges on clipped white; the readings must agree
+  (:func:`ml.evaluation.quality.upscaled_agreement`).
 * ``hostile``: every file of the hostile-input suite (:mod:`ml.evaluation.hostile`, full size)
   through ``hangul-ml predict`` in a process of its own: verdict, wall time, peak memory.
 * ``robustness``: a LeNet trained without writer block2 reads block2's letters clean and as
@@ -34,7 +40,15 @@ import torch
 from PIL import Image, ImageFilter
 
 from ml.evaluation.hostile import measure_predict, write_hostile_suite
-from ml.evaluation.quality import STYLES, absent_letters, letters_by_index, robustness
+from ml.evaluation.quality import (
+    STYLES,
+    absent_letters,
+    informal_pictures,
+    informal_styles,
+    letters_by_index,
+    robustness,
+    upscaled_agreement,
+)
 from ml.reading.alphabet import DATASET30_LETTERS, LETTERS
 from ml.reading.classifier import Classifier, softmax
 from ml.reading.isolation import PicturePool
@@ -47,7 +61,16 @@ from ml.training.pipeline import train_and_save
 from ml.training.recipe import assemble
 from ml.training.train import EpochLog, TrainConfig, train
 
-SECTIONS = ("speed", "writers", "inference", "absent", "robustness", "hostile")
+SECTIONS = (
+    "speed",
+    "writers",
+    "inference",
+    "absent",
+    "informal",
+    "upscaled",
+    "robustness",
+    "hostile",
+)
 
 
 def _say(text: str) -> None:
@@ -260,6 +283,29 @@ def bench_absent(quick: bool, registry: Registry) -> dict:
     return figures
 
 
+def bench_informal(quick: bool, registry: Registry) -> dict:
+    """The current models on informal handwriting (pictures and photos) and on junk."""
+    pictures = informal_pictures(2 if quick else 10, 1 if quick else 3)
+    figures = {}
+    for name in ("lenet", "mlp"):
+        classifier = Classifier.open(registry.current(name))
+        figures[name] = informal_styles(classifier, pictures, junk_per_kind=5 if quick else 40)
+        _say(f"[informal] {name}: {figures[name]}")
+    return figures
+
+
+def bench_upscaled(real: LetterSet, quick: bool, registry: Registry) -> dict:
+    """The current models on every dev letter (20 with ``quick``), as it is and upscaled."""
+    picked = letters_by_index(real, 1) if quick else real
+    truth = [LETTERS[i] for i in picked.labels]
+    figures = {}
+    for name in ("lenet", "mlp"):
+        classifier = Classifier.open(registry.current(name))
+        figures[name] = upscaled_agreement(classifier, list(picked.files), truth)
+        _say(f"[upscaled] {name}: {figures[name]['same']} of {figures[name]['n']} read the same")
+    return figures
+
+
 def bench_robustness(real: LetterSet, quick: bool, test_writer: str = "block2") -> dict:
     """Train LeNet without ``test_writer``, then run the robustness suite on that writer."""
     fold_train, fold_test = writer_split(real, [test_writer])
@@ -320,6 +366,10 @@ def run_bench(
         figures["inference"] = bench_inference(real, quick, registry)
     if "absent" in sections:
         figures["absent"] = bench_absent(quick, registry)
+    if "informal" in sections:
+        figures["informal"] = bench_informal(quick, registry)
+    if "upscaled" in sections:
+        figures["upscaled"] = bench_upscaled(real, quick, registry)
     if "robustness" in sections:
         figures["robustness"] = bench_robustness(real, quick)
     if "hostile" in sections:
@@ -364,6 +414,24 @@ def summary_lines(figures: dict) -> list[str]:
             + ", ".join(
                 f"{name} {figures['absent'][name]['overall']:.2%}" for name in ("lenet", "mlp")
             )
+        )
+    if "informal" in figures:
+        for name in ("lenet", "mlp"):
+            f = figures["informal"][name]
+            lines.append(
+                f"informal handwriting, {name}: held-out styles {f['held_out']:.2%} (photos "
+                f"{f['held_out_photos'] or 0:.2%}; in a quiz asking for the letter "
+                f"{f['held_out_in_quiz']:.2%}), training styles by unseen writers "
+                f"{f['training_styles']:.2%} (photos {f['training_styles_photos'] or 0:.2%}); "
+                f"letters rejected {f['letters_rejected']:.2%}; junk rejected "
+                f"{f['junk']['rejected']:.2%}, accepted by a quiz asking its best letter "
+                f"{f['junk']['accepted_in_quiz_worst_letter']:.2%} (worst letter)"
+            )
+    if "upscaled" in figures:
+        u = figures["upscaled"]
+        lines.append(
+            "dev letters upscaled 10x read as the originals: "
+            + ", ".join(f"{name} {u[name]['same']} of {u[name]['n']}" for name in ("lenet", "mlp"))
         )
     if "robustness" in figures:
         r = figures["robustness"]

@@ -8,7 +8,10 @@ Both are :class:`LetterReader` s, which is all the bot needs.
 
 A model has one output per letter plus, after them, "not a letter"; a picture whose "not a
 letter" probability reaches the model's ``not_a_letter_threshold`` (tuned on validation data
-when the model was trained, stored in its meta) gets the verdict ``not_a_letter``.
+when the model was trained, stored in its meta) gets the verdict ``not_a_letter``. In a quiz the
+asked letter is known: a picture refused that way whose best letter is the asked one is accepted,
+marked unsure, unless its "not a letter" probability also reaches the higher
+``not_a_letter_threshold_in_context`` (tuned with it): :func:`in_quiz_context`.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -53,6 +56,10 @@ class Reading:
     confidence: float = 0.0
     top: list[tuple[str, float]] = field(default_factory=list)
     canonical: np.ndarray | None = None
+    not_clearly_junk: bool = False
+    """Refused as not a letter, but below the bar for a quiz that asks for its best letter."""
+    unsure: bool = False
+    """Accepted only because a quiz asked for this letter (:func:`in_quiz_context`)."""
 
     def as_json(self) -> dict:
         """The machine-readable form used by ``hangul-ml predict --json``."""
@@ -64,6 +71,28 @@ class Reading:
             "confidence": round(self.confidence, 4),
             "top": [[letter, round(p, 4)] for letter, p in self.top],
         }
+
+
+def in_quiz_context(reading: Reading, expected: str) -> Reading:
+    """``reading`` of a picture sent to a quiz that asks for ``expected``: a picture refused as
+    not a letter whose best letter is ``expected`` is accepted as it, marked unsure, unless it is
+    clearly junk (its "not a letter" probability reached the model's context threshold)."""
+    if (
+        reading.verdict != Verdict.NOT_A_LETTER
+        or not reading.not_clearly_junk
+        or not reading.top
+        or reading.top[0][0] != expected
+    ):
+        return reading
+    return replace(
+        reading,
+        verdict=Verdict.OK,
+        reason="",
+        letter=expected,
+        confidence=reading.top[0][1],
+        not_clearly_junk=False,
+        unsure=True,
+    )
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -82,6 +111,8 @@ class Model(Protocol):
     """Name and version, ``lenet:v0003``."""
     letters: tuple[str, ...]
     threshold: float
+    context_threshold: float
+    """The bar for a picture whose best letter is the one a quiz asks for (>= ``threshold``)."""
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         """For canonical images shaped (B, 28, 28) or (B, 1, 28, 28)."""
@@ -114,6 +145,9 @@ class OnnxModel:
         self.version = f"{stored.name}:{stored.version}"
         self.letters: tuple[str, ...] = tuple(meta["letters"])
         self.threshold: float = meta.get("not_a_letter_threshold", 0.5)
+        self.context_threshold: float = max(
+            self.threshold, meta.get("not_a_letter_threshold_in_context", self.threshold)
+        )
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, 1, SIZE, SIZE)
@@ -134,6 +168,7 @@ class WorkerFallback:
         self.cool_down = cool_down
         self.name, self.version = local.name, local.version
         self.letters, self.threshold = local.letters, local.threshold
+        self.context_threshold = local.context_threshold
         self._failures = 0
         self._resting_until = 0.0
         self._lock = threading.Lock()
@@ -198,6 +233,7 @@ class Classifier:
         self.preprocessor = preprocessor
         self.name, self.version = model.name, model.version
         self.letters, self.threshold = model.letters, model.threshold
+        self.context_threshold = model.context_threshold
 
     @classmethod
     def open(
@@ -251,7 +287,16 @@ class Classifier:
         top = [(self.letters[i], float(letters[i])) for i in order]
         if self.is_junk(probabilities[None])[0]:
             reason = REASONS[Verdict.NOT_A_LETTER]
-            return Reading(Verdict.NOT_A_LETTER, reason, None, 0.0, top, canonical.image)
+            lenient = bool(probabilities[len(self.letters)] < self.context_threshold)
+            return Reading(
+                Verdict.NOT_A_LETTER,
+                reason,
+                None,
+                0.0,
+                top,
+                canonical.image,
+                not_clearly_junk=lenient,
+            )
         return Reading(Verdict.OK, "", top[0][0], top[0][1], top, canonical.image)
 
     def read(self, data: bytes, top_k: int = 3) -> Reading:

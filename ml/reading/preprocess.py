@@ -119,6 +119,13 @@ RIVAL = 0.3
 SAME_PEN = 0.5
 """...if its strokes are at least this fraction as thick as the letter's."""
 
+TIGHT_CROP = 0.5
+"""Ink clear of the edges spanning this fraction of the picture makes it a tight crop."""
+
+SAME_PEN_MAX = 1.5
+"""A part of a letter cut by the edge is at most this many times as thick (and as long) as its
+other strokes."""
+
 NORMALISED_SIDE = 60
 """Resolution (longer side, px) at which stroke width is normalised."""
 
@@ -169,24 +176,28 @@ def canonicalize(grey: np.ndarray) -> Canonical:
     grey = source.astype(np.float32)
     if source.dtype == np.uint8:
         grey /= 255.0
+    ruled = max(grey.shape) >= MIN_WORK_SIDE  # smaller ones are crops of a letter: no page
     grey = _enlarge_small(grey)
     small = _thumbnail(grey)
     if not (_dark_canvas(grey, small) and _light_on_dark(small)):
-        return _canonical_dark_ink(grey)
-    first = _canonical_dark_ink(1.0 - grey)
+        return _canonical_dark_ink(grey, ruled)
+    first = _canonical_dark_ink(1.0 - grey, ruled)
     page = _page_box(grey.shape, small)
     if page is None:
         return first
     return replace(first, other=_canonical_dark_ink(grey[page]))
 
 
-def _canonical_dark_ink(grey: np.ndarray) -> Canonical:
-    """Canonicalise a picture already known to show dark ink on a lighter ground."""
+def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True) -> Canonical:
+    """Canonicalise a picture already known to show dark ink on a lighter ground; ``ruled``:
+    it may show ruled or grid lines across it (a crop of one letter does not, and a stroke
+    across all of it is part of the letter)."""
     contrast = _ink_map(grey)
     if contrast is None:
         return refusal(Verdict.BLANK)
     ink = contrast / contrast.max()
-    mask = _remove_lines(_drop_soft_parts(ink >= INK_LEVEL, ink))
+    mask = _drop_soft_parts(ink >= INK_LEVEL, ink)
+    mask = _remove_lines(mask) if ruled else mask
     mask = _drop_specks(_drop_border_blobs(mask))
     box = ink_box(mask)
     if box is None:
@@ -367,7 +378,10 @@ def _remove_lines(mask: np.ndarray) -> np.ndarray:
 
 def _drop_border_blobs(mask: np.ndarray) -> np.ndarray:
     """Drop ink touching the picture's edge (desk, fingers, shadows, paper edges) when a
-    letter-sized group of ink stands clear of the edge; otherwise keep everything."""
+    letter-sized group of ink stands clear of the edge; otherwise keep everything. In a tight
+    crop (the clear ink spans ``TIGHT_CROP`` of the picture) a part of the letter cut by the edge
+    (ㅔ's ㅓ beside its ㅣ) stays: drawn with the same pen, not much bigger than the clear ink,
+    not across the picture, and within ``PART_GAP`` of it."""
     height, width = mask.shape
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
     x, y = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
@@ -377,8 +391,22 @@ def _drop_border_blobs(mask: np.ndarray) -> np.ndarray:
         return mask
     inner = np.flatnonzero(~touching) + 1
     inner_mask = np.isin(labels, inner)
-    letter_sized = box_side(ink_box(inner_mask)) >= MIN_LETTER_SIDE * max(height, width)
-    return inner_mask if letter_sized else mask
+    inner_side = box_side(ink_box(inner_mask))
+    if inner_side < MIN_LETTER_SIDE * max(height, width):
+        return mask
+    if inner_side < TIGHT_CROP * max(height, width):
+        return inner_mask
+    pen, side = stroke_width(inner_mask), max(height, width)
+    near = cv2.dilate(inner_mask.astype(np.uint8), _ellipse(2 * round(PART_GAP * inner_side) + 1))
+    for part in np.flatnonzero(touching) + 1:
+        piece = labels == part
+        if (
+            max(w[part - 1], h[part - 1]) <= min(SAME_PEN_MAX * inner_side, LINE_SPAN * side)
+            and stroke_width(piece) <= SAME_PEN_MAX * pen
+            and near[piece].any()
+        ):
+            inner_mask |= piece
+    return inner_mask
 
 
 def _drop_specks(mask: np.ndarray) -> np.ndarray:

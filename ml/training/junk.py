@@ -39,8 +39,9 @@ COMPOUNDS = frozenset(
 BAR_RATIO = 3
 """Junk whose canonical ink box is this many times longer than wide is dropped (a lone bar)."""
 
-SYMBOLS = "BGMPQRSWabdegmpqsw235689&@#%$?!"
-"""Latin letters, digits and signs that look like no jamo (no L, T, E, H, O, I, 1, 7, 0 ...)."""
+SYMBOLS = "BGMPQRSWabdegmpqsw35689&@#%$?!"
+"""Latin letters, digits and signs that look like no jamo (no L, T, E, H, O, I, 1, 7, 0 ...;
+no 2, which is how many people write ㄹ in a hurry)."""
 
 
 def _syllable(rng: Rng) -> str:

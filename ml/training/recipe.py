@@ -1,8 +1,9 @@
 """The standard training data recipe: real class folders plus synthetic letters.
 
 The synthetic half comes in two kinds, half each: font renderings (:mod:`ml.training.synth`) and
-stroke-drawn handwriting by random writers (:mod:`ml.writing.strokes`). Junk drawings
-(:mod:`ml.training.junk`) teach the extra "not a letter" output.
+stroke-drawn handwriting by random writers (:mod:`ml.writing.strokes`); on top of them, a third as
+many letters by writers with informal habits (:mod:`ml.writing.informal`, the training styles).
+Junk drawings (:mod:`ml.training.junk`) teach the extra "not a letter" output.
 
 Shared by ``hangul-ml train`` and ``hangul-ml bench`` so that benchmarks measure what ships.
 """
@@ -17,11 +18,13 @@ import numpy as np
 
 from ml.training.data import LetterSet, load_folder
 from ml.training.junk import junk_set
-from ml.training.synth import font_letters, stroke_letters, usable_fonts
+from ml.training.synth import font_letters, informal_letters, stroke_letters, usable_fonts
 from ml.writing.fonts import is_held_out, korean_fonts
 
 JUNK_PER_SYNTHETIC = 8
 """Junk drawings per synthetic sample of one letter: "not a letter" weighs like a few letters."""
+INFORMAL_SHARE = 1 / 3
+"""Informal letters per synthetic letter, on top of the fonts and ordinary stroke writers."""
 FONT_HOLDOUT = 0.2
 """Fraction of fonts never used for training, kept for evaluating unseen "writers"."""
 
@@ -54,12 +57,14 @@ def assemble(
     """Real images plus ``synthetic_per_letter`` synthetic samples of each of the 40 letters,
     plus ``JUNK_PER_SYNTHETIC`` times as many junk drawings ("not a letter").
 
-    Half of the synthetic samples are font renderings, half stroke-drawn handwriting.
+    Half of the synthetic samples are font renderings, half stroke-drawn handwriting; a further
+    ``INFORMAL_SHARE`` of them are informal handwriting.
     """
     per_font = synthetic_per_letter // 2
     fonts = training_fonts(font_holdout) if per_font > 0 else []
     rendered = font_letters(fonts, per_font, seed=seed)
     drawn = stroke_letters(synthetic_per_letter - per_font, seed=seed)
+    informal = informal_letters(round(synthetic_per_letter * INFORMAL_SHARE), seed=seed)
     junk = junk_set(JUNK_PER_SYNTHETIC * synthetic_per_letter, fonts, seed=seed)
     summary = {
         "real_folders": list(sources),
@@ -67,15 +72,16 @@ def assemble(
         "real_writers": sorted(set(real.writers.tolist())),
         "real_letters": "".join(real.letters()),
         "synthetic_per_letter": synthetic_per_letter,
-        "synthetic_images": len(rendered) + len(drawn),
+        "synthetic_images": len(rendered) + len(drawn) + len(informal),
         "font_images": len(rendered),
         "stroke_images": len(drawn),
+        "informal_images": len(informal),
         "junk_images": len(junk),
         "fonts": [f.name for f in fonts],
         "font_holdout_fraction": font_holdout,
         "seed": seed,
     }
-    synthetic = LetterSet.concat([rendered, drawn])
+    synthetic = LetterSet.concat([rendered, drawn, informal])
     balanced = balance_real_and_synthetic(real, synthetic)
     return TrainingData(LetterSet.concat([balanced, junk]), summary)
 

@@ -3,7 +3,8 @@ writer's drawings.
 
 :func:`font_letters` draws each sample as one font glyph at a random size, weight (stroke
 thickening) and small tilt; :func:`stroke_letters` has random writers draw it
-(:func:`ml.writing.strokes.render_letter`). Both pass it through the same
+(:func:`ml.writing.strokes.render_letter`); :func:`informal_letters` has writers with informal
+habits draw it (:mod:`ml.writing.informal`). Both pass it through the same
 :func:`ml.reading.preprocess.canonicalize` as real pictures. Reproducible: the same fonts,
 letters, count and seed give the same images.
 """
@@ -11,7 +12,7 @@ letters, count and seed give the same images.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from ml.reading.alphabet import LETTERS, index_of
 from ml.reading.preprocess import box_side, canonicalize, ink_box, stroke_width
 from ml.training.data import LetterSet, empty_set, to_uint8
+from ml.writing.informal import TRAINING_STYLES, informal_letter
 from ml.writing.strokes import render_letter
 
 log = logging.getLogger(__name__)
@@ -90,19 +92,52 @@ def font_letters(
 def stroke_letters(per_letter: int, letters: Sequence[str] = LETTERS, seed: int = 0) -> LetterSet:
     """``per_letter`` stroke-drawn samples of each letter, canonicalised; sample ``i`` of every
     letter is tagged with the writer ``strokes:<seed>:<i>``."""
+
+    def draw(letter: str, label: int, i: int) -> np.ndarray:
+        return render_letter(letter, np.random.default_rng([seed, label, i]))
+
+    return _drawn_letters(per_letter, letters, draw, f"strokes:{seed}")
+
+
+def informal_letters(
+    per_letter: int,
+    letters: Sequence[str] = LETTERS,
+    seed: int = 0,
+    styles: Sequence[str] = TRAINING_STYLES,
+) -> LetterSet:
+    """``per_letter`` samples of each letter by informal writers, canonicalised; sample ``i`` is
+    in style ``styles[i % len(styles)]`` and tagged with the writer ``informal:<seed>:<i>``."""
+    if not styles:
+        return empty_set()
+
+    def draw(letter: str, label: int, i: int) -> np.ndarray:
+        rng = np.random.default_rng([seed, label, i, 1])
+        return informal_letter(letter, styles[i % len(styles)], rng)
+
+    return _drawn_letters(per_letter, letters, draw, f"informal:{seed}")
+
+
+def _drawn_letters(
+    per_letter: int,
+    letters: Sequence[str],
+    draw: Callable[[str, int, int], np.ndarray],
+    writer: str,
+) -> LetterSet:
+    """``draw(letter, label, i)`` for ``per_letter`` samples ``i`` of each letter, canonicalised
+    and tagged with the writer ``<writer>:<i>``; pictures the preprocessing refuses are left out."""
     if per_letter <= 0:
         return empty_set()
     images, labels, writers = [], [], []
     for letter in letters:
         label = index_of(letter)
         for i in range(per_letter):
-            canonical = canonicalize(render_letter(letter, np.random.default_rng([seed, label, i])))
+            canonical = canonicalize(draw(letter, label, i))
             if canonical.image is None:
-                log.debug("sample %d of %s came out %s", i, letter, canonical.verdict)
+                log.debug("%s sample %d of %s came out %s", writer, i, letter, canonical.verdict)
                 continue
             images.append(to_uint8(canonical.image))
             labels.append(label)
-            writers.append(f"strokes:{seed}:{i}")
+            writers.append(f"{writer}:{i}")
     if not images:
         return empty_set()
     return LetterSet(np.stack(images), np.array(labels, np.int64), np.array(writers))

@@ -1,5 +1,5 @@
 """Writing letters as pictures, torch-free: the strokes of every letter and a stroke writer,
-stroke-order pictures for lessons, the fonts on this machine, and how a written letter looks
-photographed, screenshot or exported with transparency.
+writers' informal habits, stroke-order pictures for lessons, the fonts on this machine, and how
+a written letter looks photographed, screenshot or exported with transparency.
 
 Imports only :mod:`ml.reading` of ``ml``."""

@@ -579,6 +579,16 @@ def alpha_version(letter: np.ndarray, rng: Rng) -> bytes:
     return encode(Image.fromarray(np.dstack([rgb, cover]), "RGBA"))
 
 
+def upscaled(letter: np.ndarray, factor: int = 10, blur: float = 4, white: float = 235) -> bytes:
+    """PNG of ``letter`` (uint8, dark on white) upscaled ``factor`` times (bicubic), softened by
+    a Gaussian blur of ``blur`` px and its levels clipped so that ``white`` becomes pure white:
+    an upscaled drawing or a scan with its levels adjusted, the same every time."""
+    size = (letter.shape[1] * factor, letter.shape[0] * factor)
+    big = Image.fromarray(letter).resize(size, BICUBIC).filter(ImageFilter.GaussianBlur(blur))
+    levels = np.clip(np.asarray(big, np.float32) * 255 / white, 0, 255).astype(np.uint8)
+    return encode(Image.fromarray(levels))
+
+
 def smooth_version(letter: np.ndarray, rng: Rng) -> bytes:
     """A letter drawn large with soft edges on clipped white: ``letter`` upscaled 8-12 times,
     part of it blurred more than the rest (a smudge, an anti-aliased brush), its levels adjusted

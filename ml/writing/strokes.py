@@ -14,11 +14,15 @@ the clean writer's strokes in order (:mod:`ml.writing.stroke_order`)::
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from ml.reading.alphabet import LETTERS
+
+if TYPE_CHECKING:
+    from ml.writing.informal import Informal
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,8 +64,12 @@ def _ring(cx: float, cy: float, rx: float, ry: float) -> Stroke:
     return Stroke(points, (True,) * 8, closed=True)
 
 
-def _glyph(*strokes: str | Stroke) -> Glyph:
+def glyph_from_specs(*strokes: str | Stroke) -> Glyph:
+    """A glyph from strokes written as :func:`_stroke` reads them (or already built)."""
     return tuple(_stroke(s) if isinstance(s, str) else s for s in strokes)
+
+
+_glyph = glyph_from_specs  # short, for the tables below
 
 
 def _place(glyph: Glyph, box: Box, part: int) -> Glyph:
@@ -337,17 +345,34 @@ def _flicked(paths: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarr
 
 
 def render_letter(
-    letter: str, rng: np.random.Generator | None, size: int = 64, flick: bool = False
+    letter: str,
+    rng: np.random.Generator | None,
+    size: int = 64,
+    flick: bool = False,
+    informal: Informal | None = None,
 ) -> np.ndarray:
     """A ``size`` x ``size`` uint8 picture of ``letter`` by a random writer drawn from ``rng``:
     dark ink on white paper, roughly centred. ``rng=None`` draws the clean, undistorted
     letter. ``flick`` makes the writer flick the pen at the end of most strokes
     (:func:`_flicked`): a style kept out of all training data, for measuring what retraining on
-    learners' samples adds (``hangul-bot flywheel``)."""
+    learners' samples adds (``hangul-bot flywheel``). ``informal`` adds a writer's informal
+    habits (:class:`ml.writing.informal.Informal`: rounded corners, loops, open rings, joined
+    strokes, one-stroke shapes, a thin pen, a small letter)."""
     glyph = STROKES[letter]
     writer = CLEAN_WRITER if rng is None else _Writer.draw(rng, len(glyph))
     rng = np.random.default_rng(0) if rng is None else rng  # the clean writer draws only zeros
-    paths = _pose(writer_paths(glyph, writer, rng), writer)
+    hairlines: list[np.ndarray] = []
+    if informal is None:
+        paths = writer_paths(glyph, writer, rng)
+    else:
+        glyph = informal.glyph(letter, rng)
+        paths = informal.reshape(glyph, writer_paths(glyph, writer, rng), rng)
+        hairlines = informal.hairlines(paths, rng)
+        writer = replace(
+            writer, pen=writer.pen * informal.pen_scale, size=informal.size or writer.size
+        )
+    paths = _pose(paths, writer)
+    hairlines = _pose(hairlines, writer)
     if flick:
         paths = _flicked(paths, rng)
     points = np.vstack(paths)
@@ -358,7 +383,7 @@ def render_letter(
     centre = canvas / 2 + np.array(writer.offset) * canvas
     page = Image.new("L", (canvas, canvas), 255)
     draw = ImageDraw.Draw(page)
-    for path in paths:
-        widths = writer.pen * letter_px * _pressure(path, writer, rng)
+    for path, pen in [(p, writer.pen) for p in paths] + [(h, 0.4 * writer.pen) for h in hairlines]:
+        widths = pen * letter_px * _pressure(path, writer, rng)
         ink_path(draw, (path - (low + high) / 2) * scale + centre, widths, 0)
     return np.asarray(page.reduce(4))
