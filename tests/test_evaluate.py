@@ -64,13 +64,13 @@ def test_confusion_plot_is_written(tmp_path, korean_font):
 
 
 def test_informal_styles_are_read_per_style_with_the_held_out_ones_pooled(registry_root):
-    from ml.evaluation.quality import informal_pictures, informal_styles
+    from ml.evaluation.quality import informal_pictures, informal_styles, junk_pictures
     from ml.writing.informal import HELD_OUT_STYLES, STYLES
 
     pictures = informal_pictures(per_letter=1, photos_per_letter=0)
     assert set(pictures) == set(STYLES) and all(len(p[0]) == 40 for p in pictures.values())
     classifier = Classifier.open(Registry(registry_root).current("lenet"))
-    figures = informal_styles(classifier, pictures, junk_per_kind=2)
+    figures = informal_styles(classifier, pictures, junk_pictures(per_kind=2))
     assert figures["held_out_styles"] == list(HELD_OUT_STYLES)
     assert all(figures[style]["n"] == 40 for style in STYLES)
     held_out = np.mean([figures[style]["accuracy"] for style in HELD_OUT_STYLES])

@@ -45,6 +45,7 @@ from ml.evaluation.quality import (
     absent_letters,
     informal_pictures,
     informal_styles,
+    junk_pictures,
     letters_by_index,
     robustness,
     upscaled_agreement,
@@ -286,10 +287,11 @@ def bench_absent(quick: bool, registry: Registry) -> dict:
 def bench_informal(quick: bool, registry: Registry) -> dict:
     """The current models on informal handwriting (pictures and photos) and on junk."""
     pictures = informal_pictures(2 if quick else 10, 1 if quick else 3)
+    junk = junk_pictures(5 if quick else 40)
     figures = {}
     for name in ("lenet", "mlp"):
         classifier = Classifier.open(registry.current(name))
-        figures[name] = informal_styles(classifier, pictures, junk_per_kind=5 if quick else 40)
+        figures[name] = informal_styles(classifier, pictures, junk)
         _say(f"[informal] {name}: {figures[name]}")
     return figures
 

@@ -16,8 +16,8 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
-import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 
 from ml.evaluation.evaluate import Report, evaluate_folder, summarize
-from ml.evaluation.robustness import build_suite
+from ml.evaluation.robustness import build_suite, file_rng
 from ml.evaluation.suite_junk import JUNK_KINDS
 from ml.reading.alphabet import DATASET30_LETTERS, LETTERS
 from ml.reading.classifier import Classifier, in_quiz_context
@@ -102,16 +102,25 @@ def informal_pictures(
     return sets
 
 
+def junk_pictures(per_kind: int = 40) -> dict[str, list[bytes]]:
+    """``per_kind`` pictures of each of the robustness suite's junk kinds, from the held-out
+    seed."""
+    return {
+        kind: [make(file_rng(HELD_OUT_STROKE_SEED, kind, n)) for n in range(per_kind)]
+        for kind, make in JUNK_KINDS.items()
+    }
+
+
 def informal_styles(
     classifier: Classifier,
     pictures: dict[str, tuple[list[bytes], list[str]]],
-    junk_per_kind: int = 40,
+    junk: dict[str, list[bytes]],
 ) -> dict:
     """How ``classifier`` reads the :func:`informal_pictures`: accuracy per style and as
     photos (``in_quiz``: sent to a quiz asking for the letter, :func:`in_quiz_context`), the
     held-out styles and the training styles together, the share of letters refused, and the
-    robustness suite's junk (``junk_per_kind`` of each kind): the share refused, and the share
-    a quiz would accept as the letter it asks (the worst letter, and the mean over letters)."""
+    :func:`junk_pictures`: the share refused, and the share a quiz would accept as the letter it
+    asks (the worst letter, and the mean over letters)."""
     figures: dict = {"held_out_styles": list(HELD_OUT_STYLES)}
     for name, (data, truth) in pictures.items():
         readings = classifier.read_many(data)
@@ -143,7 +152,7 @@ def informal_styles(
     figures["letters_rejected"] = round(
         sum(figures[n]["rejected"] for n in pictures) / sum(figures[n]["n"] for n in pictures), 4
     )
-    figures["junk"] = _junk_rejection(classifier, junk_per_kind)
+    figures["junk"] = _junk_rejection(classifier, junk)
     return figures
 
 
@@ -152,7 +161,7 @@ def upscaled_agreement(classifier: Classifier, files: list[str], truth: list[str
     same as they are and upscaled (:func:`ml.writing.picture_styles.upscaled`), and the ones it
     reads differently: file, truth, reading of each (``None``: refused)."""
     originals = [Path(f).read_bytes() for f in files]
-    greys = [np.asarray(Image.open(f).convert("L")) for f in files]
+    greys = [np.asarray(Image.open(io.BytesIO(data)).convert("L")) for data in originals]
     as_they_are = classifier.read_many(originals)
     enlarged = classifier.read_many([upscaled(g) for g in greys])
     differ = [
@@ -169,18 +178,14 @@ def upscaled_agreement(classifier: Classifier, files: list[str], truth: list[str
     }
 
 
-def _junk_rejection(classifier: Classifier, per_kind: int) -> dict:
-    """The robustness suite's junk (``per_kind`` of each kind): the share refused, per kind and
-    overall, and the share a quiz would accept as the letter it asks for."""
+def _junk_rejection(classifier: Classifier, junk: dict[str, list[bytes]]) -> dict:
+    """Junk pictures by kind: the share refused, per kind and overall, and the share a quiz
+    would accept as the letter it asks for."""
     refused: dict[str, float] = {}
     accepted_in_quiz = np.zeros(len(LETTERS))
     total = 0
-    for kind, make in JUNK_KINDS.items():
-        rngs = [
-            np.random.default_rng([HELD_OUT_STROKE_SEED, zlib.crc32(kind.encode()), n])
-            for n in range(per_kind)
-        ]
-        readings = classifier.read_many([make(rng) for rng in rngs])
+    for kind, data in junk.items():
+        readings = classifier.read_many(data)
         refused[kind] = round(float(np.mean([r.verdict != "ok" for r in readings])), 4)
         for reading in readings:
             best = reading.top[0][0] if reading.top else None

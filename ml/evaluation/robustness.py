@@ -40,7 +40,8 @@ from ml.writing.picture_styles import (
 )
 
 
-def _file_rng(seed: int, folder: str, n: int) -> Rng:
+def file_rng(seed: int, folder: str, n: int) -> Rng:
+    """The generator of file ``n`` of ``folder`` for ``seed``."""
     return np.random.default_rng([seed, zlib.crc32(folder.encode()), n])
 
 
@@ -88,7 +89,7 @@ def build_suite(
         write("clean", f"clean/{jamo}/{n}.png", encode(big))
         full = photo_12mp_every > 0 and (n + 1) % photo_12mp_every == 0
         for folder, ext in variants:
-            rng = _file_rng(seed, folder, n)
+            rng = file_rng(seed, folder, n)
             if folder == "photo":
                 data = photo_version(source, rng, full_size=full)
             else:
@@ -98,6 +99,6 @@ def build_suite(
         for kind, make in kinds.items():
             folder = f"{group}/{kind}"
             for n in range(junk_per_kind):
-                data = make(_file_rng(seed, folder, n))
+                data = make(file_rng(seed, folder, n))
                 write(folder, f"{folder}/{n}.{_extension(kind, data)}", data)
     return counts

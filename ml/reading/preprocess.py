@@ -391,12 +391,12 @@ def _drop_border_blobs(mask: np.ndarray) -> np.ndarray:
         return mask
     inner = np.flatnonzero(~touching) + 1
     inner_mask = np.isin(labels, inner)
-    inner_side = box_side(ink_box(inner_mask))
-    if inner_side < MIN_LETTER_SIDE * max(height, width):
+    inner_side, side = box_side(ink_box(inner_mask)), max(height, width)
+    if inner_side < MIN_LETTER_SIDE * side:
         return mask
-    if inner_side < TIGHT_CROP * max(height, width):
+    if inner_side < TIGHT_CROP * side:
         return inner_mask
-    pen, side = stroke_width(inner_mask), max(height, width)
+    pen = stroke_width(inner_mask)
     near = cv2.dilate(inner_mask.astype(np.uint8), _ellipse(2 * round(PART_GAP * inner_side) + 1))
     for part in np.flatnonzero(touching) + 1:
         piece = labels == part

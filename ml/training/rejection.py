@@ -87,11 +87,6 @@ def probabilities(model: nn.Module, data: LetterSet) -> np.ndarray:
         return torch.softmax(model(x), dim=1).cpu().numpy()
 
 
-def not_a_letter_probability(model: nn.Module, data: LetterSet) -> np.ndarray:
-    """The model's "not a letter" probability for each image of ``data``."""
-    return probabilities(model, data)[:, NOT_A_LETTER_INDEX]
-
-
 def accepted_in_context(junk: np.ndarray, threshold: float, bar: float) -> np.ndarray:
     """For each letter a quiz may ask, the share of ``junk`` (rows of class probabilities) read
     as that letter only thanks to the context: best letter that one, "not a letter" probability
