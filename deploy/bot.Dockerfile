@@ -12,10 +12,14 @@ COPY storage /src/storage
 RUN /opt/venv/bin/pip install --no-cache-dir /src
 
 FROM python:3.11-slim-bookworm
-# fonts-nanum: Hangul labels in the /stats chart.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-nanum fontconfig \
- && rm -rf /var/lib/apt/lists/*
+SHELL ["/bin/bash", "-euo", "pipefail", "-c"]
+# fonts-nanum: Hangul labels in the /stats chart. deploy/setup.sh's SPEECH_PACKAGES (espeak-ng):
+# the letters' sounds in lessons, read from the script so the two never drift.
+COPY deploy/setup.sh /tmp/setup.sh
+RUN eval "$(sed -n '/^SPEECH_PACKAGES=(/,/)/p' /tmp/setup.sh)" \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends fonts-nanum fontconfig "${SPEECH_PACKAGES[@]}" \
+ && rm -rf /var/lib/apt/lists/* /tmp/setup.sh
 # One uid for the bot and the worker images: both write the shared model registry.
 RUN useradd --system --uid 10001 --user-group --home-dir /home/hangul --create-home hangul \
  && install -d -o hangul -g hangul /var/lib/hangul/models
@@ -23,7 +27,8 @@ COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     MPLCONFIGDIR=/tmp/matplotlib \
-    HANGUL_MODEL_REGISTRY=/var/lib/hangul/models
+    HANGUL_MODEL_REGISTRY=/var/lib/hangul/models \
+    HANGUL_SOUND_CACHE=/tmp/hangul-sounds
 USER hangul
 WORKDIR /home/hangul
 # 8443: Telegram webhook mode only (TELEGRAM_WEBHOOK_PORT); polling and Discord listen on nothing.

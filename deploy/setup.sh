@@ -4,27 +4,39 @@
 #   bash deploy/setup.sh --dev    # plus training, benchmarks and the test tools (torch, pytest)
 # Fonts come from Debian's packages and from npm's @fontsource handwriting families (the Korean
 # subset's .woff of each, copied to $HANGUL_NPM_FONT_DIR); they render the synthetic training
-# letters and Hangul chart labels. Without apt/root or npm those steps are skipped with a warning.
+# letters and Hangul chart labels. SPEECH_PACKAGES speak a letter's sound offline (espeak-ng's
+# Korean voice, bot/core/speech.py; docs/speech.md says why). Without apt/root or npm those steps
+# are skipped with a warning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FONT_PACKAGES=(fonts-nanum fonts-nanum-extra fonts-unfonts-core fonts-unfonts-extra
                fonts-baekmuk fonts-alee fonts-woowa-bm fontconfig)
+SPEECH_PACKAGES=(espeak-ng
+                 espeak-ng-data)
 PYTHON=${PYTHON:-python3}
 EXTRAS=""
 [[ "${1:-}" == "--dev" ]] && EXTRAS="[dev]"
 
-if ! dpkg -s "${FONT_PACKAGES[@]}" >/dev/null 2>&1; then
+# debian_packages WHAT WITHOUT PACKAGE...: install the packages that are missing, saying WHAT;
+# without apt and root, warn what goes WITHOUT them.
+debian_packages() {
+  local what=$1 without=$2
+  shift 2
+  dpkg -s "$@" >/dev/null 2>&1 && return
   if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
-    echo "== installing Korean fonts"
+    echo "== installing $what"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends "${FONT_PACKAGES[@]}" >/dev/null
+    apt-get install -y -q --no-install-recommends "$@" >/dev/null
   else
-    echo "warning: cannot install ${FONT_PACKAGES[*]} (needs apt and root); synthetic data" \
-         "and Hangul chart labels need them" >&2
+    echo "warning: cannot install $* (needs apt and root); $without" >&2
   fi
-fi
+}
+debian_packages "Korean fonts" "synthetic data and Hangul chart labels need them" \
+  "${FONT_PACKAGES[@]}"
+debian_packages "offline Korean speech" "letters are sent without their sound" \
+  "${SPEECH_PACKAGES[@]}"
 
 # Handwriting families of @fontsource (major version 5, yeon-sung only published as 4).
 NPM_FONTS=(gaegu@5 gamja-flower@5 hi-melody@5 single-day@5 east-sea-dokdo@5 poor-story@5

@@ -17,6 +17,7 @@ from storage.tables import (
     Attempt,
     Delivery,
     Learner,
+    Lesson,
     QuizSession,
     QuizStatus,
     ReviewCard,
@@ -79,6 +80,47 @@ async def cards(session: AsyncSession, learner_id: int) -> dict[str, ReviewCard]
     return {card.letter: card for card in found}
 
 
+async def due_letters(session: AsyncSession, learner_id: int, now: datetime) -> list[str]:
+    """The learner's letters due for review at ``now``, most overdue first."""
+    found = await session.scalars(
+        select(ReviewCard.letter)
+        .where(ReviewCard.learner_id == learner_id, ReviewCard.due <= now)
+        .order_by(ReviewCard.due)
+    )
+    return list(found)
+
+
+async def lessons(session: AsyncSession, learner_id: int) -> dict[str, datetime]:
+    """The letters taught to the learner, and when."""
+    found = await session.execute(
+        select(Lesson.letter, Lesson.taught_at).where(Lesson.learner_id == learner_id)
+    )
+    return {letter: at for letter, at in found}
+
+
+async def quiz_misses(session: AsyncSession, quiz_id: int) -> list[str]:
+    """The letters of a quiz whose last graded answer was a miss or a skip, in the order
+    asked."""
+    found = await session.execute(
+        select(Attempt.expected, Attempt.correct)
+        .where(Attempt.quiz_id == quiz_id, Attempt.correct.is_not(None))
+        .order_by(Attempt.id)
+    )
+    last = {letter: correct for letter, correct in found}
+    return [letter for letter, correct in last.items() if not correct]
+
+
+async def latest_quiz_misses(session: AsyncSession, learner_id: int) -> list[str]:
+    """The misses (:func:`quiz_misses`) of the learner's latest quiz that is over."""
+    latest = await session.scalar(
+        select(QuizSession.id)
+        .where(QuizSession.learner_id == learner_id, QuizSession.status != QuizStatus.ACTIVE)
+        .order_by(QuizSession.id.desc())
+        .limit(1)
+    )
+    return [] if latest is None else await quiz_misses(session, latest)
+
+
 @dataclass(frozen=True)
 class LetterScore:
     letter: str
@@ -126,6 +168,20 @@ async def latest_attempt(session: AsyncSession, learner_id: int) -> Attempt | No
     return found.first()
 
 
+async def attempt_of(session: AsyncSession, learner_id: int, attempt_id: int) -> Attempt | None:
+    """One of the learner's attempts (None if it is not theirs or not there)."""
+    return await session.scalar(
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.learner_id == learner_id)
+    )
+
+
+async def count_regraded(session: AsyncSession, quiz_id: int) -> None:
+    """One more right answer in a quiz (an answer regraded after the quiz moved on)."""
+    await session.execute(
+        update(QuizSession).where(QuizSession.id == quiz_id).values(correct=QuizSession.correct + 1)
+    )
+
+
 async def sample_count(session: AsyncSession, learner_id: int) -> int:
     """How many of the learner's pictures are kept."""
     return await session.scalar(
@@ -154,7 +210,7 @@ async def delete_learner(session: AsyncSession, learner_id: int) -> None:
             )
             .values(platform_id=anonymous)
         )
-    for table in (Sample, Attempt, ReviewCard, QuizSession):
+    for table in (Sample, Attempt, ReviewCard, QuizSession, Lesson):
         await session.execute(delete(table).where(table.learner_id == learner_id))
     await session.execute(delete(Learner).where(Learner.id == learner_id))
 

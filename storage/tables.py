@@ -134,11 +134,16 @@ class QuizSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16), default="writing")
+    """What the questions ask for: ``writing`` (a photo), or a drill answered without a camera
+    (``reading``, ``listening``, ``pairs``; :class:`bot.core.drill_questions.DrillKind`)."""
     letters: Mapped[list[str]] = mapped_column(JSON)
     position: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
     hinted: Mapped[bool] = mapped_column(Boolean, default=False)
     """Whether the learner asked for a hint on the current question."""
+    retrying: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Whether the learner missed the current question once and is trying it again."""
     status: Mapped[str] = mapped_column(String(16), default=QuizStatus.ACTIVE)
     """A :class:`QuizStatus`."""
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -148,6 +153,12 @@ class QuizSession(Base):
     def expected(self) -> str | None:
         """The letter asked for now (None once every question is answered)."""
         return self.letters[self.position] if self.position < len(self.letters) else None
+
+    @property
+    def question_id(self) -> str:
+        """Names the question being asked (``q12.3``), so that a button can say which question
+        it belongs to."""
+        return f"q{self.id}.{self.position}"
 
 
 class Attempt(Base):
@@ -164,7 +175,8 @@ class Attempt(Base):
     read: Mapped[str | None] = mapped_column(String(1))
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     verdict: Mapped[str] = mapped_column(String(32))
-    """The reading's verdict (``ml.reading.verdicts.Verdict``), or :data:`SKIPPED`."""
+    """The reading's verdict (``ml.reading.verdicts.Verdict``), :data:`SKIPPED`, or the kind of
+    drill answered without a picture (``reading``, ``listening``, ``pairs``)."""
     correct: Mapped[bool | None] = mapped_column(Boolean)
     model_version: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -210,6 +222,19 @@ class ReviewCard(Base):
     last_review: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviews: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Lesson(Base):
+    """A letter taught to a learner (its lesson shown), so that it is taught before it is
+    tested and new letters per day can be counted."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("learner_id", "letter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    letter: Mapped[str] = mapped_column(String(1))
+    taught_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AdminAction(Base):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import shutil
 import socket
 import sys
 import uuid
@@ -18,6 +19,8 @@ import pytest
 from PIL import Image
 
 from bot.core.replies import LearnerUnreachable, Reply, Sender
+from bot.core.speech import Speaker
+from bot.core.turn import Teaching
 from bot.core.tutor import Tutor
 from ml.reading.classifier import Classifier
 from ml.reading.registry import Registry
@@ -104,14 +107,24 @@ def clock() -> Clock:
     return Clock()
 
 
+@pytest.fixture(scope="session")
+def sound_cache(tmp_path_factory) -> Path:
+    """One folder of letter sounds for the whole run (each clip is made once)."""
+    return tmp_path_factory.mktemp("sounds")
+
+
 @pytest.fixture
-def tutor(db, classifier, clock, tmp_path) -> Tutor:
+def tutor(db, classifier, clock, tmp_path, sound_cache) -> Tutor:
     """A tutor on ``db`` whose admin is ``test:admin``, with the process's model operations
     on an empty registry of its own."""
     from bot.app.service import tutor_for
     from bot.app.settings import Settings
 
-    settings = Settings(model_registry=tmp_path / "registry", admins=frozenset({"test:admin"}))
+    settings = Settings(
+        model_registry=tmp_path / "registry",
+        admins=frozenset({"test:admin"}),
+        sound_cache=sound_cache,
+    )
     return tutor_for(settings, db, classifier, clock)
 
 
@@ -147,15 +160,24 @@ def letter_png(letter: str, seed: int | None = None) -> bytes:
     return out.getvalue()
 
 
+SPEAKS = shutil.which("espeak-ng") is not None
+"""Whether lessons come with their sound here (deploy/setup.sh installs espeak-ng)."""
+LESSON_MESSAGES = 2 if SPEAKS else 1
+"""Chat messages a lesson takes: its text on the animated stroke order, then its voice note."""
+
+
 @pytest.fixture
-async def chat_tutor(classifier, clock, tmp_path):
+async def chat_tutor(classifier, clock, tmp_path, sound_cache):
     """A tutor on a SQLite file for the chat adapters' end-to-end tests (the database layer
     itself is tested on both databases elsewhere)."""
     database = Database(f"sqlite:///{tmp_path}/chat.db")
     await database.migrate()
     admins = frozenset({"telegram:1", "discord:1"})
     registry = Registry(tmp_path / "registry")
-    yield Tutor(database, classifier, registry=registry, admins=admins, clock=clock)
+    teaching = Teaching(speaker=Speaker(sound_cache))
+    yield Tutor(
+        database, classifier, registry=registry, admins=admins, teaching=teaching, clock=clock
+    )
     await database.close()
 
 

@@ -19,7 +19,9 @@ What it fakes:
 * global slash commands (``PUT``/``GET /applications/{id}/commands``);
 * users acting: slash commands with string, integer, boolean, number and attachment options, in a
   DM or in a guild (invented on first use, with one text channel); button clicks on the bot's
-  messages; direct messages with attachments;
+  messages; direct messages with attachments; messages posted in a guild's text channel, which
+  the bot sees whole only when they mention it (without the MESSAGE_CONTENT intent Discord sends
+  other guild messages with no content and no attachments);
 * the bot answering: interaction callbacks (message, deferred, deferred update, update message;
   autocomplete and modal callbacks are only recorded), followups (the first one after a deferred
   response replaces the "thinking" message, as on Discord), get/edit/delete of webhook messages,
@@ -31,7 +33,7 @@ What it fakes:
   a wrong token (401 on REST, close code 4004 on the gateway), and a DM to a bot that did not ask
   for the DIRECT_MESSAGES intent (``dm()`` raises, since Discord would not deliver it).
 
-What it does not fake: messages in guild channels and the MESSAGE_CONTENT intent, members and roles
+What it does not fake: the MESSAGE_CONTENT intent itself, members and roles
 beyond an empty role list, guild commands, subcommands and user/channel/role/mentionable options,
 select menus, modal submissions, message edits or deletes through ``/channels``, reactions,
 threads, voice, presences, member chunking, the 3-second and 15-minute interaction deadlines,
@@ -78,6 +80,7 @@ ATTACHMENT_SIZE_LIMIT = 10 * 2**20
 # gateway opcodes
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME = 0, 1, 2, 6
 INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
+GUILD_MESSAGES_INTENT = 1 << 9
 DIRECT_MESSAGES_INTENT = 1 << 12
 
 # interaction types, callback types, option types, message flags
@@ -409,6 +412,35 @@ class FakeDiscord:
         stored = [self._store_attachment(channel_id, *upload) for upload in attachments]
         message = self._message(channel_id, self._user(user_id), {"content": content}, stored)
         await self._gateway.dispatch("MESSAGE_CREATE", message, intent=DIRECT_MESSAGES_INTENT)
+        return int(message["id"])
+
+    async def post(
+        self,
+        user_id: int,
+        guild_id: int,
+        content: str = "",
+        attachments: Iterable[Upload] = (),
+        mention_bot: bool = False,
+    ) -> int:
+        """``user_id`` posts in ``guild_id``'s text channel (mentioning the bot first if
+        ``mention_bot``); returns the message id. The bot gets the content and attachments only
+        when it is mentioned, as a bot without the MESSAGE_CONTENT intent does."""
+        channel_id = int(self._guild_channel(guild_id)["id"])
+        if mention_bot:
+            content = f"<@{self.bot_id}> {content}".strip()
+        stored = [self._store_attachment(channel_id, *upload) for upload in attachments]
+        message = self._message(channel_id, self._user(user_id), {"content": content}, stored)
+        message["guild_id"] = str(guild_id)
+        member = self._member(user_id)
+        del member["user"]  # MESSAGE_CREATE's member leaves out the user (it is the author)
+        message["member"] = member
+        if mention_bot:
+            message["mentions"] = [self._users[self.bot_id]]
+        else:
+            message["content"], message["attachments"] = "", []
+        await self._gateway.dispatch(
+            "MESSAGE_CREATE", message, guild_id=guild_id, intent=GUILD_MESSAGES_INTENT
+        )
         return int(message["id"])
 
     def forbid_dm(self, user_id: int) -> None:

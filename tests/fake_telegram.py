@@ -13,7 +13,8 @@ What it fakes:
   ``limit``); setWebhook, deleteWebhook, getWebhookInfo (updates are then POSTed to the bot with
   the secret token header); setMyCommands, getMyCommands, deleteMyCommands (the default scope
   and ``chat`` scopes, whose chat must be one the fake has seen); sendMessage,
-  sendPhoto, sendDocument, sendAnimation, sendChatAction; editMessageText,
+  sendPhoto, sendDocument, sendAnimation, sendVoice, sendChatAction; setMyDescription,
+  setMyShortDescription; editMessageText,
   editMessageReplyMarkup; answerCallbackQuery; getFile and file downloads;
 * parameters as JSON, as a URL-encoded form or as multipart/form-data (PTB's httpx transport sends
   forms in which every value that is not a string is JSON-encoded, files as multipart parts);
@@ -70,6 +71,7 @@ class SentMessage:
     photo: bytes | None = None  # the bytes uploaded, when the bot uploaded a file
     document: bytes | None = None
     animation: bytes | None = None
+    voice: bytes | None = None
     reply_markup: JSON | None = None
     params: JSON = field(default_factory=dict)  # the parameters as received, files left out
 
@@ -290,6 +292,8 @@ class FakeTelegram:
         self.answered_callbacks: list[str] = []
         self.commands: list[JSON] = []
         """The command menu of the default scope."""
+        self.description = ""
+        self.short_description = ""
         self.chat_commands: dict[int, list[JSON]] = {}
         """Command menus set for one chat (``BotCommandScopeChat``)."""
         self.known_chats: set[int] = set()
@@ -331,6 +335,9 @@ class FakeTelegram:
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
             "sendAnimation": self._send_animation,
+            "sendVoice": self._send_voice,
+            "setMyDescription": self._set_my_description,
+            "setMyShortDescription": self._set_my_short_description,
             "sendChatAction": self._send_chat_action,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -743,6 +750,27 @@ class FakeTelegram:
         animation = document | {"width": 320, "height": 320, "duration": 1}
         content = {"animation": animation, "document": document}  # as the real API answers
         return self._bot_message(call, "sendAnimation", content, animation=_data(upload))
+
+    async def _send_voice(self, call: _Call) -> JSON:
+        upload, stored = self._bot_file(call, "voice", "voice")
+        voice = stored.describe() | {"duration": 1, "mime_type": "audio/ogg"}
+        return self._bot_message(call, "sendVoice", {"voice": voice}, voice=_data(upload))
+
+    async def _set_my_description(self, call: _Call) -> bool:
+        """Store the bot's description (what a new user sees before /start), up to 512 chars."""
+        description = call.get_str("description") or ""
+        if len(description) > 512:
+            raise _ApiError(400, "Bad Request: bot description is too long")
+        self.description = description
+        return True
+
+    async def _set_my_short_description(self, call: _Call) -> bool:
+        """Store the bot's short description (its profile page), up to 120 characters."""
+        short = call.get_str("short_description") or ""
+        if len(short) > 120:
+            raise _ApiError(400, "Bad Request: bot short description is too long")
+        self.short_description = short
+        return True
 
     async def _send_chat_action(self, call: _Call) -> bool:
         return True

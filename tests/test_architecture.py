@@ -165,9 +165,9 @@ def test_every_command_is_in_the_help_of_those_who_may_use_it():
 
 def test_a_commands_options_become_the_text_the_tutor_reads():
     quiz = commands.find("quiz")
-    assert quiz.text({"count": 5, "stop": False}) == "/quiz 5"
-    assert quiz.text({"count": None, "stop": True}) == "/quiz stop"
-    assert commands.find("START").name == "help"
+    assert quiz.text({"count": 5, "action": None}) == "/quiz 5"
+    assert quiz.text({"count": None, "action": "stop"}) == "/quiz stop"
+    assert commands.find("START").name == "start" and commands.find("learn").name == "lesson"
     assert commands.find("fly") is None
 
 

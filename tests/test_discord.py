@@ -14,7 +14,7 @@ from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app.reminders import Reminders
 from bot.app.settings import DiscordSettings
 from bot.core import commands, texts
-from bot_fixtures import letter_png, start_hangul_bot
+from bot_fixtures import SPEAKS, letter_png, start_hangul_bot
 from fake_discord import FakeDiscord
 from storage.tables import Attempt, Learner
 
@@ -71,19 +71,48 @@ async def test_check_reads_an_attachment_privately_in_a_server(discord_fake):
     assert answer.content.startswith("I read ㄹ") and answer.ephemeral
 
 
-async def test_a_full_quiz_with_buttons_and_pictures(discord_fake):
+async def test_a_full_quiz_with_lessons_buttons_and_pictures(discord_fake):
     await discord_fake.slash(LEARNER, "quiz", {"count": 2})
+    lesson = await _next_text(discord_fake, LEARNER, "New letter: ㅏ")
+    attached = {name.rsplit(".", 1)[-1]: data for name, data in lesson.files}
+    assert attached["gif"].startswith(b"GIF")
+    assert attached["ogg"].startswith(b"OggS") if SPEAKS else "ogg" not in attached
     question = await _next_text(discord_fake, LEARNER, "Question 1 of 2")
     custom_ids = [c["custom_id"] for row in question.components for c in row["components"]]
-    assert custom_ids == ["/hint", "/skip"]
-    await discord_fake.click(LEARNER, int(question.raw["id"]), "/hint")
+    asked = custom_ids[0].split()[1]
+    assert custom_ids == [f"/hint {asked}", f"/skip {asked}"]
+    await discord_fake.click(LEARNER, int(question.raw["id"]), custom_ids[0])
     hint = await _next_text(discord_fake, LEARNER, "ㅏ:")
     assert hint.files and hint.files[0][1].startswith(b"\x89PNG")
     await discord_fake.dm(LEARNER, attachments=[attachment("ㅏ")])
     await _next_text(discord_fake, LEARNER, "Right!")
     second = await _next_text(discord_fake, LEARNER, "Question 2 of 2")
-    await discord_fake.click(LEARNER, int(second.raw["id"]), "/skip")
+    skip = [c["custom_id"] for row in second.components for c in row["components"]][1]
+    await discord_fake.click(LEARNER, int(second.raw["id"]), skip)
     await _next_text(discord_fake, LEARNER, texts.QUIZ_DONE.format(correct=1, total=2))
+
+
+async def test_a_picture_posted_in_a_server_is_read_when_the_bot_is_mentioned(chat_tutor):
+    async with FakeDiscord(guild_ids=[GUILD]) as fake, running(chat_tutor, fake):
+        await fake.post(LEARNER, GUILD, "is this right?", attachments=[attachment("ㄹ")])
+        await fake.post(LEARNER, GUILD, attachments=[attachment("ㅛ")], mention_bot=True)
+        await fake.post(LEARNER, GUILD, "help", mention_bot=True)
+        async with asyncio.timeout(20):
+            while len(fake.responses) < 2:
+                await asyncio.sleep(0.05)
+        reading, helped = fake.responses
+        assert reading.content.startswith("I read ㅛ") and helped.content == texts.NOT_A_COMMAND
+        assert reading.channel_id == helped.channel_id and not reading.ephemeral
+        async with chat_tutor.db.transaction() as session:
+            [attempt] = await session.scalars(select(Attempt))
+        assert attempt.read == "ㅛ"
+
+
+async def test_help_shows_discords_own_command_forms(discord_fake):
+    await discord_fake.slash(LEARNER, "help")
+    helped = await _next_text(discord_fake, LEARNER, texts.HELP_INTRO_DISCORD[:20])
+    assert "/check" in helped.content and "/quiz [count:] [action:]" in helped.content
+    assert "/consent choice:" in helped.content
 
 
 async def test_stickers_and_other_files_get_a_friendly_reply(discord_fake):

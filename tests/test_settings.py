@@ -53,6 +53,8 @@ EVERY_SETTING = [
     ("HANGUL_MODEL_REGISTRY", "/models", lambda s: s.registry.root, Path("/models")),
     ("HANGUL_FONT_DIRS", "/fonts", lambda s: s.font_dirs, ("/fonts",)),
     ("HANGUL_RETRAIN_GPUS", "0.5", lambda s: s.retrain_gpus, 0.5),
+    ("HANGUL_NEW_LETTERS_PER_DAY", "3", lambda s: s.teaching.new_letters_per_day, 3),
+    ("HANGUL_SOUND_CACHE", "/sounds", lambda s: s.teaching.speaker.cache_dir, Path("/sounds")),
     ("RAY_ADDRESS", "head:6379", lambda s: s.ray.api_address, "http://head:8265"),
     ("RAY_API_SERVER_ADDRESS", "http://h:1", lambda s: s.ray.api_address, "http://h:1"),
     ("RAY_AUTH_TOKEN", "ray-secret", lambda s: s.ray.token, "ray-secret"),

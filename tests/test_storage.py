@@ -28,7 +28,7 @@ async def test_migrating_twice_changes_nothing(db):
     await db.migrate()
     async with db.engine.connect() as connection:
         version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
-    assert version == "0002"
+    assert version == "0003"
 
 
 async def test_urls_get_their_async_drivers():
@@ -166,3 +166,30 @@ async def test_two_processes_writing_one_sqlite_file_never_hit_database_is_locke
         assert (await queries.learner(session, "test", "7")).streak == 50
     await first.close()
     await second.close()
+
+
+async def test_letters_practised_before_lessons_existed_count_as_taught(tmp_path):
+    database = Database(f"sqlite:///{tmp_path}/old.db")
+    try:
+        await database.migrate("0002")
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO learners (platform, platform_id, display_name, language, "
+                    "time_zone, reminders_on, consent, streak, created_at) "
+                    "VALUES ('test', 'old', '', 'en', 'UTC', 0, 0, 1, '2026-01-01 00:00:00')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO review_cards (learner_id, letter, state, due, last_review, "
+                    "reviews, correct) VALUES (1, 'ㅏ', 2, '2026-02-01 00:00:00', "
+                    "'2026-01-02 00:00:00', 1, 1)"
+                )
+            )
+        await database.migrate()
+        async with database.transaction() as session:
+            taught = await queries.lessons(session, 1)
+        assert taught == {"ㅏ": datetime(2026, 1, 2, tzinfo=UTC)}
+    finally:
+        await database.close()

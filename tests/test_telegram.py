@@ -15,7 +15,7 @@ from bot.app.reminders import Reminders
 from bot.app.settings import TelegramSettings
 from bot.core import commands, texts
 from bot.core.replies import Reply, Sender
-from bot_fixtures import free_port, letter_png, start_hangul_bot
+from bot_fixtures import LESSON_MESSAGES, SPEAKS, free_port, letter_png, start_hangul_bot
 from fake_telegram import FakeTelegram
 from load_telegram import run_load
 from ml.reading.verdicts import Verdict
@@ -77,24 +77,39 @@ async def test_a_photo_is_read_and_answered(telegram):
     assert reply.text.startswith("I read ㅛ")
 
 
-async def test_a_full_quiz_with_buttons_and_photos(telegram):
+async def test_a_full_quiz_with_lessons_buttons_and_photos(telegram):
     telegram.user_text(LEARNER, "/quiz 2")
-    [question] = await telegram.wait_for(LEARNER, 1)
-    assert "“a”" in question.text
+    *lesson, question = await telegram.wait_for(LEARNER, LESSON_MESSAGES + 1)
+    assert lesson[0].method == "sendAnimation" and lesson[0].animation.startswith(b"GIF")
+    assert lesson[0].text.startswith("New letter: ㅏ")
+    if SPEAKS:
+        assert lesson[1].method == "sendVoice" and lesson[1].voice.startswith(b"OggS")
+    assert "“a”" in question.text and "ㅏ" not in question.text
     buttons = [b["callback_data"] for b in question.reply_markup["inline_keyboard"][0]]
-    assert buttons == ["/hint", "/skip"]
-    telegram.press_button(LEARNER, question.message_id, "/hint")
-    hint = (await telegram.wait_for(LEARNER, 2))[-1]
+    first = buttons[0].split()[1]
+    assert buttons == [f"/hint {first}", f"/skip {first}"]
+    telegram.press_button(LEARNER, question.message_id, buttons[0])
+    sent = await telegram.wait_for(LEARNER, LESSON_MESSAGES + 2)
+    hint = sent[-1]
     assert hint.method == "sendPhoto" and hint.photo.startswith(b"\x89PNG") and "ㅏ" in hint.text
     telegram.user_photo(LEARNER, letter_png("ㅏ"))
-    graded, second = (await telegram.wait_for(LEARNER, 4))[2:]
-    assert graded.text.startswith("Right!") and "“eo”" in second.text
-    telegram.press_button(LEARNER, second.message_id, "/skip")
-    sent = await telegram.wait_for(LEARNER, 6)
-    assert sent[4].text.startswith("Skipped") and sent[5].text == texts.QUIZ_DONE.format(
-        correct=1, total=2
-    )
-    assert len(telegram.answered_callbacks) == 2
+    sent = await telegram.wait_for(LEARNER, 2 * LESSON_MESSAGES + 4)
+    graded, second = sent[LESSON_MESSAGES + 2], sent[-1]
+    assert graded.text.startswith("Right!") and "“n”" in second.text
+    telegram.press_button(LEARNER, question.message_id, buttons[1])  # Skip, under question 1
+    sent = await telegram.wait_for(LEARNER, 2 * LESSON_MESSAGES + 5)
+    assert sent[-1].text.startswith("That button belongs to an earlier question")
+    skip = second.reply_markup["inline_keyboard"][0][1]["callback_data"]
+    telegram.press_button(LEARNER, second.message_id, skip)
+    sent = await telegram.wait_for(LEARNER, 2 * LESSON_MESSAGES + 7)
+    assert sent[-2].text.startswith("Skipped")
+    assert sent[-1].text.startswith(texts.QUIZ_DONE.format(correct=1, total=2))
+    assert len(telegram.answered_callbacks) == 3
+
+
+async def test_the_bot_describes_itself_to_new_users(telegram):
+    assert telegram.description == texts.BOT_DESCRIPTION
+    assert telegram.short_description == texts.BOT_SHORT_DESCRIPTION
 
 
 async def test_an_image_sent_as_a_file_is_read(telegram):
@@ -244,13 +259,14 @@ async def webhook_adapter_and_fake(chat_tutor):
 async def test_an_update_delivered_twice_is_handled_once(webhook_adapter_and_fake, chat_tutor):
     _, fake = webhook_adapter_and_fake
     fake.user_text(LEARNER, "/quiz 2")
-    [question] = await fake.wait_for(LEARNER, 1)
+    await fake.wait_for(LEARNER, LESSON_MESSAGES + 1)
     update = fake.user_photo(LEARNER, letter_png("ㅏ"))
-    await fake.wait_for(LEARNER, 3)  # graded, then the next question
+    answered = 2 * LESSON_MESSAGES + 3  # graded, then the next lesson and question
+    await fake.wait_for(LEARNER, answered)
     fake.redeliver(update)
     fake.user_text(LEARNER, "/help")  # answered after the redelivery, if it was handled
-    sent = await fake.wait_for(LEARNER, 4)
-    assert sent[-1].text == commands.help_text() and len(sent) == 4
+    sent = await fake.wait_for(LEARNER, answered + 1)
+    assert sent[-1].text == commands.help_text() and len(sent) == answered + 1
     async with chat_tutor.db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(Attempt)) == 1
 

@@ -47,6 +47,12 @@ async def answer_quiz(tutor, sender, replies, right=True):
     return await tutor.handle_picture(sender, letter_png(letter))
 
 
+async def miss_twice(tutor, sender, replies):
+    """Answer the question in ``replies`` wrong, and its second try wrong too."""
+    retry = await answer_quiz(tutor, sender, replies, right=False)
+    return await answer_quiz(tutor, sender, retry, right=False)
+
+
 async def test_a_photo_outside_a_quiz_is_read_with_name_and_confidence(tutor, db):
     [reply] = await tutor.handle_picture(LEARNER, letter_png("ㅛ"))
     assert reply.read == "ㅛ" and reply.verdict == "ok" and reply.correct is None
@@ -67,14 +73,15 @@ def test_an_unsure_reading_shows_alternatives_and_what_the_model_saw():
 
 async def test_a_full_quiz_is_graded_and_summed_up(tutor, db):
     replies = await tutor.handle_text(LEARNER, "/quiz 3")
-    assert replies[0].expected == "ㅏ"  # a new learner starts with the teaching order
+    assert replies[-1].expected == "ㅏ"  # a new learner starts with the teaching order
     asked = []
     for _ in range(3):
         asked.append(replies[-1].expected)
         replies = await answer_quiz(tutor, LEARNER, replies)
         assert replies[0].correct is True and replies[0].read == asked[-1]
-    assert asked == ["ㅏ", "ㅓ", "ㅗ"]
-    assert replies[-1].text == texts.QUIZ_DONE.format(correct=3, total=3)
+    assert asked == ["ㅏ", "ㄴ", "ㅅ"]
+    done = texts.QUIZ_DONE.format(correct=3, total=3)
+    assert replies[-1].text == f"{done} {texts.QUIZ_ALL_RIGHT}" and not replies[-1].buttons
     [quiz] = await rows(db, QuizSession)
     assert quiz.status == "finished" and quiz.correct == 3
     cards = await rows(db, ReviewCard)
@@ -82,23 +89,46 @@ async def test_a_full_quiz_is_graded_and_summed_up(tutor, db):
     assert all(c.reviews == 1 and c.correct == 1 for c in cards)
 
 
-async def test_a_miss_shows_the_right_shape_and_brings_the_letter_back_soon(tutor, db, clock):
+async def test_a_miss_coaches_gives_a_second_try_and_brings_the_letter_back_soon(tutor, db, clock):
     replies = await tutor.handle_text(LEARNER, "/quiz 1")
-    [graded, summary] = await answer_quiz(tutor, LEARNER, replies, right=False)
-    assert graded.correct is False and graded.expected == "ㅏ"
-    assert len(graded.images) == 2  # the stroke order and what the model saw
+    [retry] = await answer_quiz(tutor, LEARNER, replies, right=False)
+    assert retry.correct is False and retry.expected == "ㅏ" and retry.read == "ㅇ"
+    assert "Have another go" in retry.text and "ㅇ" in retry.text
+    [side_by_side] = retry.images  # the learner's letter beside the right one
+    assert side_by_side.data.startswith(PNG) and side_by_side.filename.startswith("yours")
+    [quiz] = await rows(db, QuizSession)
+    assert quiz.retrying and quiz.position == 0
+    assert await rows(db, ReviewCard) == []  # the card waits for the second try
+    [graded, recap] = await answer_quiz(tutor, LEARNER, [retry], right=False)
+    assert graded.correct is False and texts.QUIZ_MOVING_ON.format(letter="ㅏ") in graded.text
     [card] = await rows(db, ReviewCard)
     assert card.letter == "ㅏ" and (card.due - clock.now).total_seconds() <= 600
+    assert texts.RECAP_MISSED in recap.text and "ㅏ (a): back in" in recap.text
+    assert [b.command for b in recap.buttons[0]] == ["/quiz again"]
+    replies = await tutor.handle_text(LEARNER, "/quiz again")
+    assert replies[-1].expected == "ㅏ" and len(replies) == 1  # no lesson the second time
+    await tutor.handle_text(LEARNER, "/stop")
     clock.advance(minutes=10)
     replies = await tutor.handle_text(LEARNER, "/quiz 1")
-    assert replies[0].expected == "ㅏ"  # due again, so asked before new letters
+    assert replies[-1].expected == "ㅏ"  # due again, so asked before new letters
+
+
+async def test_a_right_second_try_counts_but_is_rated_hard(tutor, db):
+    replies = await tutor.handle_text(LEARNER, "/quiz 1")
+    retry = await answer_quiz(tutor, LEARNER, replies, right=False)
+    [graded, recap] = await answer_quiz(tutor, LEARNER, retry, right=True)
+    assert graded.correct is True and recap.text.startswith("Quiz done: 1 of 1")
+    [card] = await rows(db, ReviewCard)
+    assert (card.reviews, card.correct) == (1, 1)
+    attempts = await rows(db, Attempt)
+    assert [a.correct for a in attempts] == [False, True]
 
 
 async def test_quiz_state_lives_in_the_database(tutor, db, classifier, clock):
     replies = await tutor.handle_text(LEARNER, "/quiz 2")
     another = Tutor(db, classifier, registry=tutor.registry, clock=clock)
-    [graded, question] = await answer_quiz(another, LEARNER, replies)
-    assert graded.correct is True and question.expected == "ㅓ"
+    [graded, lesson, question] = await answer_quiz(another, LEARNER, replies)
+    assert graded.correct is True and question.expected == "ㄴ" and lesson.images
 
 
 async def test_a_second_quiz_while_one_runs_is_refused(tutor, db):
@@ -135,9 +165,9 @@ async def test_skip_reveals_the_letter_and_moves_on(tutor, db):
     [reply] = await tutor.handle_text(LEARNER, "/skip")
     assert reply.text == texts.QUIZ_NONE_RUNNING
     await tutor.handle_text(LEARNER, "/quiz 2")
-    skipped, question = await tutor.handle_text(LEARNER, "/skip")
+    skipped, _, question = await tutor.handle_text(LEARNER, "/skip")
     assert skipped.verdict == "skipped" and skipped.expected == "ㅏ" and skipped.images
-    assert question.expected == "ㅓ"
+    assert question.expected == "ㄴ"
     [attempt] = await rows(db, Attempt)
     assert attempt.verdict == "skipped" and attempt.correct is False
 
@@ -161,7 +191,7 @@ async def test_an_unreadable_answer_keeps_the_question(tutor, db):
     for data in (b"not a picture", b"", letter_png("ㅏ")[:200]):
         [reply] = await tutor.handle_picture(LEARNER, data)
         assert reply.correct is None and reply.verdict != "ok" and reply.expected == "ㅏ"
-        assert "write the letter" in reply.text
+        assert "write the vowel “a”" in reply.text
     [quiz] = await rows(db, QuizSession)
     assert quiz.position == 0
     assert len(await rows(db, Attempt)) == 3
@@ -185,7 +215,7 @@ async def test_samples_are_kept_only_with_consent_and_labels_say_where_they_came
     assert [(s.label, s.label_source) for s in samples] == [
         ("ㅛ", "model_only"),
         ("ㅏ", "quiz_agreed"),
-        ("ㅓ", "quiz_disagreed"),
+        ("ㄴ", "quiz_disagreed"),
     ]
     assert all(len(s.canonical) == 28 * 28 and s.picture.startswith(PNG) for s in samples)
 
@@ -302,11 +332,11 @@ async def test_streaks_count_the_learners_own_days(tutor, db, clock):
     replies = await tutor.handle_text(LEARNER, "/quiz 1")
     await answer_quiz(tutor, LEARNER, replies)
     [stats, chart] = await tutor.handle_text(LEARNER, "/stats")
-    assert "Streak: 2 day(s)" in stats.text
+    assert "Streak: 2 days in a row" in stats.text
     assert chart.images[0].data.startswith(PNG)
     clock.advance(days=2)
     [stats, _] = await tutor.handle_text(LEARNER, "/stats")
-    assert "Streak: 0 day(s)" in stats.text
+    assert "Streak" not in stats.text and "day(s)" not in stats.text
 
 
 async def test_review_and_stats_name_weak_letters_and_confusions(tutor):
@@ -315,12 +345,14 @@ async def test_review_and_stats_name_weak_letters_and_confusions(tutor):
     [reply] = await tutor.handle_text(LEARNER, "/stats")
     assert reply.text == texts.STATS_NOTHING
     replies = await tutor.handle_text(LEARNER, "/quiz 2")
-    replies = await answer_quiz(tutor, LEARNER, replies, right=False)
+    replies = await miss_twice(tutor, LEARNER, replies)
     await answer_quiz(tutor, LEARNER, replies, right=True)
     [reply] = await tutor.handle_text(LEARNER, "/review")
-    assert "ㅏ (a): 0 of 1 right" in reply.text and "ㅓ" not in reply.text
+    assert "ㅏ (a): 0 of 2 right" in reply.text and "ㄴ" not in reply.text
     [stats, _] = await tutor.handle_text(LEARNER, "/stats")
-    assert "2 graded answers, 1 right (50%)" in stats.text and "ㅏ→ㅇ ×1" in stats.text
+    assert "3 graded answers, 1 right (33%)" in stats.text and "ㅏ→ㅇ ×2" in stats.text
+    assert "Needs work: ㅏ 0 of 2" in stats.text and "ㄴ 1 of 1" in stats.text
+    assert "Letters met: 2 of 40; mastered: 0" in stats.text
 
 
 async def test_admin_commands_are_refused_to_learners_and_audited(tutor, db):
@@ -354,6 +386,9 @@ async def test_rollback_serves_the_previous_model_at_once(tutor):
 async def test_unknown_commands_and_plain_text_get_help(tutor):
     [reply] = await tutor.handle_text(LEARNER, "/fly me")
     assert reply.text == texts.UNKNOWN_COMMAND.format(name="fly")
+    welcome, consent = await tutor.handle_text(LEARNER, "hello")  # a new learner's first word
+    assert welcome.text == texts.WELCOME and consent.text == texts.WELCOME_CONSENT
+    await tutor.handle_text(LEARNER, "/lesson")
     [reply] = await tutor.handle_text(LEARNER, "hello")
     assert reply.text == texts.NOT_A_COMMAND
     [reply] = await tutor.handle_text(LEARNER, "/HELP")
@@ -369,7 +404,7 @@ async def test_many_learners_sending_pictures_at_once_lose_nothing(tutor, db):
         return replies
 
     finals = await asyncio.gather(*(learner(n) for n in range(20)))
-    assert all(r[-1].text == texts.QUIZ_DONE.format(correct=3, total=3) for r in finals)
+    assert all(r[-1].text.startswith(texts.QUIZ_DONE.format(correct=3, total=3)) for r in finals)
     async with db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(Attempt)) == 60
 

@@ -3,7 +3,8 @@
 Each input line is a command (``/quiz 3``) or a picture's file path; each reply is printed, its
 images saved to files whose paths are printed. With ``json_lines`` (``hangul-bot console --json``,
 and whenever stdin is not a terminal) each reply is one JSON object per line: ``text``,
-``images``, ``buttons`` and, where they apply, ``expected``, ``read``, ``verdict``, ``correct``.
+``images`` (PNG and GIF files), ``buttons``, ``audio`` (sound files, OGG/Opus) and, where they
+apply, ``expected``, ``read``, ``verdict``, ``correct``.
 """
 
 from __future__ import annotations
@@ -50,11 +51,14 @@ class Console:
     def show(self, reply: Reply) -> None:
         """Print one reply (saving its images)."""
         paths = [self._save(picture.data, picture.filename) for picture in reply.images]
+        sounds = [self._save(sound.data, sound.filename) for sound in reply.audio]
         if self.json_lines:
-            self.out.write(json.dumps(_as_json(reply, paths), ensure_ascii=False) + "\n")
+            shown = _as_json(reply, paths, sounds)
+            self.out.write(json.dumps(shown, ensure_ascii=False) + "\n")
         else:
             lines = [reply.text] if reply.text else []
             lines += [f"[image] {path}" for path in paths]
+            lines += [f"[sound] {path}" for path in sounds]
             for row in reply.buttons:
                 lines.append("  ".join(f"[{b.label}: {b.command}]" for b in row))
             self.out.write("\n".join(lines) + "\n\n")
@@ -81,13 +85,14 @@ class Console:
                     self.show(reply)
 
 
-def _as_json(reply: Reply, paths: list[str]) -> dict:
+def _as_json(reply: Reply, paths: list[str], sounds: list[str]) -> dict:
     shown: dict = {
         "text": reply.text,
         "images": paths,
         "buttons": [
             [{"label": b.label, "command": b.command} for b in row] for row in reply.buttons
         ],
+        "audio": sounds,
     }
     if reply.expected is not None:
         shown["expected"] = reply.expected

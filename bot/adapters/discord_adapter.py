@@ -2,10 +2,11 @@
 messages out.
 
 Every command of the table (:mod:`bot.core.commands`) is a slash command with its options typed,
-``/check`` reads an image attachment, and pictures (or typed commands) sent in a direct message are
-answered there. In a server, personal results are ephemeral. Buttons carry tutor commands as their
-custom ids and are answered from ``on_interaction`` (their views are not kept in memory, so buttons
-keep working after a restart). Reminders go by direct message; a Forbidden answer turns them off.
+``/check`` reads an image attachment, and pictures (or typed commands) sent in a direct message, or
+posted in a server with a mention of the bot, are answered there. In a server, the answers to
+slash commands are ephemeral. Buttons carry tutor commands as their custom ids and are answered
+from ``on_interaction`` (their views are not kept in memory, so buttons keep working after a
+restart). Reminders go by direct message; a Forbidden answer turns them off.
 discord.py retries 429s and 5xx answers itself; what still fails is logged, never raised.
 
 Run it through ``hangul-bot run`` with ``DISCORD_TOKEN`` set.
@@ -17,6 +18,7 @@ import asyncio
 import inspect
 import io
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
@@ -50,7 +52,9 @@ def point_discord_at(api_base: str | None, gateway_url: str | None) -> None:
 
 
 def _files(reply: Reply) -> list[discord.File]:
-    return [discord.File(io.BytesIO(p.data), filename=p.filename) for p in reply.images]
+    """The reply's pictures and sounds, as attachments."""
+    attached = [*reply.images, *reply.audio]
+    return [discord.File(io.BytesIO(a.data), filename=a.filename) for a in attached]
 
 
 def _view(reply: Reply) -> discord.ui.View | None:
@@ -192,9 +196,16 @@ class DiscordAdapter:
     # -- direct messages -----------------------------------------------------------------------
 
     async def on_message(self, message: discord.Message) -> None:
-        """A direct message: pictures are read, typed commands run, anything else explained."""
-        if message.author.bot or message.guild is not None:
+        """A direct message, or a server message that mentions the bot: pictures are read, typed
+        commands run, anything else explained. Other server messages are not the bot's."""
+        if message.author.bot:
             return
+        content = message.content
+        if message.guild is not None:
+            me = self.client.user
+            if me is None or me not in message.mentions:
+                return
+            content = re.sub(rf"<@!?{me.id}>", "", content).strip()
 
         async def work(sender: Sender) -> list[Reply]:
             if message.attachments:
@@ -202,9 +213,9 @@ class DiscordAdapter:
                 for attachment in message.attachments:
                     replies += await self._attachment(sender, attachment)
                 return replies
-            if message.stickers or not message.content:
+            if message.stickers or not content:
                 return [Reply(texts.UNSUPPORTED_MESSAGE)]
-            return await self.tutor.handle_text(sender, message.content)
+            return await self.tutor.handle_text(sender, content)
 
         async def send(reply: Reply) -> None:
             await message.channel.send(**_message(reply))

@@ -127,6 +127,7 @@ class TelegramAdapter:
         app = self.application
         await app.initialize()
         await self._set_command_menus()
+        await self._describe_bot()
         await app.start()
         if self.settings.webhook_url:
             await app.updater.start_webhook(
@@ -155,6 +156,15 @@ class TelegramAdapter:
             except TelegramError as error:  # the admin has not opened a chat with the bot yet
                 log.warning("could not set an admin's command menu: %s", error)
 
+    async def _describe_bot(self) -> None:
+        """What a new user sees before they press Start, and on the bot's profile."""
+        bot = self.application.bot
+        try:
+            await bot.set_my_description(texts.BOT_DESCRIPTION)
+            await bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION)
+        except TelegramError as error:
+            log.warning("could not set the bot's description: %s", error)
+
     async def stop(self) -> None:
         await self._files.aclose()
         app = self.application
@@ -180,27 +190,31 @@ class TelegramAdapter:
             await self._send_one(chat_id, reply)
 
     async def _send_one(self, chat_id: int, reply: Reply) -> None:
-        """A text message, or photos with the text as the first one's caption; the buttons go
-        on the last message."""
+        """A text message, or pictures with the text as the first one's caption (a GIF as an
+        animation), then sounds as voice notes; the buttons go on the last message."""
         bot = self.application.bot
         markup = _keyboard(reply)
         caption = reply.text or None
+        sends: list[Callable[..., Awaitable[object]]] = []
         if reply.text and (not reply.images or len(reply.text) > CAPTION_LIMIT):
-            here = None if reply.images else markup
-            await _retrying(partial(bot.send_message, chat_id, reply.text, reply_markup=here))
+            sends.append(partial(bot.send_message, chat_id, reply.text))
             caption = None
         for n, picture in enumerate(reply.images):
-            last = n == len(reply.images) - 1
-            await _retrying(
+            method = bot.send_animation if picture.filename.endswith(".gif") else bot.send_photo
+            sends.append(
                 partial(
-                    bot.send_photo,
+                    method,
                     chat_id,
                     picture.data,
                     caption=caption if n == 0 else None,
-                    reply_markup=markup if last else None,
                     filename=picture.filename,
                 )
             )
+        for sound in reply.audio:
+            sends.append(partial(bot.send_voice, chat_id, sound.data, filename=sound.filename))
+        for n, send in enumerate(sends):
+            last = n == len(sends) - 1
+            await _retrying(partial(send, reply_markup=markup if last else None))
 
     async def _answer(self, update: Update, work: Work, picture: bool = False) -> None:
         """Take the update once, gate the learner, run ``work`` for them and send its replies to

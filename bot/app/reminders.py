@@ -26,7 +26,7 @@ from bot.core import texts
 from bot.core.local_time import current_streak, local_day, next_occurrence
 from bot.core.replies import Button, LearnerUnreachable, Notifier, Reply, Sender
 from storage.database import Database
-from storage.queries import claim_due_reminders
+from storage.queries import claim_due_reminders, due_letters
 from storage.tables import Learner, utcnow
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 GRACE = timedelta(hours=1)
 TICK_SECONDS = 60
 CONCURRENT_SENDS = 20
+REMINDER_LETTERS_SHOWN = 5
 
 
 @dataclass
@@ -44,12 +45,21 @@ class TickReport:
     failed: int = 0
 
 
-def reminder(learner: Learner, now: datetime) -> Reply:
+def reminder(learner: Learner, now: datetime, due: list[str]) -> Reply:
+    """The reminder for ``learner``: what is due for review (or that a new letter waits), and
+    their streak when they have one."""
+    if due:
+        shown = ", ".join(due[:REMINDER_LETTERS_SHOWN]) + (
+            "…" if len(due) > REMINDER_LETTERS_SHOWN else ""
+        )
+        lines = [texts.REMINDER_DUE.format(letters=texts.plural(len(due), "letter"), shown=shown)]
+    else:
+        lines = [texts.REMINDER_NEW]
     today = local_day(now, learner.time_zone)
     streak = current_streak(learner.streak, learner.last_practice_day, today)
-    return Reply(
-        texts.REMINDER.format(streak=streak), buttons=((Button(texts.BUTTON_QUIZ, "/quiz"),),)
-    )
+    if streak:
+        lines.append(texts.REMINDER_STREAK.format(days=texts.plural(streak, "day")))
+    return Reply("\n".join(lines), buttons=((Button(texts.BUTTON_QUIZ, "/quiz"),),))
 
 
 @dataclass
@@ -76,7 +86,8 @@ class Reminders:
                     report.skipped += 1
                     continue
                 address = Sender(learner.platform, learner.platform_id, learner.display_name)
-                outbox.append((learner.id, address, reminder(learner, now)))
+                due = await due_letters(session, learner.id, now)
+                outbox.append((learner.id, address, reminder(learner, now, due)))
         gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
         async def deliver(learner_id: int, address: Sender, message: Reply) -> None:

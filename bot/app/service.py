@@ -66,6 +66,7 @@ def tutor_for(
         registry=settings.registry,
         admins=settings.admins,
         operations=ProcessOperations(settings),
+        teaching=settings.teaching,
         clock=clock,
     )
 

@@ -13,6 +13,9 @@ Core:
                          (``:``-separated; unset: synthetic letters and collected samples only)
 ``HANGUL_MODEL_REGISTRY`` the model registry's folder (default under ``~/.local/share``)
 ``HANGUL_FONT_DIRS``     extra font folders for synthetic letters (``:``-separated)
+``HANGUL_NEW_LETTERS_PER_DAY`` new letters a quiz teaches a learner a day (default 5)
+``HANGUL_SOUND_CACHE``   where the letters' sound clips are kept once made (default under
+                         ``~/.cache``)
 
 Ray (retrains as Ray jobs and the model worker on a cluster):
 
@@ -43,6 +46,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.core.speech import Speaker
+from bot.core.turn import Teaching
 from ml.jobs.ray_jobs import NO_CLUSTER, RayCluster
 from ml.reading.registry import DEFAULT_ROOT, Registry
 from ml.writing.fonts import use_extra_font_dirs
@@ -50,6 +55,9 @@ from storage.database import default_url
 
 REGISTRY_VARIABLE = "HANGUL_MODEL_REGISTRY"
 """How a process hands the registry to a process it starts (a Ray job, the worker)."""
+
+
+DEFAULT_SOUND_CACHE = Path("~/.cache/hangul-tutor/sounds")
 
 
 def _csv(value: str | None) -> frozenset[str]:
@@ -94,6 +102,8 @@ class Settings:
     font_dirs: tuple[str, ...] = ()
     ray: RayCluster = NO_CLUSTER
     retrain_gpus: float = 0.0
+    new_letters_per_day: int = 5
+    sound_cache: Path = DEFAULT_SOUND_CACHE.expanduser()
     telegram: TelegramSettings | None = None
     discord: DiscordSettings | None = None
 
@@ -125,6 +135,7 @@ class Settings:
                 shard_count=int(shards) if shards else None,
             )
         registry = get(REGISTRY_VARIABLE)
+        sounds = get("HANGUL_SOUND_CACHE")
         return cls(
             database=get("HANGUL_DATABASE_URL") or None,
             admins=_csv(get("HANGUL_ADMINS")),
@@ -140,6 +151,8 @@ class Settings:
                 token=get("RAY_AUTH_TOKEN") or None,
             ),
             retrain_gpus=float(get("HANGUL_RETRAIN_GPUS") or 0),
+            new_letters_per_day=int(get("HANGUL_NEW_LETTERS_PER_DAY") or 5),
+            sound_cache=Path(sounds).expanduser() if sounds else DEFAULT_SOUND_CACHE.expanduser(),
             telegram=telegram,
             discord=discord,
         )
@@ -152,6 +165,11 @@ class Settings:
     @property
     def registry(self) -> Registry:
         return Registry(self.model_registry)
+
+    @property
+    def teaching(self) -> Teaching:
+        """How the tutor teaches: new letters a day, and the speaker of the letters' sounds."""
+        return Teaching(self.new_letters_per_day, Speaker(self.sound_cache))
 
     def secrets(self) -> list[str]:
         """Every secret value, for redacting logs."""

@@ -1,4 +1,5 @@
-"""The /stats chart: right answers per letter, as a PNG (matplotlib is loaded on first use)."""
+"""The /stats chart: right answers per letter, as a PNG sized for a phone (matplotlib is loaded on
+first use)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ import io
 from ml.writing.fonts import plot_font
 from storage.queries import LetterScore
 
+WIDTH_INCHES = 4.5
+DPI = 160
+"""720 pixels wide: a phone shows it at full width without shrinking the labels."""
+MOST_SHOWN = 15
+"""Letters on one chart, the weakest first."""
+STUB = 2.0
+"""A 0% letter still gets a sliver of a bar (in percent), so that it can be seen."""
+
 
 def accuracy_chart(scores: list[LetterScore], title: str) -> bytes:
-    """A bar chart of each letter's share of right answers (bar labels: right/asked)."""
+    """Horizontal bars of each letter's share of right answers, weakest on top (at most
+    :data:`MOST_SHOWN`), each labelled "right of asked"."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -17,19 +27,23 @@ def accuracy_chart(scores: list[LetterScore], title: str) -> bytes:
     from matplotlib.font_manager import FontProperties
 
     path = plot_font()
-    font = FontProperties(fname=str(path)) if path else None
-    figure, axes = plt.subplots(figsize=(max(4.0, 0.45 * len(scores) + 1.5), 3.2), dpi=100)
+    font = FontProperties(fname=str(path), size=18) if path else None
+    shown = sorted(scores, key=lambda s: (s.accuracy, -s.attempts, s.letter))[:MOST_SHOWN]
+    shown.reverse()  # barh draws from the bottom up
+    height = 0.5 * len(shown) + 1.0
+    figure, axes = plt.subplots(figsize=(WIDTH_INCHES, height), dpi=DPI)
     try:
-        bars = axes.bar(
-            range(len(scores)), [100 * s.accuracy for s in scores], color="#4a7bd0", width=0.7
+        percents = [max(100 * s.accuracy, STUB) for s in shown]
+        colours = ["#d0574a" if s.accuracy < 0.5 else "#4a7bd0" for s in shown]
+        bars = axes.barh(range(len(shown)), percents, color=colours, height=0.7)
+        axes.bar_label(
+            bars, labels=[f" {s.correct} of {s.attempts}" for s in shown], fontsize=11, padding=2
         )
-        axes.bar_label(bars, labels=[f"{s.correct}/{s.attempts}" for s in scores], fontsize=7)
-        axes.set_xticks(
-            range(len(scores)), [s.letter for s in scores], fontproperties=font, fontsize=14
-        )
-        axes.set_ylim(0, 110)
-        axes.set_ylabel("% right")
-        axes.set_title(title)
+        axes.set_yticks(range(len(shown)), [s.letter for s in shown], fontproperties=font)
+        axes.set_xlim(0, 130)
+        axes.set_xticks([0, 50, 100], ["0%", "50%", "100%"], fontsize=10)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.set_title(title, fontsize=13)
         figure.tight_layout()
         out = io.BytesIO()
         figure.savefig(out, format="png")

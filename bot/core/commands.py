@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.core import admin_commands, learner_commands, pictures, quiz, texts
+from bot.core import (
+    admin_commands,
+    drill_commands,
+    learner_commands,
+    lessons,
+    pictures,
+    quiz,
+    texts,
+)
 from bot.core.replies import Reply
 from bot.core.turn import AdminHandler, Handler, Turn
 
@@ -55,17 +63,28 @@ class Command:
 
 
 async def show_help(turn: Turn, args: list[str]) -> list[Reply]:
-    """/help: what the bot does and its commands (admins also see theirs)."""
-    return [Reply(help_text(admin=turn.is_admin))]
+    """/help: what the bot does and its commands, in the forms of the learner's platform (admins
+    also see theirs)."""
+    return [Reply(help_text(admin=turn.is_admin, platform=turn.sender.platform))]
 
 
-def help_text(admin: bool = False) -> str:
-    """``/help``'s text, listing the learners' commands, and the admins' for an admin."""
+def help_text(admin: bool = False, platform: str = "") -> str:
+    """``/help``'s text, listing the learners' commands, and the admins' for an admin: Discord's
+    slash commands with their option names, typed commands elsewhere."""
+    slash = platform == "discord"
+
+    def usage(command: Command) -> str:
+        if slash:
+            return "".join(
+                f" {o.name}:" if o.required else f" [{o.name}:]" for o in command.options
+            )
+        return f" {command.usage}" if command.usage else ""
 
     def lines(commands: list[Command]) -> list[str]:
-        return [f"/{c.name}{' ' + c.usage if c.usage else ''} – {c.summary}" for c in commands]
+        return [f"/{c.name}{usage(c)} – {c.summary}" for c in commands]
 
-    text = [texts.HELP_INTRO, "", *lines(LEARNER_COMMANDS)]
+    intro = texts.HELP_INTRO_DISCORD if slash else texts.HELP_INTRO
+    text = [intro, "", *lines(LEARNER_COMMANDS)]
     if admin:
         text += ["", texts.HELP_ADMINS, *lines(ADMIN_COMMANDS)]
     return "\n".join(text)
@@ -73,8 +92,16 @@ def help_text(admin: bool = False) -> str:
 
 LETTER = Option("letter", "A letter (ㄱ), its sound (g) or its name (giyeok)")
 COUNT = Option("count", "How many letters (default 5)", int)
-STOP = Option("stop", "End the running quiz", bool)
-TIME = Option("time", "Your local time, HH:MM (24-hour)")
+QUIZ_ACTION = Option(
+    "action",
+    "again: the letters you missed last time; stop: end the quiz",
+    choices=("again", "stop"),
+)
+DRILL_KIND = Option(
+    "kind", "reading (default), listening or pairs", choices=("reading", "listening", "pairs")
+)
+CHOICE_TYPED = Option("choice", "Your answer, like ga", required=True)
+TIME = Option("time", "Your local time, HH:MM (24-hour), or off")
 ZONE = Option("zone", "Area/City, like Asia/Seoul")
 CHOICE = Option(
     "choice",
@@ -87,22 +114,30 @@ ACTION = Option("action", "status or anyway", choices=("status", "anyway"))
 
 # fmt: off
 COMMANDS: tuple[Command, ...] = (
-    Command("quiz", "A drill of a few letters (default 5; /quiz stop ends it)", quiz.quiz,
-            "[n]", (COUNT, STOP)),
+    Command("lesson", "Learn a new letter (or see a letter's lesson again)", lessons.lesson,
+            "[letter]", (LETTER,)),
+    Command("quiz", "A drill of a few letters (default 5; /quiz again: your last misses)",
+            quiz.quiz, "[n|again|stop]", (COUNT, QUIZ_ACTION)),
+    Command("drill", "Practise without a camera: reading, listening or word pairs",
+            drill_commands.drill, "[reading|listening|pairs] [n]", (DRILL_KIND, COUNT)),
+    Command("answer", "Answer a drill question (the buttons do it for you)",
+            drill_commands.answer, "choice", (CHOICE_TYPED,)),
     Command("hint", "How to write a letter, stroke by stroke", quiz.hint, "[letter]", (LETTER,)),
     Command("skip", "Skip the current quiz question", quiz.skip),
     Command("confirm", "Tell me which letter your last picture showed", pictures.confirm,
             "[letter]", (LETTER,)),
     Command("review", "The letters you miss most", learner_commands.weakest_letters),
     Command("stats", "Your progress per letter", learner_commands.stats),
-    Command("remind", "A daily practice reminder at your local time (/remind 19:30)",
-            learner_commands.remind, "HH:MM", (TIME,)),
+    Command("remind", "A daily practice reminder at your local time (/remind 19:30, or off)",
+            learner_commands.remind, "HH:MM|off", (TIME,)),
     Command("timezone", "Your time zone (/timezone Asia/Seoul)", learner_commands.timezone,
             "Area/City", (ZONE,)),
-    Command("stop", "No more reminders", learner_commands.stop_reminders),
+    Command("stop", "End the running quiz (with none running: no more reminders)",
+            learner_commands.stop),
     Command("consent", "Let me keep your pictures to improve my reading (on/off/forget)",
             learner_commands.consent, "on|off|forget", (CHOICE,)),
     Command("deleteme", "Delete everything I know about you", learner_commands.delete_me),
+    Command("start", "Welcome, and your first lesson", learner_commands.welcome),
     Command("help", "What I can do", show_help),
     Command("model", "The models and their figures", admin_commands.models, admin=True),
     Command("rollback", "Back to the previous model", admin_commands.rollback, "[lenet|mlp]",
@@ -113,8 +148,8 @@ COMMANDS: tuple[Command, ...] = (
 # fmt: on
 LEARNER_COMMANDS = [c for c in COMMANDS if not c.admin]
 ADMIN_COMMANDS = [c for c in COMMANDS if c.admin]
-ALIASES = {"start": "help"}
-"""Other names of commands (Telegram sends /start on first contact)."""
+ALIASES = {"learn": "lesson"}
+"""Other names of commands."""
 
 _BY_NAME = {c.name: c for c in COMMANDS}
 

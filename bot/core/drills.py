@@ -1,13 +1,17 @@
 """Which letters to ask next: spaced repetition with the ``fsrs`` package, one card per letter.
 
-A new learner meets letters in a teaching order (simple vowels, basic consonants, y-vowels,
-aspirated consonants, ae/e vowels, tense consonants, compound vowels); after that, cards that
-are due come first. A right answer rates the card Good (Hard after a hint), a miss or a skip
-rates it Again.
+A new learner meets letters in a teaching order, each taught by its lesson before it is asked
+and a few new ones a day. The order mixes vowels and consonants from the first day, so that real
+syllables can be read early (ㅏ ㄴ ㅅ ㅇ ㅣ already make 나, 사, 이, 산, 나이), and teaches the
+two letters of every confusable pair (:data:`bot.core.lesson_content.CONFUSABLE_PAIRS`) on
+different days at the default five a day; then y-vowels, aspirated consonants, ㅐ/ㅔ, tense
+consonants and compound vowels. After that, cards that are due come first. A right answer rates
+the card Good (Hard after a hint or a second try), a miss or a skip rates it Again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from fsrs import Card, Rating, Scheduler, State
@@ -15,21 +19,41 @@ from fsrs import Card, Rating, Scheduler, State
 from storage.tables import ReviewCard
 
 TEACHING_ORDER = tuple(
-    "ㅏㅓㅗㅜㅡㅣㄱㄴㄷㄹㅁㅂㅅㅇㅈㅎㅑㅕㅛㅠㅋㅌㅍㅊㅐㅔㅒㅖㄲㄸㅃㅆㅉㅘㅙㅚㅝㅞㅟㅢ"
+    "ㅏㄴㅅㅇㅣㅗㅁㄷㅡㄱㅓㄹㅂㅜㅈㅎㅑㅛㅍㅐㅋㅕㅠㅌㅊㅔㄲㄸㅒㅚㅖㅃㅆㅘㅞㅉㅝㅙㅟㅢ"
 )
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
 
 
-def pick_letters(cards: dict[str, ReviewCard], count: int, now: datetime) -> list[str]:
-    """``count`` letters for a quiz: due cards (most overdue first), then new letters in
+def pick_letters(
+    cards: dict[str, ReviewCard],
+    count: int,
+    now: datetime,
+    taught: Collection[str] = (),
+    new_allowed: int = len(TEACHING_ORDER),
+) -> list[str]:
+    """At most ``count`` letters for a quiz: due cards (most overdue first), letters already
+    ``taught`` but never asked, then at most ``new_allowed`` letters not taught yet, in
     teaching order, then the cards due soonest."""
     due = sorted((c for c in cards.values() if c.due <= now), key=lambda c: c.due)
     picked = [c.letter for c in due][:count]
-    picked += [letter for letter in TEACHING_ORDER if letter not in cards][: count - len(picked)]
+    unasked = [letter for letter in TEACHING_ORDER if letter not in cards]
+    picked += [letter for letter in unasked if letter in taught][: count - len(picked)]
+    fresh = [letter for letter in unasked if letter not in taught][:new_allowed]
+    picked += fresh[: count - len(picked)]
     later = sorted((c for c in cards.values() if c.letter not in picked), key=lambda c: c.due)
     picked += [c.letter for c in later][: count - len(picked)]
     return picked
+
+
+MASTERED_DAYS = 21
+"""A letter is mastered once its memory is expected to last this long (``fsrs`` stability in
+days; Anki calls such a card "mature")."""
+
+
+def mastered(card: ReviewCard) -> bool:
+    """Whether the learner has mastered the letter of ``card``."""
+    return card.state == State.Review and (card.stability or 0) >= MASTERED_DAYS
 
 
 def rating(correct: bool, hinted: bool) -> Rating:

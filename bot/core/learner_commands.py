@@ -1,5 +1,5 @@
-"""A learner's own commands: progress (/review, /stats), reminders and time zone, consent, and
-deleting their data."""
+"""A learner's own commands: the welcome, progress (/review, /stats), reminders and time zone,
+/stop, consent, and deleting their data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from sqlalchemy import delete, update
 
 from bot.core import texts
 from bot.core.charts import accuracy_chart
+from bot.core.drills import mastered
 from bot.core.local_time import current_streak, local_day, next_occurrence, parse_time, parse_zone
+from bot.core.quiz import stop_quiz
 from bot.core.replies import Button, Picture, Reply
 from bot.core.turn import Turn
 from ml.reading.alphabet import letter_info
@@ -19,6 +21,19 @@ from storage.tables import Sample
 
 WEAKEST_SHOWN = 5
 DELETE_CONFIRM_WINDOW = timedelta(minutes=10)
+
+
+async def welcome(turn: Turn, args: list[str]) -> list[Reply]:
+    """/start (a learner's first contact on Telegram): what the tutor does, a button to the first
+    lesson, and consent in plain words."""
+    first = ((Button(texts.BUTTON_FIRST_LESSON, "/quiz"),),)
+    consent_buttons = (
+        (Button(texts.CONSENT_YES, "/consent on"), Button(texts.CONSENT_NO, "/consent off")),
+    )
+    return [
+        Reply(texts.WELCOME, buttons=first),
+        Reply(texts.WELCOME_CONSENT, buttons=consent_buttons),
+    ]
 
 
 async def weakest_letters(turn: Turn, args: list[str]) -> list[Reply]:
@@ -51,20 +66,27 @@ async def stats(turn: Turn, args: list[str]) -> list[Reply]:
     attempts = sum(s.attempts for s in scores)
     correct = sum(s.correct for s in scores)
     ranked = sorted(scores, key=lambda s: (-s.accuracy, -s.attempts, s.letter))
+    streak = current_streak(
+        learner.streak, learner.last_practice_day, local_day(turn.now, learner.time_zone)
+    )
+    cards = await queries.cards(turn.session, learner.id)
+    met = set(cards) | set(await queries.lessons(turn.session, learner.id))
     lines = [
         texts.STATS.format(
-            attempts=attempts,
+            attempts=texts.plural(attempts, "graded answer"),
             correct=correct,
             percent=100 * correct / attempts,
-            streak=current_streak(
-                learner.streak,
-                learner.last_practice_day,
-                local_day(turn.now, learner.time_zone),
-            ),
-            best=", ".join(f"{s.letter} {s.accuracy:.0%}" for s in ranked[:3]),
-            worst=", ".join(f"{s.letter} {s.accuracy:.0%}" for s in ranked[::-1][:3]),
-        )
+        ),
+        texts.STATS_LETTERS.format(
+            met=len(met), mastered=sum(mastered(card) for card in cards.values())
+        ),
+        texts.STATS_BEST.format(letters=_scored(ranked[:3])),
     ]
+    weak = [s for s in ranked[::-1] if s.correct < s.attempts][:3]
+    if weak:
+        lines.append(texts.STATS_WORST.format(letters=_scored(weak)))
+    if streak:
+        lines.append(texts.STATS_STREAK.format(days=texts.plural(streak, "day")))
     mixed = await queries.confusions(turn.session, learner.id)
     if mixed:
         pairs = ", ".join(f"{asked}→{read} ×{n}" for asked, read, n in mixed)
@@ -78,8 +100,14 @@ async def stats(turn: Turn, args: list[str]) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
+def _scored(scores: list[queries.LetterScore]) -> str:
+    return ", ".join(f"{s.letter} {s.correct} of {s.attempts}" for s in scores)
+
+
 async def remind(turn: Turn, args: list[str]) -> list[Reply]:
-    """/remind HH:MM: a daily reminder at the learner's local time."""
+    """/remind HH:MM: a daily reminder at the learner's local time; /remind off: none."""
+    if [a.lower() for a in args] == ["off"]:
+        return reminders_off(turn)
     at = parse_time(args[0]) if len(args) == 1 else None
     if at is None:
         return [Reply(texts.REMIND_USAGE)]
@@ -87,16 +115,19 @@ async def remind(turn: Turn, args: list[str]) -> list[Reply]:
     learner.reminder_time = at.strftime("%H:%M")
     learner.reminders_on = True
     learner.next_reminder_at = next_occurrence(turn.now, learner.time_zone, learner.reminder_time)
+    if learner.time_zone == "UTC":
+        return [Reply(texts.REMIND_SET_UTC.format(time=learner.reminder_time))]
     return [Reply(texts.REMIND_SET.format(time=learner.reminder_time, zone=learner.time_zone))]
 
 
 async def timezone(turn: Turn, args: list[str]) -> list[Reply]:
-    """/timezone Area/City: the learner's time zone (reminders and streaks follow it)."""
-    if len(args) != 1:
+    """/timezone Area/City (or the city alone): the learner's time zone (reminders and streaks
+    follow it)."""
+    if not args:
         return [Reply(texts.TIMEZONE_USAGE)]
-    zone = parse_zone(args[0])
+    zone = parse_zone(" ".join(args))
     if zone is None:
-        return [Reply(texts.TIMEZONE_UNKNOWN.format(name=args[0]))]
+        return [Reply(texts.TIMEZONE_UNKNOWN.format(name=" ".join(args)))]
     learner = turn.learner
     learner.time_zone = zone.key
     if learner.reminders_on and learner.reminder_time:
@@ -105,8 +136,21 @@ async def timezone(turn: Turn, args: list[str]) -> list[Reply]:
     return [Reply(texts.TIMEZONE_SET.format(zone=zone.key, local=local))]
 
 
-async def stop_reminders(turn: Turn, args: list[str]) -> list[Reply]:
-    """/stop: no more reminders."""
+async def stop(turn: Turn, args: list[str]) -> list[Reply]:
+    """/stop: ends the running quiz (reminders stay as they are); with no quiz running, turns
+    reminders off."""
+    running = await queries.active_quiz(turn.session, turn.learner.id)
+    if running is not None:
+        replies = stop_quiz(turn, running)
+        if turn.learner.reminders_on:
+            replies.append(Reply(texts.STOP_REMINDERS_STAY))
+        return replies
+    if not turn.learner.reminders_on:
+        return [Reply(texts.STOP_NOTHING)]
+    return reminders_off(turn)
+
+
+def reminders_off(turn: Turn) -> list[Reply]:
     turn.learner.reminders_on = False
     turn.learner.next_reminder_at = None
     return [Reply(texts.REMIND_STOPPED)]

@@ -6,20 +6,27 @@ import io
 from functools import lru_cache
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from bot.core.replies import Picture
 from ml.reading.alphabet import ALPHABET, LETTERS, letter_info
-from ml.writing.stroke_order import stroke_order_image
+from ml.writing.stroke_order import stroke_order_gif, stroke_order_image
 
 SHOWN_SIZE = 112
 """The side of the "what I saw" picture (the canonical 28x28, enlarged)."""
+GIF_SIZE = 256
+LABEL_HEIGHT = 30
+GAP = 12
+
+_OTHER_SPELLINGS = {"l": "ㄹ", "gg": "ㄲ", "dd": "ㄸ", "bb": "ㅃ"}
+"""What learners also type for a letter: ㄹ is "l" at the end of a syllable, and some
+romanizations write a tense consonant as a doubled plain one (``gg``)."""
 
 _BY_NAME = {
     key: letter.jamo
     for letter in ALPHABET
     for key in (letter.romanization, letter.name_romanized, letter.name)
-}
+} | _OTHER_SPELLINGS
 
 
 def parse_letter(text: str) -> str | None:
@@ -37,6 +44,16 @@ def _stroke_png(letter: str) -> bytes:
     return out.getvalue()
 
 
+@lru_cache(maxsize=len(LETTERS))
+def _stroke_gif(letter: str) -> bytes:
+    return stroke_order_gif(letter, size=GIF_SIZE)
+
+
+def stroke_gif(letter: str) -> Picture:
+    """The letter written stroke by stroke, animated."""
+    return Picture(_stroke_gif(letter), f"{letter_info(letter).romanization}-strokes.gif")
+
+
 def stroke_picture(letter: str) -> Picture:
     """The letter with its strokes numbered in order."""
     return Picture(_stroke_png(letter), f"{letter_info(letter).romanization}-strokes.png")
@@ -49,6 +66,26 @@ def canonical_picture(canonical: np.ndarray) -> Picture:
     out = io.BytesIO()
     image.save(out, "PNG")
     return Picture(out.getvalue(), "what-i-saw.png")
+
+
+def side_by_side(canonical: np.ndarray, letter: str) -> Picture:
+    """The learner's letter as I saw it beside ``letter`` with its strokes, each labelled."""
+    side = 2 * SHOWN_SIZE
+    font = ImageFont.load_default(size=LABEL_HEIGHT * 2 // 3)
+    picture = Image.new("RGB", (2 * side + GAP, side + LABEL_HEIGHT), "white")
+    grey = (255 - np.clip(canonical, 0, 1) * 255).astype(np.uint8)
+    yours = Image.fromarray(grey).resize((side, side), Image.Resampling.BILINEAR)
+    picture.paste(yours.convert("RGB"), (0, LABEL_HEIGHT))
+    picture.paste(stroke_order_image(letter, side), (side + GAP, LABEL_HEIGHT))
+    draw = ImageDraw.Draw(picture)
+    for label, left in (("yours", 0), ("the letter", side + GAP)):
+        draw.text(
+            (left + side // 2, LABEL_HEIGHT // 2), label, fill="black", font=font, anchor="mm"
+        )
+    draw.line([(side + GAP // 2, 0), (side + GAP // 2, side + LABEL_HEIGHT)], fill="grey", width=2)
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return Picture(out.getvalue(), f"yours-and-{letter_info(letter).romanization}.png")
 
 
 def canonical_bytes(canonical: np.ndarray) -> bytes:

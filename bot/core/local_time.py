@@ -20,9 +20,11 @@ def parse_time(text: str) -> time | None:
 
 
 def parse_zone(name: str) -> ZoneInfo | None:
-    """An IANA time zone, ``Area/Location`` (``Asia/Seoul``, any case) or ``UTC``; None for
-    anything else (the machine's ``localtime``, ``Factory``, ``posix/...``)."""
-    key = _zones().get(name.strip().lower())
+    """An IANA time zone, ``Area/Location`` (``Asia/Seoul``, any case), its city alone when only
+    one zone has it (``Seoul``, ``new york``) or ``UTC``; None for anything else (the machine's
+    ``localtime``, ``Factory``, ``posix/...``)."""
+    wanted = "_".join(name.strip().lower().split())
+    key = _zones().get(wanted) or _cities().get(wanted)
     if key is None:
         return None
     try:
@@ -40,6 +42,15 @@ def _zones() -> dict[str, str]:
         if "/" in zone and not zone.startswith(("posix/", "right/", "SystemV/"))
     }
     return {zone.lower(): zone for zone in (*found, "UTC")}
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """Zones by their city (the last part of the name), for cities only one zone names."""
+    by_city: dict[str, list[str]] = {}
+    for zone in _zones().values():
+        by_city.setdefault(zone.rsplit("/", 1)[-1].lower(), []).append(zone)
+    return {city: zones[0] for city, zones in by_city.items() if len(zones) == 1}
 
 
 def local_day(now: datetime, zone: str) -> date:

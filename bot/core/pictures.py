@@ -3,24 +3,43 @@ training sample when they consented; and ``/confirm``, their word on what it sho
 
 from __future__ import annotations
 
+import re
+
 from bot.core import texts
-from bot.core.letters import canonical_bytes, canonical_picture, parse_letter, stroke_picture
-from bot.core.quiz import advance, practised, review_card
+from bot.core.drill_questions import DrillKind
+from bot.core.lesson_content import contrast
+from bot.core.letters import (
+    canonical_bytes,
+    canonical_picture,
+    parse_letter,
+    side_by_side,
+    stroke_picture,
+)
+from bot.core.quiz import advance, practised, question_buttons, review_card
 from bot.core.replies import Button, Picture, Reply
 from bot.core.turn import Turn
-from ml.reading.alphabet import letter_info
 from ml.reading.classifier import Reading, in_quiz_context
 from ml.reading.verdicts import Verdict
 from storage import queries
-from storage.tables import Attempt, LabelSource, Sample
+from storage.tables import SKIPPED, Attempt, LabelSource, QuizSession, Sample
 
 UNSURE_BELOW = 0.8
 """Below this confidence a reading shows alternatives and what the model saw."""
+_ATTEMPT_ID = re.compile(r"a\d+")
 
 
 async def answer_picture(turn: Turn, data: bytes, reading: Reading) -> list[Reply]:
-    """Record the attempt and answer it: graded in a quiz, a free reading otherwise."""
+    """Record the attempt and answer it: graded in a writing quiz, a free reading otherwise
+    (during a drill answered without pictures, with a word that it was not an answer)."""
     running = await queries.active_quiz(turn.session, turn.learner.id)
+    if running is not None and running.kind != DrillKind.WRITING:
+        return [Reply(texts.DRILL_NO_PICTURES), *await _answer(turn, data, reading, None)]
+    return await _answer(turn, data, reading, running)
+
+
+async def _answer(
+    turn: Turn, data: bytes, reading: Reading, running: QuizSession | None
+) -> list[Reply]:
     expected = running.expected if running else None
     if expected is not None:
         reading = in_quiz_context(reading, expected)
@@ -53,47 +72,104 @@ async def answer_picture(turn: Turn, data: bytes, reading: Reading) -> list[Repl
     await turn.session.flush()
     source = LabelSource.QUIZ_AGREED if attempt.correct else LabelSource.QUIZ_DISAGREED
     _keep_sample(turn, attempt, data, reading, expected, source)
-    await review_card(turn, expected, attempt.correct, running.hinted)
-    info = letter_info(expected)
-    if attempt.correct and reading.unsure:
-        text = texts.QUIZ_RIGHT_UNSURE.format(letter=expected, romanization=info.romanization)
+    if attempt.correct:
+        await review_card(turn, expected, True, hinted=running.hinted or running.retrying)
+        return [_right(reading, expected), *await advance(turn, running, True)]
+    return await _missed(turn, running, attempt, reading)
+
+
+def _right(reading: Reading, expected: str) -> Reply:
+    romanization = texts.romanized(expected)
+    if reading.unsure:
+        text = texts.QUIZ_RIGHT_UNSURE.format(letter=expected, romanization=romanization)
         shown: tuple[Picture, ...] = (
             stroke_picture(expected),
             canonical_picture(reading.canonical),
         )
-    elif attempt.correct:
-        text = texts.QUIZ_RIGHT.format(letter=expected, romanization=info.romanization)
-        shown = ()
     else:
-        text = texts.QUIZ_WRONG.format(
-            read=reading.letter, letter=expected, romanization=info.romanization
-        )
-        shown = (stroke_picture(expected), canonical_picture(reading.canonical))
-    graded = Reply(
-        text,
-        shown,
-        expected=expected,
-        read=reading.letter,
-        verdict=Verdict.OK,
-        correct=attempt.correct,
+        text = texts.QUIZ_RIGHT.format(letter=expected, romanization=romanization)
+        shown = ()
+    return Reply(
+        text, shown, expected=expected, read=reading.letter, verdict=Verdict.OK, correct=True
     )
-    return [graded, *advance(running, attempt.correct, turn.now)]
+
+
+async def _missed(
+    turn: Turn, running: QuizSession, attempt: Attempt, reading: Reading
+) -> list[Reply]:
+    """A miss: what tells the two letters apart, the learner's letter beside the right one, and
+    a second try (after the first miss) or the next question (after the second)."""
+    expected = running.expected
+    lines = [
+        texts.QUIZ_WRONG.format(
+            read=reading.letter, letter=expected, romanization=texts.romanized(expected)
+        )
+    ]
+    telling = contrast(expected, reading.letter)
+    if telling:
+        lines.append(telling)
+    lines.append(texts.COACH_SIDE_BY_SIDE)
+    shown = (side_by_side(reading.canonical, expected),)
+    dispute = Button(texts.BUTTON_I_WROTE.format(letter=expected), _dispute(expected, attempt))
+    graded = {"expected": expected, "read": reading.letter, "verdict": Verdict.OK, "correct": False}
+    if not running.retrying:
+        running.retrying = True
+        lines.append(texts.QUIZ_TRY_AGAIN.format(description=texts.describe(expected)))
+        buttons = ((dispute, *question_buttons(running)[0]),)
+        return [Reply("\n".join(lines), shown, buttons, **graded)]
+    await review_card(turn, expected, False, running.hinted)
+    lines.append(texts.QUIZ_MOVING_ON.format(letter=expected))
+    missed = Reply("\n".join(lines), shown, ((dispute,),), **graded)
+    return [missed, *await advance(turn, running, False)]
+
+
+def _dispute(letter: str, attempt: Attempt) -> str:
+    return f"/confirm {letter} a{attempt.id}"
 
 
 async def confirm(turn: Turn, args: list[str]) -> list[Reply]:
-    """/confirm [letter]: the learner says what their latest free picture shows, a trusted
-    label."""
-    attempt = await queries.latest_attempt(turn.session, turn.learner.id)
-    sample = await queries.sample_of(turn.session, attempt.id) if attempt else None
-    if sample is None or attempt.expected is not None:
+    """/confirm [letter]: the learner says what their picture showed (their latest, or the one a
+    button names): a trusted label for a kept picture, and a quiz answer I misread is regraded
+    as right."""
+    named = [a for a in args if _ATTEMPT_ID.fullmatch(a)]
+    words = [a for a in args if not _ATTEMPT_ID.fullmatch(a)]
+    if named:
+        attempt = await queries.attempt_of(turn.session, turn.learner.id, int(named[-1][1:]))
+    else:
+        attempt = await queries.latest_attempt(turn.session, turn.learner.id)
+    if attempt is None or attempt.verdict == SKIPPED:
         return [Reply(texts.NOTHING_TO_CONFIRM)]
-    if not args and attempt.read is None:
+    if not words and attempt.read is None:
         return [Reply(texts.CONFIRM_WHICH)]
-    letter = parse_letter(" ".join(args)) if args else attempt.read
+    letter = parse_letter(" ".join(words)) if words else attempt.read
     if letter is None:
-        return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=" ".join(args)))]
-    sample.label, sample.label_source = letter, LabelSource.LEARNER_CONFIRMED
-    return [Reply(texts.CONFIRMED.format(letter=letter))]
+        return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=" ".join(words)))]
+    sample = await queries.sample_of(turn.session, attempt.id)
+    if sample is not None:
+        sample.label, sample.label_source = letter, LabelSource.LEARNER_CONFIRMED
+    if attempt.expected is not None and attempt.correct is False and letter == attempt.expected:
+        return await _regrade(turn, attempt)
+    if sample is not None:
+        return [Reply(texts.CONFIRMED.format(letter=letter))]
+    if not turn.learner.consent:
+        return [Reply(texts.CONFIRM_NOT_KEPT.format(letter=letter))]
+    return [Reply(texts.NOTHING_TO_CONFIRM)]
+
+
+async def _regrade(turn: Turn, attempt: Attempt) -> list[Reply]:
+    """The learner wrote the letter asked for and I misread it: the answer counts as right, and
+    a question still open moves on."""
+    attempt.correct = True
+    letter = attempt.expected
+    text = texts.REGRADED.format(letter=letter)
+    running = await queries.active_quiz(turn.session, turn.learner.id)
+    if running is not None and running.id == attempt.quiz_id and running.expected == letter:
+        await review_card(turn, letter, True, running.hinted)
+        return [Reply(text), *await advance(turn, running, True)]
+    await review_card(turn, letter, True, hinted=False)
+    if attempt.quiz_id is not None:
+        await queries.count_regraded(turn.session, attempt.quiz_id)
+    return [Reply(text)]
 
 
 def _keep_sample(
@@ -141,7 +217,8 @@ def free_reading(reading: Reading, ask_to_confirm: bool) -> Reply:
         lines += [texts.UNSURE.format(alternatives=listed), texts.WHAT_I_SAW]
     buttons: tuple[tuple[Button, ...], ...] = ()
     if ask_to_confirm:
-        lines.append(texts.CONFIRM_ASK)
+        other = next((a for a, _ in reading.top if a != reading.letter), "ㅓ")
+        lines.append(texts.CONFIRM_ASK.format(other=other))
         yes = Button(texts.CONFIRM_YES.format(letter=reading.letter), "/confirm")
         others = [
             Button(texts.CONFIRM_OTHER.format(letter=a), f"/confirm {a}")

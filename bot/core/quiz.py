@@ -1,14 +1,21 @@
-"""Quizzes: asking letters in spaced-repetition order, hints, skipping, and moving on."""
+"""Quizzes: asking letters in spaced-repetition order (a new letter's lesson first), hints,
+skipping, a second try after a miss, and the recap at the end.
+
+A question is named by :attr:`QuizSession.question_id`; the buttons under it carry that name, so
+a button pressed under an earlier question changes nothing.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import replace
 
 from sqlalchemy import select
 
 from bot.core import texts
+from bot.core.drill_questions import DrillKind, drill_question
 from bot.core.drills import pick_letters, rating, review
+from bot.core.lessons import teach, teaching_allowance
 from bot.core.letters import parse_letter, stroke_picture
 from bot.core.local_time import local_day, streak_after_practice
 from bot.core.replies import Button, Reply
@@ -19,58 +26,98 @@ from storage.tables import SKIPPED, Attempt, QuizSession, QuizStatus, ReviewCard
 
 QUIZ_DEFAULT = 5
 QUIZ_MOST = 20
+AGAIN = "again"
+"""``/quiz again``: the letters the latest quiz ended on a miss, at once."""
+_QUESTION_ID = re.compile(r"q\d+\.\d+")
 
 
 async def quiz(turn: Turn, args: list[str]) -> list[Reply]:
-    """/quiz [n] starts a drill of n letters; /quiz stop ends the running one."""
+    """/quiz [n] starts a drill of n letters; /quiz again drills the latest quiz's misses;
+    /quiz stop ends the running one."""
     running = await queries.active_quiz(turn.session, turn.learner.id)
-    if args[:1] == ["stop"]:
-        if running is None:
-            return [Reply(texts.QUIZ_NONE_RUNNING)]
-        running.status, running.finished_at = QuizStatus.STOPPED, turn.now
-        stopped = texts.QUIZ_STOPPED.format(
-            answered=running.position, total=len(running.letters), correct=running.correct
-        )
-        return [Reply(stopped)]
-    count = _quiz_count(args)
-    if count is None:
-        return [Reply(texts.QUIZ_BAD_COUNT.format(most=QUIZ_MOST))]
+    if "stop" in args:
+        return stop_quiz(turn, running)
     if running is not None:
-        question = _question(running)
+        question = await current_question(turn, running)
         text = texts.QUIZ_ALREADY_RUNNING.format(question=question.text)
-        return [Reply(text, buttons=question.buttons, expected=running.expected)]
-    cards = await queries.cards(turn.session, turn.learner.id)
+        return [replace(question, text=text)]
+    if AGAIN in args:
+        letters = await queries.latest_quiz_misses(turn.session, turn.learner.id)
+        if not letters:
+            return [Reply(texts.QUIZ_NOTHING_AGAIN)]
+        note = None
+    else:
+        count = _quiz_count(args)
+        if count is None:
+            return [Reply(texts.QUIZ_BAD_COUNT.format(most=QUIZ_MOST))]
+        letters, note = await _letters_for(turn, count)
+    started = await start_quiz(turn, DrillKind.WRITING, letters)
+    opening = [Reply(note)] if note else []
+    return opening + await ask(turn, started)
+
+
+async def start_quiz(turn: Turn, kind: DrillKind, letters: list[str]) -> QuizSession:
+    """A new running quiz of ``kind`` asking ``letters``."""
     started = QuizSession(
         learner_id=turn.learner.id,
-        letters=pick_letters(cards, count, turn.now),
+        kind=kind,
+        letters=letters,
         position=0,
         correct=0,
         hinted=False,
+        retrying=False,
         status=QuizStatus.ACTIVE,
         started_at=turn.now,
     )
     turn.session.add(started)
     await turn.session.flush()  # a concurrent second quiz fails here (unique index)
-    return [_question(started)]
+    return started
+
+
+def stop_quiz(turn: Turn, running: QuizSession | None) -> list[Reply]:
+    """End the running quiz where it is."""
+    if running is None:
+        return [Reply(texts.QUIZ_NONE_RUNNING)]
+    running.status, running.finished_at = QuizStatus.STOPPED, turn.now
+    stopped = texts.QUIZ_STOPPED.format(
+        answered=running.position, total=len(running.letters), correct=running.correct
+    )
+    return [Reply(stopped)]
+
+
+async def _letters_for(turn: Turn, count: int) -> tuple[list[str], str | None]:
+    """The letters of a new quiz, and a note when today's new letters ran out."""
+    cards = await queries.cards(turn.session, turn.learner.id)
+    taught, allowance = await teaching_allowance(turn)
+    letters = pick_letters(cards, count, turn.now, taught, allowance)
+    note = None
+    if len(letters) < count:
+        note = texts.QUIZ_NEW_LETTERS_CAPPED.format(
+            count=len(letters), most=turn.teaching.new_letters_per_day
+        )
+    return letters, note
 
 
 async def hint(turn: Turn, args: list[str]) -> list[Reply]:
     """/hint [letter]: how to write a letter (the quiz's current one by default)."""
+    running = await queries.active_quiz(turn.session, turn.learner.id)
+    stale, args = await stale_button(turn, running, args)
+    if stale:
+        return stale
     if args:
         letter = parse_letter(" ".join(args))
         if letter is None:
             return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=" ".join(args)))]
+    elif running is None:
+        return [Reply(texts.HINT_ASK)]
     else:
-        running = await queries.active_quiz(turn.session, turn.learner.id)
-        if running is None:
-            return [Reply(texts.HINT_ASK)]
         letter, running.hinted = running.expected, True
     info = letter_info(letter)
     text = texts.HINT.format(
         letter=letter,
         name=info.name,
         name_romanized=info.name_romanized,
-        romanization=info.romanization,
+        romanization=texts.romanized(letter),
     )
     return [Reply(text, images=(stroke_picture(letter),))]
 
@@ -78,6 +125,9 @@ async def hint(turn: Turn, args: list[str]) -> list[Reply]:
 async def skip(turn: Turn, args: list[str]) -> list[Reply]:
     """/skip: the current question counts as missed; the next one comes."""
     running = await queries.active_quiz(turn.session, turn.learner.id)
+    stale, args = await stale_button(turn, running, args)
+    if stale:
+        return stale
     if running is None:
         return [Reply(texts.QUIZ_NONE_RUNNING)]
     letter = running.expected
@@ -95,11 +145,26 @@ async def skip(turn: Turn, args: list[str]) -> list[Reply]:
         )
     )
     await review_card(turn, letter, correct=False, hinted=running.hinted)
-    text = texts.QUIZ_SKIPPED.format(letter=letter, romanization=letter_info(letter).romanization)
+    text = texts.QUIZ_SKIPPED.format(letter=letter, romanization=texts.romanized(letter))
     skipped = Reply(
         text, (stroke_picture(letter),), expected=letter, verdict=SKIPPED, correct=False
     )
-    return [skipped, *advance(running, correct=False, now=turn.now)]
+    return [skipped, *await advance(turn, running, correct=False)]
+
+
+async def stale_button(
+    turn: Turn, running: QuizSession | None, args: list[str]
+) -> tuple[list[Reply], list[str]]:
+    """A button's question id among ``args``: replies saying it is stale when it names another
+    question than the one asked now, and the other arguments."""
+    named = [a for a in args if _QUESTION_ID.fullmatch(a)]
+    rest = [a for a in args if not _QUESTION_ID.fullmatch(a)]
+    if not named or (running is not None and named[-1] == running.question_id):
+        return [], rest
+    if running is None:
+        return [Reply(texts.STALE_BUTTON_NO_QUIZ)], rest
+    question = await current_question(turn, running)
+    return [replace(question, text=texts.STALE_BUTTON.format(question=question.text))], rest
 
 
 def _quiz_count(args: list[str]) -> int | None:
@@ -111,25 +176,66 @@ def _quiz_count(args: list[str]) -> int | None:
     return count if 1 <= count <= QUIZ_MOST else None
 
 
-def _question(running: QuizSession) -> Reply:
+async def current_question(turn: Turn, running: QuizSession) -> Reply:
+    """The question asked now, whatever the quiz's kind."""
+    if running.kind == DrillKind.WRITING:
+        return question_reply(running)
+    return await drill_question(turn, running)
+
+
+def question_reply(running: QuizSession) -> Reply:
+    """The current writing question, its buttons naming it."""
     text = texts.QUIZ_QUESTION.format(
         number=running.position + 1,
         total=len(running.letters),
         description=texts.describe(running.expected),
     )
-    buttons = ((Button(texts.BUTTON_HINT, "/hint"), Button(texts.BUTTON_SKIP, "/skip")),)
-    return Reply(text, buttons=buttons, expected=running.expected)
+    return Reply(text, buttons=question_buttons(running), expected=running.expected)
 
 
-def advance(running: QuizSession, correct: bool, now: datetime) -> list[Reply]:
-    """Move to the next question; the summary once all are answered."""
+def question_buttons(running: QuizSession) -> tuple[tuple[Button, ...], ...]:
+    asked = running.question_id
+    return (
+        (Button(texts.BUTTON_HINT, f"/hint {asked}"), Button(texts.BUTTON_SKIP, f"/skip {asked}")),
+    )
+
+
+async def ask(turn: Turn, running: QuizSession) -> list[Reply]:
+    """The current question, after its letter's lesson if the learner has not had it."""
+    lesson = await teach(turn, running.expected, only_if_new=True)
+    return [*lesson, await current_question(turn, running)]
+
+
+async def advance(turn: Turn, running: QuizSession, correct: bool) -> list[Reply]:
+    """Move to the next question; the recap once all are answered."""
     running.position += 1
     running.correct += int(correct)
-    running.hinted = False
+    running.hinted = running.retrying = False
     if running.expected is not None:
-        return [_question(running)]
-    running.status, running.finished_at = QuizStatus.FINISHED, now
-    return [Reply(texts.QUIZ_DONE.format(correct=running.correct, total=len(running.letters)))]
+        return await ask(turn, running)
+    running.status, running.finished_at = QuizStatus.FINISHED, turn.now
+    return [await recap(turn, running)]
+
+
+async def recap(turn: Turn, finished: QuizSession) -> Reply:
+    """The end of a quiz: the score, the letters missed and when they come back, and a button to
+    drill them again at once."""
+    text = texts.QUIZ_DONE.format(correct=finished.correct, total=len(finished.letters))
+    missed = await queries.quiz_misses(turn.session, finished.id)
+    if not missed:
+        return Reply(f"{text} {texts.QUIZ_ALL_RIGHT}")
+    cards = await queries.cards(turn.session, turn.learner.id)
+    back = [
+        texts.RECAP_LINE.format(
+            letter=letter,
+            romanization=texts.romanized(letter),
+            when=texts.time_until(cards[letter].due, turn.now),
+        )
+        for letter in missed
+        if letter in cards
+    ]
+    again = ((Button(texts.BUTTON_AGAIN, f"/quiz {AGAIN}"),),)
+    return Reply("\n".join([text, texts.RECAP_MISSED, *back]), buttons=again)
 
 
 async def review_card(turn: Turn, letter: str, correct: bool, hinted: bool) -> None:

@@ -16,6 +16,14 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class Sound:
+    """A sound clip to send with a reply (OGG/Opus bytes: a voice note on Telegram)."""
+
+    data: bytes
+    filename: str
+
+
+@dataclass(frozen=True)
 class Button:
     """A button; pressing it is the same as typing ``command``."""
 
@@ -31,6 +39,7 @@ class Reply:
     text: str
     images: tuple[Picture, ...] = ()
     buttons: tuple[tuple[Button, ...], ...] = ()
+    audio: tuple[Sound, ...] = ()
     expected: str | None = None
     read: str | None = None
     verdict: str | None = None

@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ml.reading.alphabet import letter_info
 from ml.reading.verdicts import Verdict
 
+WELCOME = (
+    "안녕하세요! Hello! I'm your Hangul tutor. I teach the Korean alphabet by handwriting, a few "
+    "letters a day: for each one I show how it's written and let you hear it; then you write it "
+    "on paper or in a drawing app and send me a photo, and I tell you what I read and how to make "
+    "it better. Letters come back for review just before you'd forget them."
+)
+WELCOME_CONSENT = (
+    "One question before we start. May I keep the photos you send, to get better at reading "
+    "handwriting? They're used only to train my reading, never shown to anyone else. Say no and "
+    "everything still works. You can change your mind any time with /consent off, and /deleteme "
+    "deletes everything I know about you."
+)
+BUTTON_FIRST_LESSON = "First lesson"
+BOT_DESCRIPTION = (
+    "Learn to write the Korean alphabet, Hangul, by hand. Each letter comes with its stroke order "
+    "as an animation and its sound; write it on paper, send a photo, and I'll read it, tell you "
+    "how sure I am and coach you on mistakes. Reviews come back just before you'd forget."
+)
+BOT_SHORT_DESCRIPTION = (
+    "Learn to write Hangul by hand: lessons, sound, and feedback on your photos."
+)
+
 HELP_INTRO = """I teach the Korean alphabet by handwriting. Write a letter on paper or in a drawing
 app and send me a photo or a screenshot: I'll tell you what I read and how sure I am."""
+HELP_INTRO_DISCORD = (
+    "I teach the Korean alphabet by handwriting. Write a letter on paper or in a drawing app and "
+    "send me a photo or a screenshot in a direct message; in a server, use /check with the "
+    "picture, or mention me when you post it. I'll tell you what I read and how sure I am."
+)
 HELP_ADMINS = "For admins:"
 
 NOT_A_COMMAND = (
@@ -41,8 +70,9 @@ VERDICTS: dict[Verdict, str] = {
         "That picture took me too long to open. Please send an ordinary photo or screenshot."
     ),
     Verdict.BLANK: (
-        "I can't see any writing: the page looks blank or the ink is too faint. "
-        "Write a little darker and send it again."
+        "I can't see a letter: the page looks blank, the ink is too faint, or the letter touches "
+        "the edge of the picture. Write it clearly, in the middle with some space around it, and "
+        "send it again."
     ),
     Verdict.TOO_SMALL: (
         "The letter is too small for me to read. Take the photo closer, so the letter "
@@ -60,7 +90,9 @@ explains them in its own, :data:`ml.reading.verdicts.REASONS`)."""
 
 UNSURE = "I'm not sure; it could also be {alternatives}."
 WHAT_I_SAW = "Here is the letter as I saw it."
-CONFIRM_ASK = "Is that what you wrote? Your answer helps me learn (if not, tell me: /confirm ㅓ)."
+CONFIRM_ASK = (
+    "Is that what you wrote? Your answer helps me learn (if not, tell me which: /confirm {other})."
+)
 CONFIRM_YES = "Yes, {letter}"
 CONFIRM_OTHER = "I meant {letter}"
 CONFIRMED = "Thanks! I'll remember this picture as {letter}."
@@ -70,51 +102,136 @@ CONFIRM_REFUSED = (
 )
 CONFIRM_WHICH = "Which letter did you write? Tell me with /confirm and the letter: /confirm ㅓ."
 NOTHING_TO_CONFIRM = "There's no recent picture of yours to confirm."
+CONFIRM_NOT_KEPT = (
+    "Thanks, noted: {letter}. I don't keep your pictures (/consent is off), so I can't learn "
+    "from this one; /consent on lets me."
+)
+REGRADED = "Sorry, I misread your {letter}! It counts as right, and it isn't a miss."
 NOT_A_KNOWN_LETTER = (
     "I don't know the letter {text!r}. Use a jamo like ㄱ or its romanization like g."
 )
 
-QUIZ_QUESTION = "Question {number} of {total}: write the letter {description}."
+QUIZ_QUESTION = "Question {number} of {total}: write the {description}."
 QUIZ_ALREADY_RUNNING = "A quiz is already running. {question}\nSend a photo, /skip, or /quiz stop."
-QUIZ_BAD_COUNT = "Use /quiz with a number of letters from 1 to {most}, like /quiz 5."
+QUIZ_BAD_COUNT = (
+    "Use /quiz with a number of letters from 1 to {most}, like /quiz 5 (or /quiz again for the "
+    "letters you missed last time)."
+)
 QUIZ_NONE_RUNNING = "No quiz is running. Start one with /quiz."
+QUIZ_NEW_LETTERS_CAPPED = (
+    "A quiz of {count}: you have met today's {most} new letters, and more come tomorrow "
+    "(/lesson ㅂ teaches any letter now)."
+)
+QUIZ_NOTHING_AGAIN = "Your last quiz had no misses to practise again. Try /quiz!"
 QUIZ_RIGHT = "Right! That's {letter} ({romanization})."
 QUIZ_RIGHT_UNSURE = (
     "That looks like {letter} ({romanization}), so I'll count it, but I'm not sure: it doesn't "
     "look much like the {letter} I know. Compare it with the strokes below and with what I saw."
 )
-QUIZ_WRONG = (
-    "Not quite: I read {read}, but the letter was {letter} ({romanization}). "
-    "Here's how to write it, and what I saw."
-)
-QUIZ_UNREADABLE = "{reason}\nThe question stands: write the letter {description}."
+QUIZ_WRONG = "Not quite: I read {read}, but the letter was {letter} ({romanization})."
+QUIZ_TRY_AGAIN = "Have another go: write the {description}."
+QUIZ_MOVING_ON = "We'll come back to {letter} soon."
+COACH_SIDE_BY_SIDE = "Yours and the letter, side by side:"
+COACH_STROKES = "Here's how to write {letter}, and what I saw."
+QUIZ_UNREADABLE = "{reason}\nThe question stands: write the {description}."
 QUIZ_SKIPPED = "Skipped. The letter was {letter} ({romanization}); here's how to write it."
 QUIZ_DONE = "Quiz done: {correct} of {total} right."
+QUIZ_ALL_RIGHT = "Every letter right!"
+RECAP_MISSED = "To practise:"
+RECAP_LINE = "{letter} ({romanization}): back {when}"
 QUIZ_STOPPED = "Quiz stopped after {answered} of {total} questions: {correct} right."
+STALE_BUTTON = "That button belongs to an earlier question, so I did nothing. {question}"
+STALE_BUTTON_NO_QUIZ = (
+    "That button belongs to a quiz that is over, so I did nothing. /quiz starts a new one."
+)
 BUTTON_HINT = "Hint"
 BUTTON_SKIP = "Skip"
 BUTTON_QUIZ = "Quiz me"
+BUTTON_AGAIN = "Again, now"
+BUTTON_PRACTISE = "Practise it"
+BUTTON_I_WROTE = "I wrote {letter}"
+
+DRILL_READING = (
+    "Question {number} of {total}: how do you read {syllable}? Type it in Latin letters, or choose:"
+)
+DRILL_LISTENING = "Question {number} of {total}: listen, and choose the letter you hear."
+DRILL_PAIRS = "Question {number} of {total}: listen, and choose the word you hear."
+DRILL_USAGE = (
+    "Use /drill reading, /drill listening or /drill pairs, with how many questions if you like "
+    "(/drill reading 5). No camera needed: answer with the buttons."
+)
+DRILL_NOTHING_MET = (
+    "Drills practise the letters you have met, and you haven't met any yet: /lesson teaches your "
+    "first one."
+)
+DRILL_NO_PAIRS = (
+    "None of the letters you have met is in my word pairs yet; try /drill reading or /drill "
+    "listening."
+)
+DRILL_NEEDS_SOUND = (
+    "Listening drills need my speech engine, which isn't installed here; try /drill reading."
+)
+DRILL_RIGHT_READING = "Right! {syllable} is “{reading}”."
+DRILL_RIGHT_HEARD = "Right! That was {shown}."
+DRILL_WRONG_READING = "Not quite: {syllable} is “{reading}”; “{chosen}” would be {other}."
+DRILL_WRONG_HEARD = "Not quite: that was {shown}, not {chosen}. Listen to both: first {shown}."
+DRILL_NOT_UNDERSTOOD = "I didn't get “{typed}”. {question}"
+DRILL_ANSWER_A_PHOTO = (
+    "This question wants your handwriting: send a photo of the letter (or /skip)."
+)
+DRILL_NO_PICTURES = (
+    "This drill is answered with the buttons (or by typing), not with a photo; here's what I read "
+    "anyway."
+)
+
+LESSON = (
+    "New letter: {letter}, the {kind} “{romanization}”. Its name is {name} ({name_romanized}).\n"
+    "Sound: {sound}\n"
+    "Remember it: {mnemonic}\n"
+    "In a word: {word} ({word_romanized}), “{meaning}”.\n"
+    "Watch the strokes and listen; then write it on paper and send me a photo."
+)
+LESSONS_ALL_TAUGHT = "You have met all 40 letters! /lesson ㅂ shows any letter's lesson again."
+LESSONS_CAPPED = (
+    "That's today's {most} new letters: practise them with /quiz, and more come tomorrow. "
+    "/lesson ㅂ shows any letter's lesson now."
+)
+KINDS = {"consonant": "consonant", "vowel": "vowel"}
 
 HINT_ASK = "Which letter? Try /hint ㄱ or /hint yo."
-HINT = "{letter}: {name} ({name_romanized}), sounds like “{romanization}”. Strokes in order:"
+HINT = (
+    "{letter}: its name is {name} ({name_romanized}); it sounds like “{romanization}”. "
+    "Strokes in order:"
+)
 
 REVIEW_NOTHING = "You haven't missed any letters yet. Try /quiz!"
 REVIEW = "Your weakest letters:\n{lines}\nA /quiz brings them back when they're due."
 REVIEW_LINE = "{letter} ({romanization}): {correct} of {attempts} right"
 
 STATS_NOTHING = "No graded answers yet. Start with /quiz!"
-STATS = (
-    "{attempts} graded answers, {correct} right ({percent:.0f}%). Streak: {streak} day(s).\n"
-    "Best: {best}\nNeeds work: {worst}"
-)
+STATS = "{attempts}, {correct} right ({percent:.0f}%)."
+STATS_LETTERS = "Letters met: {met} of 40; mastered: {mastered}."
+STATS_BEST = "Best: {letters}"
+STATS_WORST = "Needs work: {letters}"
+STATS_STREAK = "Streak: {days} in a row."
 STATS_CONFUSIONS = "Often mixed up: {pairs}"
 STATS_CHART_TITLE = "Right answers per letter"
 
-REMIND_USAGE = "Use /remind HH:MM (24-hour), like /remind 19:30."
-REMIND_SET = "I'll remind you every day at {time} ({zone}). /stop turns reminders off."
+REMIND_USAGE = "Use /remind HH:MM (24-hour), like /remind 19:30, or /remind off."
+REMIND_SET = "I'll remind you every day at {time} ({zone}). /remind off turns reminders off."
+REMIND_SET_UTC = (
+    "I'll remind you every day at {time} UTC, since I don't know your time zone: tell me with "
+    "/timezone and your city (/timezone Seoul). /remind off turns reminders off."
+)
 REMIND_STOPPED = "Reminders are off. /remind HH:MM turns them back on."
-REMINDER = "Time for your daily Hangul practice! Your streak: {streak} day(s)."
-TIMEZONE_USAGE = "Use /timezone Area/City, like /timezone Asia/Seoul or /timezone Europe/Berlin."
+STOP_REMINDERS_STAY = "Your daily reminders stay on (/remind off turns them off)."
+STOP_NOTHING = "Nothing to stop: no quiz is running and reminders are off."
+REMINDER_DUE = "Time for your daily Hangul practice! {letters} due for review: {shown}."
+REMINDER_NEW = "Time for your daily Hangul practice! A new letter is waiting for you."
+REMINDER_STREAK = "Your streak: {days} in a row. Keep it going!"
+TIMEZONE_USAGE = (
+    "Use /timezone with your city or Area/City, like /timezone Seoul or /timezone Europe/Berlin."
+)
 TIMEZONE_UNKNOWN = "I don't know the time zone {name!r}. " + TIMEZONE_USAGE
 TIMEZONE_SET = "Your time zone is now {zone}; it's {local} there."
 
@@ -209,12 +326,44 @@ RETRAIN_NOT_SUBMITTED = (
 )
 
 
+PROMPT_NOTES = {
+    "ㅇ": "silent at the start of a syllable, “ng” at the end",
+    "ㄹ": "between an r and an l",
+}
+"""Where a letter's romanization alone would mislead a quiz question."""
+_SHOWN_ROMANIZATION = {"ㄹ": "r/l"}
+
+
+def romanized(jamo: str) -> str:
+    """A letter's romanization as the tutor shows it (ㄹ is "r/l")."""
+    return _SHOWN_ROMANIZATION.get(jamo, letter_info(jamo).romanization)
+
+
 def describe(jamo: str) -> str:
-    """How a quiz asks for a letter without showing it: its sound and name."""
+    """How a quiz asks for a letter without showing it: its kind and sound, in Latin letters
+    only (its Korean name would give it away, so that goes in the hint)."""
     info = letter_info(jamo)
-    if info.name_romanized == info.romanization:
-        return f"“{info.romanization}” ({info.name})"
-    return f"“{info.romanization}” ({info.name}, {info.name_romanized})"
+    note = PROMPT_NOTES.get(jamo)
+    sound = f"{KINDS[info.kind]} “{romanized(jamo)}”"
+    return f"{sound} ({note})" if note else sound
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 day``, ``3 days``."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def time_until(when: datetime, now: datetime) -> str:
+    """When something comes back, in words: "in 10 minutes", "tomorrow", "in 4 days"."""
+    seconds = (when - now).total_seconds()
+    if seconds <= 0:
+        return "now"
+    if seconds < 3600:
+        return f"in {plural(max(round(seconds / 60), 1), 'minute')}"
+    if seconds < 20 * 3600:
+        return f"in {plural(round(seconds / 3600), 'hour')}"
+    days = max(round(seconds / 86400), 1)
+    return "tomorrow" if days == 1 else f"in {plural(days, 'day')}"
 
 
 def percent(probability: float) -> str:
@@ -225,7 +374,7 @@ def reading(jamo: str, probability: float) -> str:
     """A free (non-quiz) reading: the letter, its name and sound, and confidence."""
     info = letter_info(jamo)
     return (
-        f"I read {jamo}: {info.name} ({info.name_romanized}), sounds like “{info.romanization}”. "
+        f"I read {jamo}: {info.name} ({info.name_romanized}), sounds like “{romanized(jamo)}”. "
         f"I'm {percent(probability)} sure."
     )
 

@@ -11,9 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.operations import ModelOperations
 from bot.core.replies import Reply, Sender
+from bot.core.speech import Speaker
 from ml.reading.classifier import LetterReader
 from ml.reading.registry import Registry
 from storage.tables import AdminOutcome, Learner
+
+
+@dataclass(frozen=True)
+class Teaching:
+    """How the tutor teaches: how many new letters a day, and what speaks the letters' sounds
+    (None: lessons come without sound)."""
+
+    new_letters_per_day: int = 5
+    speaker: Speaker | None = None
 
 
 @dataclass
@@ -28,6 +38,7 @@ class Turn:
     operations: ModelOperations | None = None
     """The process's model operations (None where there is no process around the core)."""
     is_admin: bool = False
+    teaching: Teaching = field(default_factory=lambda: Teaching())
     after_commit: list[Callable[[], Awaitable[Reply]]] = field(default_factory=list)
     """Slow work (charts) run once the transaction is committed; each adds a reply."""
 

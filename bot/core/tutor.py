@@ -20,10 +20,11 @@ from functools import partial
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import commands, texts
+from bot.core.drill_commands import not_a_command
 from bot.core.operations import ModelOperations
 from bot.core.pictures import answer_picture
 from bot.core.replies import Reply, Sender
-from bot.core.turn import Turn
+from bot.core.turn import Teaching, Turn
 from ml.reading.classifier import LetterReader
 from ml.reading.registry import Registry
 from storage import queries
@@ -32,6 +33,9 @@ from storage.queries import clean_text
 from storage.tables import AdminOutcome, utcnow
 
 log = logging.getLogger(__name__)
+
+NO_SOUND = Teaching()
+"""The default: five new letters a day, lessons without sound."""
 
 MAX_TEXT = 1000
 """Longer messages are not read (no command is this long)."""
@@ -52,9 +56,11 @@ class Tutor:
         registry: Registry,
         admins: frozenset[str] = frozenset(),
         operations: ModelOperations | None = None,
+        teaching: Teaching = NO_SOUND,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
+        self.teaching = teaching
         self.classifier = classifier
         self.registry = registry
         self.admins = admins
@@ -67,8 +73,10 @@ class Tutor:
         if len(text) > MAX_TEXT:
             return [Reply(texts.TOO_LONG.format(most=MAX_TEXT))]
         words = text.strip().split()
-        if not words or not words[0].startswith("/"):
+        if not words:
             return [Reply(texts.NOT_A_COMMAND)]
+        if not words[0].startswith("/"):
+            return await self._run(sender, partial(not_a_command, text=text))
         name, args = words[0][1:].lower(), words[1:]
         command = commands.find(name)
         if command is None:
@@ -127,6 +135,7 @@ class Tutor:
                             registry=self.registry,
                             operations=self.operations,
                             is_admin=self.is_admin(sender),
+                            teaching=self.teaching,
                         )
                         replies = await work(turn)
                     break
