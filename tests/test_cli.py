@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from conftest import REPO, draw_letter, encode
+from ml.reading.alphabet import is_syllables
 from ml.training.rejection import MIN_THRESHOLD
 
 
@@ -136,6 +137,17 @@ def test_synth_writes_browsable_letter_folders_and_a_contact_sheet(tmp_path):
     assert len(list(out.glob("*/*.png"))) == 40 and (out / "contact_sheet.png").is_file()
     evaluated = run_cli("evaluate", str(out), "--json")
     assert json.loads(evaluated.stdout)["n"] == 40
+
+
+def test_synth_writes_browsable_syllable_folders_and_a_contact_sheet(tmp_path):
+    out = tmp_path / "syllables"
+    result = run_cli(
+        "synth", "--out", str(out), "--kind", "syllables", "--syllables", "10", "--per-letter", "3"
+    )
+    assert result.returncode == 0, result.stderr
+    folders = [folder for folder in out.iterdir() if folder.is_dir()]
+    assert len(folders) == 10 and all(is_syllables(folder.name) for folder in folders)
+    assert len(list(out.glob("*/*.png"))) == 30 and (out / "contact_sheet.png").is_file()
 
 
 def test_suite_writes_every_part_of_the_robustness_suite(tmp_path, korean_font):

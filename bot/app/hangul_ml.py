@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from ml.reading.classifier import Classifier, Reading
 
 log = logging.getLogger("hangul-ml")
+SHEET_MOST = 400
+"""Pictures on a syllable contact sheet (the folders hold them all)."""
 
 
 def _print_json(payload: dict) -> None:
@@ -309,6 +311,8 @@ def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
     from ml.training.recipe import training_fonts
     from ml.training.synth import font_letters, informal_letters, stroke_letters
 
+    if args.kind == "syllables":
+        return _synth_syllables(args)
     parts = []
     if args.kind in ("fonts", "both", "all"):
         parts.append(font_letters(training_fonts(), args.per_letter, seed=args.seed))
@@ -320,6 +324,24 @@ def cmd_synth(args: argparse.Namespace, settings: Settings) -> int:
     written = write_letter_folders(data, args.out)
     sheet = contact_sheet(data, args.out / "contact_sheet.png")
     print(f"wrote {written} pictures under {args.out}/<letter>/ and {sheet}")
+    return 0
+
+
+def _synth_syllables(args: argparse.Namespace) -> int:
+    from ml.training.recipe import training_fonts
+    from ml.training.syllable_synth import pick_syllables, syllable_pictures, write_syllable_folders
+    from ml.writing.syllables import contact_sheet
+
+    syllables = pick_syllables(args.syllables, seed=args.seed)
+    pictures = syllable_pictures(syllables, args.per_letter, training_fonts(), seed=args.seed)
+    written = write_syllable_folders(pictures, args.out)
+    shown = pictures[:SHEET_MOST]
+    sheet = args.out / "contact_sheet.png"
+    contact_sheet([p.image for p in shown], [p.syllable for p in shown], columns=20).save(sheet)
+    print(
+        f"wrote {written} pictures of {len(syllables)} syllables under {args.out}/<syllable>/ "
+        f"and {sheet}"
+    )
     return 0
 
 
@@ -428,13 +450,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("synth", help="write synthetic letters as folders plus a contact sheet")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--per-letter", type=int, default=20)
+    p.add_argument("--per-letter", type=int, default=20, help="pictures per letter or syllable")
     p.add_argument(
         "--kind",
-        choices=["fonts", "strokes", "informal", "both", "all"],
+        choices=["fonts", "strokes", "informal", "both", "all", "syllables"],
         default="both",
         help="font renderings, stroke writers, informal writers (training styles), fonts and "
-        "strokes, or all three",
+        "strokes, or all three; or syllable blocks (all three kinds of writing)",
+    )
+    p.add_argument(
+        "--syllables", type=int, default=200, help="with --kind syllables: how many syllables"
     )
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_synth)

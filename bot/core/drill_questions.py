@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core import texts
-from bot.core.lesson_content import CONFUSABLE_PAIRS, LESSONS, MINIMAL_PAIRS, decompose
+from bot.core.lesson_content import CONFUSABLE_PAIRS, LESSONS, MINIMAL_PAIRS
 from bot.core.replies import Button, Reply, Sound
 from bot.core.turn import Turn
-from ml.reading.alphabet import LETTERS, letter_info
+from ml.reading.alphabet import LETTERS, decompose, letter_info
 from storage.tables import QuizSession
 
 CHOICES = 4

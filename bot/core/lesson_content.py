@@ -28,30 +28,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-_MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
-_FINALS = ("",) + tuple("ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")
-_FIRST_SYLLABLE = 0xAC00
-_LAST_SYLLABLE = 0xD7A3
-
-
-def decompose(syllable: str) -> tuple[str, str, str]:
-    """A Hangul syllable's (initial, medial, final) compatibility jamo; final is ``""`` if none.
-
-    ``ValueError`` for anything but one precomposed syllable (U+AC00..U+D7A3).
-    """
-    if len(syllable) != 1 or not _FIRST_SYLLABLE <= ord(syllable) <= _LAST_SYLLABLE:
-        raise ValueError(f"not a Hangul syllable: {syllable!r}")
-    index = ord(syllable) - _FIRST_SYLLABLE
-    initial, rest = divmod(index, len(_MEDIALS) * len(_FINALS))
-    medial, final = divmod(rest, len(_FINALS))
-    return _INITIALS[initial], _MEDIALS[medial], _FINALS[final]
-
-
-def is_hangul(text: str) -> bool:
-    """Whether ``text`` is non-empty and every character is a precomposed Hangul syllable."""
-    return bool(text) and all(_FIRST_SYLLABLE <= ord(c) <= _LAST_SYLLABLE for c in text)
-
 
 @dataclass(frozen=True)
 class Example:

@@ -1,4 +1,5 @@
-"""The 40 modern Hangul jamo the tutor teaches, and how dataset folders name them.
+"""The 40 modern Hangul jamo the tutor teaches, how dataset folders name them, and how jamo
+compose into syllable blocks (가 = ㄱ + ㅏ, 닭 = ㄷ + ㅏ + ㄺ).
 
 A letter is always identified by its compatibility-jamo character (``"ㅛ"``). The class index of
 a letter in every model is its position in :data:`LETTERS` (dictionary order: 19 consonants,
@@ -8,6 +9,7 @@ then 21 vowels).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Kind = Literal["consonant", "vowel"]
@@ -113,3 +115,52 @@ def letter_from_folder(name: str) -> str | None:
 def index_of(jamo: str) -> int:
     """The class index of a letter in :data:`LETTERS`."""
     return LETTERS.index(jamo)
+
+
+INITIALS: tuple[str, ...] = tuple("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")
+"""The 19 consonants that begin a syllable block, in Unicode order."""
+MEDIALS: tuple[str, ...] = tuple("ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ")
+"""The 21 vowels, in Unicode order."""
+FINALS: tuple[str, ...] = ("", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")
+"""The 27 final consonants in Unicode order, after ``""`` for none."""
+_FIRST_SYLLABLE = 0xAC00
+ALL_SYLLABLES: tuple[str, ...] = tuple(
+    chr(code)
+    for code in range(_FIRST_SYLLABLE, _FIRST_SYLLABLE + len(INITIALS) * len(MEDIALS) * len(FINALS))
+)
+"""Every modern syllable block, 가 to 힣 (11,172)."""
+
+
+@lru_cache(maxsize=1)
+def everyday_syllables() -> tuple[str, ...]:
+    """The 2,350 syllables of KS X 1001, the everyday ones (Python's EUC-KR codec writes them in
+    two bytes and every other block as an 8-byte sequence)."""
+    found = tuple(s for s in ALL_SYLLABLES if len(s.encode("euc_kr")) == 2)
+    if len(found) != 2350:
+        raise RuntimeError(f"this Python's EUC-KR codec knows {len(found)} syllables, not 2350")
+    return found
+
+
+def compose(initial: str, medial: str, final: str = "") -> str:
+    """The syllable block of these jamo (``compose("ㄷ", "ㅏ", "ㄺ") == "닭"``)."""
+    if initial not in INITIALS or medial not in MEDIALS or final not in FINALS:
+        raise ValueError(f"no syllable of {initial!r} {medial!r} {final!r}")
+    index = (INITIALS.index(initial) * len(MEDIALS) + MEDIALS.index(medial)) * len(FINALS)
+    return chr(_FIRST_SYLLABLE + index + FINALS.index(final))
+
+
+def decompose(syllable: str) -> tuple[str, str, str]:
+    """Initial, medial and final (``""`` if none) of a syllable block; ``ValueError`` for
+    anything else."""
+    index = ord(syllable) - _FIRST_SYLLABLE if len(syllable) == 1 else -1
+    if not 0 <= index < len(ALL_SYLLABLES):
+        raise ValueError(f"{syllable!r} is not a Hangul syllable")
+    rest, final = divmod(index, len(FINALS))
+    initial, medial = divmod(rest, len(MEDIALS))
+    return INITIALS[initial], MEDIALS[medial], FINALS[final]
+
+
+def is_syllables(text: str) -> bool:
+    """Whether ``text`` is one or more Hangul syllable blocks and nothing else."""
+    first, last = _FIRST_SYLLABLE, _FIRST_SYLLABLE + len(ALL_SYLLABLES) - 1
+    return bool(text) and all(first <= ord(c) <= last for c in text)

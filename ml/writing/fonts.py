@@ -48,14 +48,20 @@ def font_files() -> list[Path]:
 
 def covers(path: Path, letters: Iterable[str] = LETTERS) -> bool:
     """Whether the font's character map has a glyph for every one of ``letters``."""
+    cmap = _characters(path)
+    return all(ord(letter) in cmap for letter in letters)
+
+
+@lru_cache(maxsize=256)
+def _characters(path: Path) -> frozenset[int]:
+    """The code points the font's character map covers (none for a file fontTools cannot read)."""
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
         with TTFont(path, lazy=True, fontNumber=0) as font:
-            cmap = font.getBestCmap() or {}
+            return frozenset(font.getBestCmap() or {})
     except (TTLibError, OSError, AssertionError, KeyError):
-        return False
-    return all(ord(letter) in cmap for letter in letters)
+        return frozenset()
 
 
 @lru_cache(maxsize=4)

@@ -13,6 +13,7 @@ the clean writer's strokes in order (:mod:`ml.writing.stroke_order`)::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -151,7 +152,7 @@ _STEP = 0.012
 
 
 @dataclass(frozen=True)
-class _Writer:
+class Writer:
     """One writer's habits; lengths are in units of the letter box."""
 
     jitter: float  # sd of each key point's displacement
@@ -168,10 +169,10 @@ class _Writer:
     offset: tuple[float, float]  # shift of the letter's centre, fraction of the picture
 
     @staticmethod
-    def draw(rng: np.random.Generator, n_strokes: int) -> _Writer:
+    def draw(rng: np.random.Generator, n_strokes: int) -> Writer:
         """A random writer; busy letters get a thinner pen so that they do not clog."""
         thickest = 0.16 * min(1.0, (4 / n_strokes) ** 0.5)
-        return _Writer(
+        return Writer(
             jitter=rng.uniform(0.004, 0.016),
             bow=rng.uniform(0.0, 0.035),
             part_scale=rng.uniform(0.0, 0.07),
@@ -187,7 +188,7 @@ class _Writer:
         )
 
 
-CLEAN_WRITER = _Writer(0, 0, 0, 0, 0, 0, 0, 0, pen=0.11, pressure=0, size=0.66, offset=(0, 0))
+CLEAN_WRITER = Writer(0, 0, 0, 0, 0, 0, 0, 0, pen=0.11, pressure=0, size=0.66, offset=(0, 0))
 
 
 def _bowed(a: np.ndarray, b: np.ndarray, bow: float) -> np.ndarray:
@@ -271,7 +272,7 @@ def _adjust_ends(path: np.ndarray, start: float, end: float) -> np.ndarray:
     return path
 
 
-def writer_paths(glyph: Glyph, writer: _Writer, rng: np.random.Generator) -> list[np.ndarray]:
+def writer_paths(glyph: Glyph, writer: Writer, rng: np.random.Generator) -> list[np.ndarray]:
     """The strokes as this writer traces them, in the unit box before slant and rotation."""
     parts = max(s.part for s in glyph) + 1
     scales = np.exp(np.clip(rng.normal(0, writer.part_scale, (parts, 2)), -0.2, 0.2))
@@ -293,7 +294,7 @@ def writer_paths(glyph: Glyph, writer: _Writer, rng: np.random.Generator) -> lis
     return paths
 
 
-def _pose(paths: list[np.ndarray], writer: _Writer) -> list[np.ndarray]:
+def pose(paths: list[np.ndarray], writer: Writer) -> list[np.ndarray]:
     """The paths stretched, slanted and rotated about the box's centre."""
     stretch = np.exp(writer.aspect / 2)
     cos, sin = np.cos(writer.rotation), np.sin(writer.rotation)
@@ -305,7 +306,7 @@ def _pose(paths: list[np.ndarray], writer: _Writer) -> list[np.ndarray]:
     return [(p - 0.5) @ matrix.T for p in paths]
 
 
-def _pressure(path: np.ndarray, writer: _Writer, rng: np.random.Generator) -> np.ndarray:
+def _pressure(path: np.ndarray, writer: Writer, rng: np.random.Generator) -> np.ndarray:
     """Relative pen width along ``path``: a slow wave plus a drift, around 1."""
     s = arc_lengths(path)
     t = s / max(s[-1], 1e-9)
@@ -359,7 +360,7 @@ def render_letter(
     habits (:class:`ml.writing.informal.Informal`: rounded corners, loops, open rings, joined
     strokes, one-stroke shapes, a thin pen, a small letter)."""
     glyph = STROKES[letter]
-    writer = CLEAN_WRITER if rng is None else _Writer.draw(rng, len(glyph))
+    writer = CLEAN_WRITER if rng is None else Writer.draw(rng, len(glyph))
     rng = np.random.default_rng(0) if rng is None else rng  # the clean writer draws only zeros
     hairlines: list[np.ndarray] = []
     if informal is None:
@@ -371,17 +372,32 @@ def render_letter(
         writer = replace(
             writer, pen=writer.pen * informal.pen_scale, size=informal.size or writer.size
         )
-    paths = _pose(paths, writer)
-    hairlines = _pose(hairlines, writer)
+    paths = pose(paths, writer)
+    hairlines = pose(hairlines, writer)
     if flick:
         paths = _flicked(paths, rng)
+    return ink_picture(paths, writer, rng, (size, size), hairlines=hairlines)
+
+
+def ink_picture(
+    paths: list[np.ndarray],
+    writer: Writer,
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    span: float | None = None,
+    hairlines: Sequence[np.ndarray] = (),
+) -> np.ndarray:
+    """A (height, width) = ``shape`` uint8 picture of posed ``paths`` in the writer's pen, dark on
+    white, centred: ``span`` (path units; default: the paths' longer extent) becomes the writer's
+    ``size`` share of the picture's shorter side, and the pen's width is relative to it.
+    ``hairlines`` are drawn with a thinner pen."""
     points = np.vstack(paths)
     low, high = points.min(axis=0), points.max(axis=0)
-    canvas = 4 * size
-    letter_px = writer.size * canvas
-    scale = letter_px / max(float((high - low).max()), 1e-9)
+    canvas = 4 * np.array(shape[::-1])  # width, height
+    letter_px = writer.size * int(canvas.min())
+    scale = letter_px / max(float((high - low).max()) if span is None else span, 1e-9)
     centre = canvas / 2 + np.array(writer.offset) * canvas
-    page = Image.new("L", (canvas, canvas), 255)
+    page = Image.new("L", (int(canvas[0]), int(canvas[1])), 255)
     draw = ImageDraw.Draw(page)
     for path, pen in [(p, writer.pen) for p in paths] + [(h, 0.4 * writer.pen) for h in hairlines]:
         widths = pen * letter_px * _pressure(path, writer, rng)
