@@ -187,6 +187,8 @@ async def test_stop_ends_the_quiz_first_and_then_the_reminders(tutor, db):
 
 
 async def test_aliases_learners_type_are_understood(tutor, db):
+    [reply] = await tutor.handle_text(LEARNER, "/remind 08:00")
+    assert reply.text == texts.REMIND_SET_UTC.format(time="08:00")  # no time zone told yet
     [reply] = await tutor.handle_text(LEARNER, "/timezone Seoul")
     assert "Asia/Seoul" in reply.text
     [reply] = await tutor.handle_text(LEARNER, "/timezone new york")

@@ -119,8 +119,8 @@ QUIZ_BAD_COUNT = (
 )
 QUIZ_NONE_RUNNING = "No quiz is running. Start one with /quiz."
 QUIZ_NEW_LETTERS_CAPPED = (
-    "A quiz of {count}: you have met today's {most} new letters, and more come tomorrow "
-    "(/lesson ㅂ teaches any letter now)."
+    "A quiz of {count}: every letter you have met, and today's new ones (up to {most} a day; "
+    "/lesson ㅂ teaches any letter now)."
 )
 QUIZ_NOTHING_AGAIN = "Your last quiz had no misses to practise again. Try /quiz!"
 QUIZ_RIGHT = "Right! That's {letter} ({romanization})."
