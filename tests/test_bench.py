@@ -40,3 +40,14 @@ def test_quick_bench_reports_absent_letters_and_robustness(dev_data, registry_ro
     hostile = robust["hostile_verdicts"]
     assert hostile["bomb"] == {"too_many_pixels": 5} and hostile["empty"] == {"empty_file": 5}
     assert "error" not in {v for verdicts in hostile.values() for v in verdicts}
+
+
+def test_quick_bench_reports_syllable_readers(dev_data, registry_root):
+    figures = run_bench(dev_data, Registry(registry_root), sections=["syllables"], quick=True)
+    [lenet, mlp] = figures["syllables"]["runs"]
+    assert (lenet["architecture"], mlp["architecture"], lenet["size"]) == ("lenet", "mlp", 32)
+    for run in (lenet, mlp):
+        for group in ("writers", "fonts", "all"):
+            row = run[group]
+            assert 0 <= row["syllable"] <= min(row["initial"], row["medial"], row["final"]) <= 1
+        assert run["writers"]["n"] == 20 and run["images_per_second"] > 0

@@ -478,7 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         nargs="+",
         metavar="SECTION",
-        help="speed, writers, inference, absent, robustness and/or hostile (default: all)",
+        help="speed, writers, inference, absent, informal, upscaled, robustness, hostile and/or "
+        "syllables (default: all)",
     )
     p.add_argument("--quick", action="store_true", help="fewer epochs and repeats (smoke test)")
     p.add_argument("--json", action="store_true", help="also print all figures as JSON")
