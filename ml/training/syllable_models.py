@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ml.reading.alphabet import FINALS, INITIALS, MEDIALS
-from ml.training.syllable_data import SyllableSet
+from ml.training.syllable_data import CANONICAL_SIZE, SyllableSet
 from ml.training.train import pick_device
 
 HEADS = (len(INITIALS), len(MEDIALS), len(FINALS))
@@ -40,7 +40,7 @@ class SyllableLeNet(nn.Module):
     """LeNet in spirit, grown for blocks: three conv + batch-norm + pool stages (``width``, 2x
     and 4x channels), a 256-wide hidden layer, then the three heads."""
 
-    def __init__(self, size: int = 48, width: int = 16) -> None:
+    def __init__(self, size: int = CANONICAL_SIZE, width: int = 16) -> None:
         super().__init__()
         if size % 8:
             raise ValueError(f"the input size must be a multiple of 8, not {size}")
@@ -67,7 +67,7 @@ class SyllableLeNet(nn.Module):
 class SyllableMLP(nn.Module):
     """The baseline: two hidden layers (512, 256) on the raw pixels, then the three heads."""
 
-    def __init__(self, size: int = 48) -> None:
+    def __init__(self, size: int = CANONICAL_SIZE) -> None:
         super().__init__()
         self.hidden = nn.Sequential(
             nn.Flatten(), nn.Linear(size * size, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU()

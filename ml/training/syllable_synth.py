@@ -23,8 +23,8 @@ from ml.writing.syllables import font_syllable, render_syllable
 EVERYDAY_SHARE = 0.8
 """Share of picked syllables drawn from the 2,350 everyday ones; the rest from all others."""
 SIZE = 64
-INKED = 128
-"""A picture whose darkest pixel is lighter than this has no ink."""
+INK_THRESHOLD = 128
+"""Pixels darker than this are ink (a picture with none has no ink)."""
 SOURCES = ("strokes", "informal", "font")
 """What draws picture ``i`` of a syllable, in turn (a font only where one covers it)."""
 
@@ -70,7 +70,7 @@ def _draw(syllable: str, source: str, fonts: Sequence[Path], rng: np.random.Gene
     if source == "font":
         font = fonts[int(rng.integers(len(fonts)))]
         image = font_syllable(syllable, font, rng)
-        if image.min() < INKED:  # some fonts map a block to an empty glyph
+        if image.min() < INK_THRESHOLD:  # some fonts map a block to an empty glyph
             return SyllablePicture(syllable, f"font:{font.name}", image)
         source = "strokes"
     if source == "strokes":
