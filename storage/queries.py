@@ -80,14 +80,20 @@ async def cards(session: AsyncSession, learner_id: int) -> dict[str, ReviewCard]
     return {card.letter: card for card in found}
 
 
-async def due_letters(session: AsyncSession, learner_id: int, now: datetime) -> list[str]:
-    """The learner's letters due for review at ``now``, most overdue first."""
-    found = await session.scalars(
-        select(ReviewCard.letter)
-        .where(ReviewCard.learner_id == learner_id, ReviewCard.due <= now)
+async def due_letters(
+    session: AsyncSession, learner_ids: Sequence[int], now: datetime
+) -> dict[int, list[str]]:
+    """Each learner's letters due for review at ``now``, most overdue first (learners with none
+    left out), in one query."""
+    found = await session.execute(
+        select(ReviewCard.learner_id, ReviewCard.letter)
+        .where(ReviewCard.learner_id.in_(list(learner_ids)), ReviewCard.due <= now)
         .order_by(ReviewCard.due)
     )
-    return list(found)
+    due: dict[int, list[str]] = {}
+    for learner_id, letter in found:
+        due.setdefault(learner_id, []).append(letter)
+    return due
 
 
 async def lessons(session: AsyncSession, learner_id: int) -> dict[str, datetime]:

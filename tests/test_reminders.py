@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.app.reminders import Reminders
+from bot.core import texts
 from bot.core.replies import Sender
 from bot_fixtures import LEARNER, RecordingNotifier
 from storage.tables import Learner
@@ -108,3 +109,17 @@ async def test_a_scheduler_leaves_other_platforms_learners_to_their_own(tutor, d
     assert (await Reminders(db, {"test": test_only}, clock).tick()).sent == 1
     assert (await Reminders(db, {"discord": discord_only}, clock).tick()).sent == 1
     assert [to.platform for to, _ in discord_only.sent] == ["discord"]
+
+
+async def test_a_reminder_says_what_is_due_and_a_streak_only_when_there_is_one(tutor, db, clock):
+    other = Sender("test", "new")
+    for sender in (LEARNER, other):
+        await set_reminder(tutor, sender, "UTC", "09:30")
+    replies = await tutor.handle_text(LEARNER, "/quiz 1")
+    await tutor.handle_text(LEARNER, replies[-1].buttons[0][1].command)  # skipped: due soon
+    clock.now = clock.now.replace(hour=9, minute=45)
+    notifier = RecordingNotifier()
+    assert (await Reminders(db, {"test": notifier}, clock).tick()).sent == 2
+    said = {to.platform_id: message.text for to, [message] in notifier.sent}
+    assert said[LEARNER.platform_id] == texts.REMINDER_DUE.format(letters="1 letter", shown="ㅏ")
+    assert said["new"] == texts.REMINDER_NEW and "day" not in said["new"]

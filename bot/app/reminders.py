@@ -77,7 +77,9 @@ class Reminders:
         report = TickReport()
         outbox: list[tuple[int, Sender, Reply]] = []
         async with self.db.transaction() as session:
-            for learner in await claim_due_reminders(session, now, list(self.notifiers)):
+            claimed = await claim_due_reminders(session, now, list(self.notifiers))
+            due = await due_letters(session, [learner.id for learner in claimed], now)
+            for learner in claimed:
                 late = now - learner.next_reminder_at
                 learner.next_reminder_at = next_occurrence(
                     now, learner.time_zone, learner.reminder_time
@@ -86,8 +88,8 @@ class Reminders:
                     report.skipped += 1
                     continue
                 address = Sender(learner.platform, learner.platform_id, learner.display_name)
-                due = await due_letters(session, learner.id, now)
-                outbox.append((learner.id, address, reminder(learner, now, due)))
+                message = reminder(learner, now, due.get(learner.id, []))
+                outbox.append((learner.id, address, message))
         gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
         async def deliver(learner_id: int, address: Sender, message: Reply) -> None:

@@ -4,7 +4,6 @@ also be typed. Answers feed the same spaced-repetition cards as handwriting."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from bot.core import texts
@@ -19,7 +18,7 @@ from bot.core.drill_questions import (
 )
 from bot.core.drills import pick_letters
 from bot.core.learner_commands import welcome
-from bot.core.lesson_content import LESSONS, contrast
+from bot.core.lesson_content import LESSONS, with_contrast
 from bot.core.quiz import (
     QUIZ_DEFAULT,
     QUIZ_MOST,
@@ -53,8 +52,7 @@ async def drill(turn: Turn, args: list[str]) -> list[Reply]:
     if running is not None:
         question = await current_question(turn, running)
         return [Reply(texts.QUIZ_ALREADY_RUNNING.format(question=question.text))]
-    speaker = turn.teaching.speaker
-    if kind != DrillKind.READING and (speaker is None or not speaker.available):
+    if kind != DrillKind.READING and not turn.teaching.speaks:
         return [Reply(texts.DRILL_NEEDS_SOUND)]
     met = set(await queries.lessons(turn.session, turn.learner.id))
     if not met:
@@ -151,18 +149,15 @@ async def _graded(turn: Turn, running: QuizSession, chosen: str) -> Reply:
         text = texts.DRILL_WRONG_READING.format(
             syllable=syllable, reading=reading, chosen=romanize(other), other=other
         )
-        return Reply(_with_contrast(text, letter, chosen), **fields)
+        return Reply(with_contrast(text, letter, chosen), **fields)
     said, shown_chosen, spoken = _heard(running, chosen)
     if chosen == letter:
         return Reply(texts.DRILL_RIGHT_HEARD.format(shown=said), **fields)
     text = texts.DRILL_WRONG_HEARD.format(shown=said, chosen=shown_chosen)
-    audio: list[Sound] = []
-    speaker = turn.teaching.speaker
+    audio: tuple[Sound, ...] = ()
     for words in spoken:
-        clip = await asyncio.to_thread(speaker.say, words) if speaker else None
-        if clip:
-            audio.append(Sound(clip, f"listen-{len(audio) + 1}.ogg"))
-    return Reply(_with_contrast(text, letter, chosen), audio=tuple(audio), **fields)
+        audio += await turn.teaching.sound(words, f"listen-{len(audio) + 1}.ogg")
+    return Reply(with_contrast(text, letter, chosen), audio=audio, **fields)
 
 
 def _heard(running: QuizSession, chosen: str) -> tuple[str, str, tuple[str, str]]:
@@ -181,8 +176,3 @@ def _heard(running: QuizSession, chosen: str) -> tuple[str, str, tuple[str, str]
         f"{chosen} ({texts.romanized(chosen)})",
         (right.spoken, wrong.spoken),
     )
-
-
-def _with_contrast(text: str, letter: str, chosen: str) -> str:
-    telling = contrast(letter, chosen)
-    return f"{text}\n{telling}" if telling else text

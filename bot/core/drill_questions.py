@@ -12,7 +12,6 @@ does not make tense consonants distinct from plain ones (docs/speech.md).
 
 from __future__ import annotations
 
-import asyncio
 import random
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,6 +25,8 @@ from storage.tables import QuizSession
 
 CHOICES = 4
 """Choices shown for a reading or listening question (the answer among them)."""
+LISTEN = "listen.ogg"
+"""The name of a listening question's clip."""
 
 
 class DrillKind(StrEnum):
@@ -163,11 +164,11 @@ async def drill_question(turn: Turn, running: QuizSession) -> Reply:
         said, words = pair_question(letter, asked)
         text = texts.DRILL_PAIRS.format(**number)
         choices = [(f"{w.word} ({w.meaning})", w.letter) for w in words]
-        audio = await _spoken(turn, said.word)
+        audio = await turn.teaching.sound(said.word, LISTEN)
     elif kind == DrillKind.LISTENING:
         text = texts.DRILL_LISTENING.format(**number)
         choices = [(c, c) for c in letter_choices(letter, kind, asked)]
-        audio = await _spoken(turn, LESSONS[letter].spoken)
+        audio = await turn.teaching.sound(LESSONS[letter].spoken, LISTEN)
     else:
         text = texts.DRILL_READING.format(syllable=syllable_of(letter), **number)
         choices = [(romanize(syllable_of(c)), c) for c in letter_choices(letter, kind, asked)]
@@ -176,9 +177,3 @@ async def drill_question(turn: Turn, running: QuizSession) -> Reply:
         (Button(texts.BUTTON_SKIP, f"/skip {asked}"),),
     )
     return Reply(text, buttons=buttons, audio=audio, expected=letter)
-
-
-async def _spoken(turn: Turn, text: str) -> tuple[Sound, ...]:
-    speaker = turn.teaching.speaker
-    clip = await asyncio.to_thread(speaker.say, text) if speaker else None
-    return (Sound(clip, "listen.ogg"),) if clip else ()

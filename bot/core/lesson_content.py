@@ -578,6 +578,12 @@ def contrast(a: str, b: str) -> str | None:
     return CONFUSABLE_PAIRS.get(frozenset((a, b))) if a != b else None
 
 
+def with_contrast(text: str, a: str, b: str) -> str:
+    """``text``, then on a line of its own how to tell ``a`` from ``b`` when there is a rule."""
+    telling = contrast(a, b)
+    return f"{text}\n{telling}" if telling else text
+
+
 MINIMAL_PAIRS: tuple[tuple[tuple[str, str], ...], ...] = (
     (("불", "fire"), ("풀", "grass"), ("뿔", "horn")),
     (("달", "moon"), ("탈", "mask"), ("딸", "daughter")),

@@ -7,14 +7,14 @@ the learner's local days; a lesson asked for by name is always given.
 
 from __future__ import annotations
 
-import asyncio
+from dataclasses import replace
 
 from bot.core import texts
 from bot.core.drills import TEACHING_ORDER
 from bot.core.lesson_content import LESSONS
 from bot.core.letters import parse_letter, stroke_gif
 from bot.core.local_time import local_day
-from bot.core.replies import Button, Reply, Sound
+from bot.core.replies import Button, Reply
 from bot.core.turn import Turn
 from ml.reading.alphabet import letter_info
 from storage import queries
@@ -38,8 +38,7 @@ async def lesson(turn: Turn, args: list[str]) -> list[Reply]:
             return [Reply(text)]
         letter = fresh[0]
     [taught_now] = await teach(turn, letter)
-    practise = ((Button(texts.BUTTON_PRACTISE, "/quiz"),),)
-    return [Reply(taught_now.text, taught_now.images, practise, taught_now.audio)]
+    return [replace(taught_now, buttons=((Button(texts.BUTTON_PRACTISE, "/quiz"),),))]
 
 
 async def teaching_allowance(turn: Turn) -> tuple[set[str], int]:
@@ -79,10 +78,5 @@ async def lesson_reply(turn: Turn, letter: str) -> Reply:
         word_romanized=example.romanization,
         meaning=example.meaning,
     )
-    audio: tuple[Sound, ...] = ()
-    speaker = turn.teaching.speaker
-    if speaker is not None:
-        clip = await asyncio.to_thread(speaker.say, content.spoken)
-        if clip is not None:
-            audio = (Sound(clip, f"{info.romanization}-sound.ogg"),)
+    audio = await turn.teaching.sound(content.spoken, f"{info.romanization}-sound.ogg")
     return Reply(text, (stroke_gif(letter),), audio=audio)

@@ -39,9 +39,7 @@ def parse_letter(text: str) -> str | None:
 
 @lru_cache(maxsize=len(LETTERS))
 def _stroke_png(letter: str) -> bytes:
-    out = io.BytesIO()
-    stroke_order_image(letter).save(out, "PNG")
-    return out.getvalue()
+    return _png(stroke_order_image(letter))
 
 
 @lru_cache(maxsize=len(LETTERS))
@@ -61,11 +59,19 @@ def stroke_picture(letter: str) -> Picture:
 
 def canonical_picture(canonical: np.ndarray) -> Picture:
     """What the model saw: the canonical image, dark ink on white, enlarged."""
+    return Picture(_png(_as_seen(canonical, SHOWN_SIZE)), "what-i-saw.png")
+
+
+def _as_seen(canonical: np.ndarray, side: int) -> Image.Image:
+    """The canonical image, dark ink on white, enlarged to ``side``."""
     grey = (255 - np.clip(canonical, 0, 1) * 255).astype(np.uint8)
-    image = Image.fromarray(grey).resize((SHOWN_SIZE, SHOWN_SIZE), Image.Resampling.BILINEAR)
+    return Image.fromarray(grey).resize((side, side), Image.Resampling.BILINEAR)
+
+
+def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
-    return Picture(out.getvalue(), "what-i-saw.png")
+    return out.getvalue()
 
 
 def side_by_side(canonical: np.ndarray, letter: str) -> Picture:
@@ -73,9 +79,7 @@ def side_by_side(canonical: np.ndarray, letter: str) -> Picture:
     side = 2 * SHOWN_SIZE
     font = ImageFont.load_default(size=LABEL_HEIGHT * 2 // 3)
     picture = Image.new("RGB", (2 * side + GAP, side + LABEL_HEIGHT), "white")
-    grey = (255 - np.clip(canonical, 0, 1) * 255).astype(np.uint8)
-    yours = Image.fromarray(grey).resize((side, side), Image.Resampling.BILINEAR)
-    picture.paste(yours.convert("RGB"), (0, LABEL_HEIGHT))
+    picture.paste(_as_seen(canonical, side).convert("RGB"), (0, LABEL_HEIGHT))
     picture.paste(stroke_order_image(letter, side), (side + GAP, LABEL_HEIGHT))
     draw = ImageDraw.Draw(picture)
     for label, left in (("yours", 0), ("the letter", side + GAP)):
@@ -83,9 +87,7 @@ def side_by_side(canonical: np.ndarray, letter: str) -> Picture:
             (left + side // 2, LABEL_HEIGHT // 2), label, fill="black", font=font, anchor="mm"
         )
     draw.line([(side + GAP // 2, 0), (side + GAP // 2, side + LABEL_HEIGHT)], fill="grey", width=2)
-    out = io.BytesIO()
-    picture.save(out, "PNG")
-    return Picture(out.getvalue(), f"yours-and-{letter_info(letter).romanization}.png")
+    return Picture(_png(picture), f"yours-and-{letter_info(letter).romanization}.png")
 
 
 def canonical_bytes(canonical: np.ndarray) -> bytes:

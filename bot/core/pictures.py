@@ -7,7 +7,7 @@ import re
 
 from bot.core import texts
 from bot.core.drill_questions import DrillKind
-from bot.core.lesson_content import contrast
+from bot.core.lesson_content import with_contrast
 from bot.core.letters import (
     canonical_bytes,
     canonical_picture,
@@ -100,14 +100,10 @@ async def _missed(
     """A miss: what tells the two letters apart, the learner's letter beside the right one, and
     a second try (after the first miss) or the next question (after the second)."""
     expected = running.expected
-    lines = [
-        texts.QUIZ_WRONG.format(
-            read=reading.letter, letter=expected, romanization=texts.romanized(expected)
-        )
-    ]
-    telling = contrast(expected, reading.letter)
-    if telling:
-        lines.append(telling)
+    wrong = texts.QUIZ_WRONG.format(
+        read=reading.letter, letter=expected, romanization=texts.romanized(expected)
+    )
+    lines = [with_contrast(wrong, expected, reading.letter)]
     lines.append(texts.COACH_SIDE_BY_SIDE)
     shown = (side_by_side(reading.canonical, expected),)
     dispute = Button(texts.BUTTON_I_WROTE.format(letter=expected), _dispute(expected, attempt))

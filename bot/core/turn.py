@@ -3,6 +3,7 @@ what the handlers may use besides the database."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.operations import ModelOperations
-from bot.core.replies import Reply, Sender
+from bot.core.replies import Reply, Sender, Sound
 from bot.core.speech import Speaker
 from ml.reading.classifier import LetterReader
 from ml.reading.registry import Registry
@@ -25,6 +26,19 @@ class Teaching:
     new_letters_per_day: int = 5
     speaker: Speaker | None = None
 
+    @property
+    def speaks(self) -> bool:
+        """Whether lessons and listening drills have sound here."""
+        return self.speaker is not None and self.speaker.available
+
+    async def sound(self, text: str, filename: str) -> tuple[Sound, ...]:
+        """``text`` spoken (off the event loop), as a clip called ``filename``; none when there
+        is no speech engine or it gave no clip."""
+        if self.speaker is None:
+            return ()
+        clip = await asyncio.to_thread(self.speaker.say, text)
+        return (Sound(clip, filename),) if clip else ()
+
 
 @dataclass
 class Turn:
@@ -38,7 +52,7 @@ class Turn:
     operations: ModelOperations | None = None
     """The process's model operations (None where there is no process around the core)."""
     is_admin: bool = False
-    teaching: Teaching = field(default_factory=lambda: Teaching())
+    teaching: Teaching = field(default_factory=Teaching)
     after_commit: list[Callable[[], Awaitable[Reply]]] = field(default_factory=list)
     """Slow work (charts) run once the transaction is committed; each adds a reply."""
 

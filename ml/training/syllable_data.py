@@ -28,11 +28,12 @@ from ml.training.syllable_synth import (
     INK_THRESHOLD,
     SIZE,
     SyllablePicture,
+    font_picture,
     pick_syllables,
     syllable_pictures,
 )
 from ml.writing.fonts import covers
-from ml.writing.syllables import font_syllable, render_syllable
+from ml.writing.syllables import render_syllable
 
 CANONICAL_SIZE = 32
 """The side of a canonical block, chosen by ``hangul-ml bench --only syllables``: 48 px read
@@ -139,9 +140,9 @@ def held_out_pictures(
             pictures.append(SyllablePicture(syllable, "strokes", image))
             if covering:
                 font = covering[(k * per_syllable + i) % len(covering)]
-                image = font_syllable(syllable, font, rng, size=SIZE)
-                if image.min() < INK_THRESHOLD:  # some fonts map a block to an empty glyph
-                    pictures.append(SyllablePicture(syllable, f"font:{font.name}", image))
+                in_font = font_picture(syllable, font, rng)
+                if in_font is not None:
+                    pictures.append(in_font)
     return pictures
 
 

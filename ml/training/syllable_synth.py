@@ -68,10 +68,9 @@ def syllable_pictures(
 
 def _draw(syllable: str, source: str, fonts: Sequence[Path], rng: np.random.Generator):
     if source == "font":
-        font = fonts[int(rng.integers(len(fonts)))]
-        image = font_syllable(syllable, font, rng)
-        if image.min() < INK_THRESHOLD:  # some fonts map a block to an empty glyph
-            return SyllablePicture(syllable, f"font:{font.name}", image)
+        picture = font_picture(syllable, fonts[int(rng.integers(len(fonts)))], rng)
+        if picture is not None:
+            return picture
         source = "strokes"
     if source == "strokes":
         return SyllablePicture(syllable, source, render_syllable(syllable, rng, size=SIZE))
@@ -80,6 +79,14 @@ def _draw(syllable: str, source: str, fonts: Sequence[Path], rng: np.random.Gene
     size = 2 * SIZE if habits.size else SIZE  # a small block in a big white picture
     image = render_syllable(syllable, rng, size=size, informal=habits)
     return SyllablePicture(syllable, f"informal:{style}", image)
+
+
+def font_picture(syllable: str, font: Path, rng: np.random.Generator) -> SyllablePicture | None:
+    """``syllable`` in ``font``; None when the font maps the block to an empty glyph (some do)."""
+    image = font_syllable(syllable, font, rng, size=SIZE)
+    if image.min() >= INK_THRESHOLD:
+        return None
+    return SyllablePicture(syllable, f"font:{font.name}", image)
 
 
 def write_syllable_folders(pictures: Sequence[SyllablePicture], out: Path) -> int:
