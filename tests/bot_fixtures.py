@@ -24,6 +24,7 @@ from bot.core.turn import Teaching
 from bot.core.tutor import Tutor
 from ml.reading.classifier import Classifier
 from ml.reading.registry import Registry
+from ml.reading.syllables import SyllableModel
 from ml.writing.strokes import render_letter
 from storage.database import Database
 
@@ -102,6 +103,12 @@ def classifier(tmp_path_factory) -> Classifier:
     return Classifier.open(Registry(tmp_path_factory.mktemp("registry")).current("lenet"))
 
 
+@pytest.fixture(scope="session")
+def syllable_model(tmp_path_factory) -> SyllableModel:
+    """The shipped syllable reader (an empty registry falls back to the packaged weights)."""
+    return SyllableModel(Registry(tmp_path_factory.mktemp("registry")).current("syllable-lenet"))
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -114,9 +121,10 @@ def sound_cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def tutor(db, classifier, clock, tmp_path, sound_cache) -> Tutor:
+def tutor(db, classifier, syllable_model, clock, tmp_path, sound_cache) -> Tutor:
     """A tutor on ``db`` whose admin is ``test:admin``, with the process's model operations
-    on an empty registry of its own."""
+    on an empty registry of its own, reading letters, syllables and words with the shipped
+    models."""
     from bot.app.service import tutor_for
     from bot.app.settings import Settings
 
@@ -125,7 +133,7 @@ def tutor(db, classifier, clock, tmp_path, sound_cache) -> Tutor:
         admins=frozenset({"test:admin"}),
         sound_cache=sound_cache,
     )
-    return tutor_for(settings, db, classifier, clock)
+    return tutor_for(settings, db, classifier, clock, syllables=syllable_model)
 
 
 ENTRY_POINT = Path(sys.executable).with_name("hangul-bot")
@@ -167,7 +175,7 @@ LESSON_MESSAGES = 2 if SPEAKS else 1
 
 
 @pytest.fixture
-async def chat_tutor(classifier, clock, tmp_path, sound_cache):
+async def chat_tutor(classifier, syllable_model, clock, tmp_path, sound_cache):
     """A tutor on a SQLite file for the chat adapters' end-to-end tests (the database layer
     itself is tested on both databases elsewhere)."""
     database = Database(f"sqlite:///{tmp_path}/chat.db")
@@ -176,7 +184,13 @@ async def chat_tutor(classifier, clock, tmp_path, sound_cache):
     registry = Registry(tmp_path / "registry")
     teaching = Teaching(speaker=Speaker(sound_cache))
     yield Tutor(
-        database, classifier, registry=registry, admins=admins, teaching=teaching, clock=clock
+        database,
+        classifier,
+        registry=registry,
+        admins=admins,
+        teaching=teaching,
+        clock=clock,
+        syllables=syllable_model,
     )
     await database.close()
 

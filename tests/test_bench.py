@@ -45,9 +45,23 @@ def test_quick_bench_reports_absent_letters_and_robustness(dev_data, registry_ro
 def test_quick_bench_reports_syllable_readers(dev_data, registry_root):
     figures = run_bench(dev_data, Registry(registry_root), sections=["syllables"], quick=True)
     [lenet, mlp] = figures["syllables"]["runs"]
-    assert (lenet["architecture"], mlp["architecture"], lenet["size"]) == ("lenet", "mlp", 32)
+    assert (lenet["architecture"], mlp["architecture"]) == ("lenet", "mlp")
     for run in (lenet, mlp):
         for group in ("writers", "fonts", "all"):
             row = run[group]
             assert 0 <= row["syllable"] <= min(row["initial"], row["medial"], row["final"]) <= 1
+            assert 0 <= row["kind"] <= 1
         assert run["writers"]["n"] == 20 and run["images_per_second"] > 0
+        assert run["letters"]["n"] == 80 and "syllable" not in run["letters"]
+
+
+def test_quick_bench_reads_syllables_words_and_letters_end_to_end(dev_data, registry_root):
+    figures = run_bench(dev_data, Registry(registry_root), sections=["text"], quick=True)["text"]
+    assert figures["model"] == "lenet:packaged+syllable-lenet:packaged"
+    assert set(figures["syllables"]) == {"clean", "photo", "screen", "alpha"}
+    assert figures["syllables"]["clean"]["n"] == 10 and figures["words"]["clean"]["n"] == 8
+    assert figures["syllables"]["clean"]["accuracy"] >= 0.8  # held-out writers, shipped reader
+    assert set(figures["real_letters"]) == {"all", "block0", "block1", "block2"}
+    assert figures["real_letters"]["all"]["n"] == 12 and figures["letters"]["n"] == 40
+    assert figures["speed"]["photo_12mp_word_ms"]["p50"] > 0
+    assert figures["speed"]["blocks_per_second_batched"] > 0

@@ -51,10 +51,27 @@ def test_predict_json_answers_every_file_and_exits_zero(pictures, registry_root)
         "unreadable_file",
     ]
     good = lines[0]
-    assert good["letter"] == "ㅛ" and good["romanization"] == "yo"
+    assert good["letter"] == "ㅛ" and good["romanization"] == "yo" and good["kind"] == "letter"
     assert 0 < good["confidence"] <= 1 and len(good["top"]) == 3
     assert all(x["letter"] is None and x["reason"] for x in lines[1:])
     assert "Traceback" not in result.stderr
+
+
+def test_predict_json_reads_syllables_and_words_with_each_letter_inside(
+    tmp_path, korean_font, registry_root
+):
+    files = []
+    for text in ("가", "닭", "나무"):
+        files.append(tmp_path / f"{text}.png")
+        draw_letter(korean_font, text, size=(600, 300), font_size=160).save(files[-1])
+    result = run_cli("predict", "--json", *map(str, files))
+    assert result.returncode == 0, result.stderr
+    ga, dak, namu = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (ga["kind"], ga["text"], ga["letter"]) == ("syllable", "가", None)
+    assert [jamo for jamo, _ in ga["blocks"][0]["jamo"]] == ["ㄱ", "ㅏ", ""]
+    assert all(0 < p <= 1 for _, p in ga["blocks"][0]["jamo"])
+    assert (dak["kind"], dak["text"]) == ("syllable", "닭")
+    assert (namu["kind"], namu["text"], len(namu["blocks"])) == ("word", "나무", 2)
 
 
 def test_predict_text_output_is_one_line_per_file(pictures, registry_root):
@@ -79,6 +96,23 @@ def test_evaluate_json_has_the_fields_scripts_rely_on(tmp_path, korean_font, reg
     assert set(report["per_letter"]) == {"ㅛ", "ㅏ"}
     assert report["correct"] == 2 and report["accuracy"] == round(2 / 3, 4)  # junk counts wrong
     assert plot.is_file()
+
+
+def test_evaluate_json_on_syllable_and_word_folders(tmp_path, korean_font, registry_root):
+    for text in ("가", "한", "나무", "ㅛ"):
+        (tmp_path / "set" / text).mkdir(parents=True)
+        draw_letter(korean_font, text, size=(600, 300), font_size=160).save(
+            tmp_path / "set" / text / "1.png"
+        )
+    (tmp_path / "set" / "나무" / "2.png").write_bytes(b"junk")
+    result = run_cli("evaluate", str(tmp_path / "set"), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["n"] == 5 and report["per_kind_n"] == {"syllable": 2, "word": 2, "letter": 1}
+    assert report["correct"] == 4 and report["accuracy"] == 0.8  # the junk file counts wrong
+    assert report["jamo_accuracy"]["initial"] == round(4 / 6, 4)  # the junk's 2 blocks unread
+    assert set(report["jamo_accuracy"]) == {"initial", "medial", "final", "letter", "all"}
+    assert report["rejected_by_reason"] == {"not_an_image": 1}
 
 
 def test_evaluate_of_a_missing_folder_is_a_one_line_error(tmp_path):
@@ -121,6 +155,24 @@ def test_train_writes_a_model_that_predict_can_use(tmp_path, korean_font, regist
     assert "current v0001" in listing.stdout
     rolled = run_cli("models", "rollback", "lenet")
     assert rolled.returncode == 0 and "lenet is now packaged" in rolled.stdout
+
+
+def test_train_syllables_writes_a_reader_that_predict_can_use(tmp_path, korean_font):
+    out = tmp_path / "syllables"
+    result = run_cli(
+        "train-syllables", "--syllables", "12", "--per-syllable", "3", "--epochs", "1",
+        "--held-out-every", "470", "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["held_out_writers"]["n"] == 5 and 0 <= figures["held_out_letters"]["kind"] <= 1
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["input_contract"]["size"] == [32, 32] and meta["kinds"][0] == "syllable"
+    picture = tmp_path / "ga.png"
+    draw_letter(korean_font, "가", size=(300, 300), font_size=160).save(picture)
+    read = run_cli("predict", "--json", "--syllable-model", str(out), str(picture))
+    assert read.returncode == 0, read.stderr
+    assert json.loads(read.stdout)["verdict"]  # a barely trained reader answers, right or not
 
 
 def test_wrong_usage_gets_a_message_not_a_traceback():

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from ml.reading.alphabet import LETTERS
-from ml.reading.preprocess import box_side, canonicalize, ink_box
+from ml.reading.ink import box_side, ink_box
+from ml.reading.preprocess import canonicalize
 from ml.training.synth import informal_letters
 from ml.writing.informal import (
     HELD_OUT_STYLES,

@@ -10,7 +10,8 @@ from PIL import Image, ImageDraw, ImageOps
 
 from conftest import centre_of_mass, dim_page_on_dark_desk, draw_letter, encode
 from ml.reading.decode import MAX_FILE_BYTES, WORK_SIDE, PictureError, decode_greyscale
-from ml.reading.preprocess import BOX, SIZE, canonical_from_bytes, canonicalize, stroke_width
+from ml.reading.ink import stroke_width
+from ml.reading.preprocess import BOX, SIZE, canonical_from_bytes, canonicalize
 
 
 def test_canonical_form_follows_the_input_contract(korean_font):

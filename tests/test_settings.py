@@ -47,6 +47,7 @@ EVERY_SETTING = [
     ("HANGUL_DATABASE_URL", "sqlite:///x.db", lambda s: s.database_url, "sqlite:///x.db"),
     ("HANGUL_ADMINS", "telegram:1", lambda s: s.admins, {"telegram:1"}),
     ("HANGUL_MODEL", "mlp", lambda s: s.model, "mlp"),
+    ("HANGUL_SYLLABLE_MODEL", "OFF", lambda s: s.syllable_model, None),
     ("HANGUL_WORKER_URL", "http://w:8000", lambda s: s.worker_url, "http://w:8000"),
     ("HANGUL_WORKER_TIMEOUT", "0.5", lambda s: s.worker_timeout, 0.5),
     ("HANGUL_BASE_DATA", "/a:/b", lambda s: s.base_data, ("/a", "/b")),

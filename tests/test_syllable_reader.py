@@ -1,4 +1,5 @@
-"""The syllable reader: canonical form, three-headed models, training and measuring."""
+"""The syllable reader: canonical form, models with letter and kind heads, training and
+measuring."""
 
 from __future__ import annotations
 
@@ -8,10 +9,20 @@ import torch
 from torch import nn
 
 from ml.reading.alphabet import FINALS, INITIALS, MEDIALS
-from ml.training.syllable_data import SyllableSet, canonical_syllable, syllable_labels, syllable_set
+from ml.reading.blocks import KINDS
+from ml.training.syllable_data import (
+    NO_LABEL,
+    SyllableSet,
+    canonical_syllable,
+    junk_pictures,
+    letter_pictures,
+    syllable_labels,
+    syllable_set,
+)
 from ml.training.syllable_models import (
     build_syllable_model,
     evaluate_syllables,
+    syllable_loss,
     train_syllable_model,
 )
 from ml.training.syllable_synth import syllable_pictures
@@ -19,15 +30,15 @@ from ml.training.syllable_synth import syllable_pictures
 
 def test_canonical_form_crops_squares_and_centres_the_ink():
     image = np.full((64, 64), 255, np.uint8)
-    image[5:15, 40:60] = 0  # a wide bar in a corner
-    canonical = canonical_syllable(image, size=32)
+    image[5:15, 36:60] = 0  # a wide bar away from the edges
+    canonical = canonical_syllable(image)
     assert canonical.shape == (32, 32) and canonical.dtype == np.float32
     assert canonical.min() == 0.0 and canonical.max() == pytest.approx(1.0)
     rows, cols = np.nonzero(canonical > 0.5)
     assert cols.min() <= 3 and cols.max() >= 28  # the longer side fills the frame, less margin
     assert abs((rows.min() + rows.max()) / 2 - 15.5) <= 1  # centred on the shorter side
     assert abs((cols.min() + cols.max()) / 2 - 15.5) <= 1
-    assert not canonical_syllable(np.full((64, 64), 255, np.uint8), size=32).any()
+    assert canonical_syllable(np.full((64, 64), 255, np.uint8)) is None
 
 
 def test_labels_index_the_three_letter_lists():
@@ -36,15 +47,15 @@ def test_labels_index_the_three_letter_lists():
 
 
 @pytest.mark.parametrize("architecture", ["lenet", "mlp"])
-@pytest.mark.parametrize("size", [32, 48])
-def test_each_model_has_three_heads(architecture, size):
-    initial, medial, final = build_syllable_model(architecture, size)(torch.zeros(2, 1, size, size))
+def test_each_model_has_three_letter_heads_and_a_kind_head(architecture):
+    initial, medial, final, kind = build_syllable_model(architecture, 32)(torch.zeros(2, 1, 32, 32))
     assert initial.shape == (2, 19) and medial.shape == (2, 21) and final.shape == (2, 28)
+    assert kind.shape == (2, len(KINDS))
 
 
 def test_training_on_a_few_syllables_learns_them():
     pictures = syllable_pictures(["가", "닭", "읊", "뷁"], 8, fonts=[], seed=2)
-    data = syllable_set(pictures, size=32)
+    data = syllable_set(pictures)
     assert data.images.shape == (32, 32, 32) and data.labels.shape == (32, 3)
     model, _ = train_syllable_model("lenet", data, epochs=30, batch=8, lr=3e-3, seed=0)
     assert evaluate_syllables(model, data)["syllable"] >= 0.75  # chance: well under 1%
@@ -61,17 +72,32 @@ class Fixed(nn.Module):
         self.bias = nn.Parameter(torch.zeros(1))
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        return tuple(torch.eye(n)[torch.zeros(len(x), dtype=torch.long)] for n in (19, 21, 28))
+        return tuple(torch.eye(n)[torch.zeros(len(x), dtype=torch.long)] for n in (19, 21, 28, 3))
 
 
 def test_a_syllable_counts_as_read_only_when_all_three_letters_are():
-    syllables = ["가", "각", "거", "나"]
+    syllables = ["가", "각", "거", "나", "ㄱ"]
+    labels = [syllable_labels(s) for s in syllables[:4]] + [(NO_LABEL,) * 3]
     data = SyllableSet(
-        np.zeros((4, 32, 32), np.uint8),
-        np.array([syllable_labels(s) for s in syllables], np.int64),
+        np.zeros((5, 32, 32), np.uint8),
+        np.array(labels, np.int64),
+        np.array([0, 0, 0, 0, KINDS.index("letter")], np.int64),
         syllables,
-        ["strokes"] * 4,
+        ["strokes"] * 5,
     )
-    figures = evaluate_syllables(Fixed(), data)
-    assert figures["syllable"] == 0.25 and figures["n"] == 4
+    figures = evaluate_syllables(Fixed(), data)  # always "syllable", so the letter's kind is wrong
+    assert (
+        figures["syllable"] == 0.25 and figures["n"] == 5 and figures["kind"] == pytest.approx(0.8)
+    )
     assert figures["initial"] == 0.75 and figures["medial"] == 0.75 and figures["final"] == 0.75
+
+
+def test_training_sets_teach_the_kind_head_letters_and_junk():
+    pictures = letter_pictures(6, seed=3) + junk_pictures(4, seed=3)
+    data = syllable_set(pictures)
+    assert {KINDS[k] for k in data.kinds} == {"letter", "not_writing"}
+    assert (data.labels == NO_LABEL).all()
+    assert syllable_loss(
+        tuple(torch.zeros(len(data), n) for n in (19, 21, 28, 3)),
+        torch.from_numpy(np.concatenate([data.labels, data.kinds[:, None]], 1)),
+    ).isfinite()

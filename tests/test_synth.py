@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from ml.reading.alphabet import LETTERS
-from ml.reading.preprocess import stroke_width
+from ml.reading.ink import stroke_width
 from ml.training.recipe import held_out_fonts, training_fonts
 from ml.training.synth import font_letters, usable_fonts
 from ml.writing.fonts import covers, is_held_out, korean_fonts

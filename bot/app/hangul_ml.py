@@ -1,4 +1,4 @@
-"""``hangul-ml``: train, evaluate, predict, benchmark and manage the letter classifiers.
+"""``hangul-ml``: train, evaluate, predict, benchmark and manage the letter and syllable readers.
 
 The command line of :mod:`ml`; it lives with the process because it reads the settings and,
 for ``retrain --database``, the database. Examples::
@@ -28,7 +28,8 @@ from ml.reading.registry import RegistryError
 from ml.reading.verdicts import Verdict
 
 if TYPE_CHECKING:
-    from ml.reading.classifier import Classifier, Reading
+    from ml.reading.classifier import Classifier
+    from ml.reading.text import TextReader, TextReading
 
 log = logging.getLogger("hangul-ml")
 SHEET_MOST = 400
@@ -52,48 +53,64 @@ def _need_torch(command: str) -> None:
 def cmd_predict(args: argparse.Namespace, settings: Settings) -> int:
     from ml.reading.classifier import Classifier
     from ml.reading.isolation import PicturePool
+    from ml.reading.syllables import SyllableModel
+    from ml.reading.text import TextReader
 
     with PicturePool() as pool:
         classifier = Classifier.load(args.model, settings.registry, preprocessor=pool)
+        reader = TextReader(classifier, SyllableModel.load(args.syllable_model, settings.registry))
         for name in args.files:
-            _show_reading(name, _read_file(classifier, name), args.json)
+            _show_reading(name, _read_file(reader, name), args.json)
     return 0
 
 
-def _read_file(classifier: Classifier, name: str) -> Reading:
+def _read_file(reader: TextReader, name: str) -> TextReading:
     """The reading of one picture file; a file that cannot be read gets a verdict too."""
     from ml.reading.classifier import Reading
     from ml.reading.decode import PictureError, read_picture_file
+    from ml.reading.text import route
 
     try:
-        return classifier.read(read_picture_file(name))
+        return reader.read(read_picture_file(name))
     except PictureError as refused:
-        return Reading(refused.code, refused.message)
+        return route(Reading(refused.code, refused.message), [])
     except OSError as error:
-        return Reading(Verdict.UNREADABLE_FILE, error.strerror or str(error))
+        return route(Reading(Verdict.UNREADABLE_FILE, error.strerror or str(error)), [])
 
 
-def _show_reading(name: str, reading: Reading, as_json: bool) -> None:
+def _show_reading(name: str, reading: TextReading, as_json: bool) -> None:
     if as_json:
         _print_json({"file": name, **reading.as_json()})
-    elif not reading.letter:
+    elif reading.kind in ("syllable", "word") and reading.text:
+        parts = "; ".join(
+            f"{b.text} = {' + '.join(j[0][0] or '(no final)' for j in b.jamo)} {b.confidence:.0%}"
+            for b in reading.blocks
+        )
+        doubt = f" ({reading.verdict}: {reading.reason})" if reading.reason else ""
+        print(f"{name}: {reading.kind} {reading.text}: {parts}{doubt}")
+    elif not reading.letter.letter or reading.verdict != Verdict.OK:
         print(f"{name}: not read ({reading.verdict}): {reading.reason}")
     else:
-        info = letter_info(reading.letter)
-        others = ", ".join(f"{x} {p:.0%}" for x, p in reading.top[1:])
+        letter = reading.letter
+        info = letter_info(letter.letter)
+        others = ", ".join(f"{x} {p:.0%}" for x, p in letter.top[1:])
         print(
             f"{name}: {info.jamo} ({info.romanization}, {info.name}) "
-            f"{reading.confidence:.0%}; then {others}"
+            f"{letter.confidence:.0%}; then {others}"
         )
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from ml.evaluation.evaluate import evaluate_folder
+    from ml.evaluation.text_evaluate import kind_of, scan_text_folder
     from ml.reading.classifier import Classifier
     from ml.reading.isolation import PicturePool
 
+    files, _ = scan_text_folder(args.folder)
     with PicturePool() as pool:
         classifier = Classifier.load(args.model, settings.registry, preprocessor=pool)
+        if args.text or any(kind_of(text) != "letter" for _, text in files):
+            return _evaluate_texts(args, settings, classifier)
         report = evaluate_folder(classifier, args.folder)
     if args.plot:
         from ml.evaluation.plots import plot_confusion
@@ -117,6 +134,59 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  letters the model does not know: {' '.join(report.missing_letters)}")
     if report.unknown_folders:
         print(f"  folders skipped (not a letter): {', '.join(report.unknown_folders)}")
+    return 0
+
+
+def _evaluate_texts(args: argparse.Namespace, settings: Settings, classifier: Classifier) -> int:
+    """``evaluate`` on a folder of syllables or words: whole texts and the letters inside."""
+    from ml.evaluation.text_evaluate import evaluate_text_folder
+    from ml.reading.syllables import SyllableModel
+    from ml.reading.text import TextReader
+
+    reader = TextReader(classifier, SyllableModel.load(args.syllable_model, settings.registry))
+    report = evaluate_text_folder(reader, args.folder)
+    if args.json:
+        _print_json(report.as_json())
+        return 0
+    print(
+        f"models {report.model}: accuracy {report.accuracy:.2%} on {report.n} pictures "
+        f"(best guesses {report.as_json()['best_guess_accuracy']:.2%})"
+    )
+    for part, accuracy in report.jamo_accuracy.items():
+        print(f"  {part:>8} {accuracy:7.2%}")
+    for kind, accuracy in report.per_kind.items():
+        print(f"  {kind:>8} {accuracy:7.2%} (n={report.per_kind_n[kind]})")
+    for row in report.confused:
+        print(f"  {row['true']} read as {row['read']} x{row['count']}")
+    return 0
+
+
+def cmd_train_syllables(args: argparse.Namespace, settings: Settings) -> int:
+    _need_torch("train-syllables")
+    from ml.reading.alphabet import everyday_syllables
+    from ml.training.syllable_pipeline import (
+        NAME_PREFIX,
+        SyllableTraining,
+        train_and_save_syllables,
+    )
+
+    config = SyllableTraining(
+        architecture=args.model,
+        syllables=args.syllables,
+        per_syllable=args.per_syllable,
+        epochs=args.epochs,
+        seed=args.seed,
+        held_out_syllables=tuple(everyday_syllables()[:: args.held_out_every])
+        if args.held_out_every > 1
+        else None,
+    )
+    meta = train_and_save_syllables(config, args.out)
+    if args.register:
+        registry = settings.registry
+        version = registry.add(NAME_PREFIX + args.model, args.out)
+        registry.promote(version.name, version.version)
+        print(f"registered and promoted {version.name}:{version.version}")
+    _print_json({"out": str(args.out), **meta["metrics"]})
     return 0
 
 
@@ -371,15 +441,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("predict", help="read letters from picture files")
+    p = sub.add_parser("predict", help="read letters, syllables and words from picture files")
     p.add_argument("files", nargs="+", help="picture files")
     p.add_argument("--model", default="lenet", help="lenet, mlp, name:version or a model folder")
+    p.add_argument(
+        "--syllable-model",
+        default="syllable-lenet",
+        help="the syllable reader: syllable-lenet, name:version or a model folder",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per file per line")
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("evaluate", help="accuracy on a folder of class folders")
-    p.add_argument("folder", type=Path, help="folder of <letter>/<picture> (jamo or romanized)")
+    p.add_argument(
+        "folder",
+        type=Path,
+        help="folder of <letter>/<picture> (jamo or romanized), or of <syllable or word>/<picture>",
+    )
     p.add_argument("--model", default="lenet", help="lenet, mlp, name:version or a model folder")
+    p.add_argument(
+        "--syllable-model", default="syllable-lenet", help="the syllable reader (for texts)"
+    )
+    p.add_argument(
+        "--text",
+        action="store_true",
+        help="report as texts (kind, whole text, letters inside) even on a folder of letters",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--plot", type=Path, help="write a confusion-matrix PNG here")
     p.set_defaults(func=cmd_evaluate)
@@ -401,6 +488,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--register", action="store_true", help="add to the registry and promote")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser(
+        "train-syllables", help="train a syllable reader on synthetic blocks and measure it"
+    )
+    p.add_argument("--model", choices=["lenet", "mlp"], default="lenet")
+    p.add_argument("--syllables", type=int, default=3000, help="syllables drawn (80%% everyday)")
+    p.add_argument("--per-syllable", type=int, default=16, help="pictures of each")
+    p.add_argument(
+        "--held-out-every",
+        type=int,
+        default=1,
+        help="measure on every Nth of the 2,350 everyday syllables (default: all)",
+    )
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, required=True, help="output model folder")
+    p.add_argument("--register", action="store_true", help="add to the registry and promote")
+    p.set_defaults(func=cmd_train_syllables)
 
     p = sub.add_parser("models", help="list, promote or roll back registry models")
     p.add_argument("action", choices=["list", "promote", "rollback"])

@@ -26,6 +26,8 @@ from bot.app.startup import check_configuration, explain
 from bot.core.tutor import Tutor
 from ml.reading.classifier import LetterReader, live_classifier
 from ml.reading.isolation import IN_PROCESS, PicturePool, Preprocessor
+from ml.reading.registry import RegistryError
+from ml.reading.syllables import SyllableContractError, SyllableModel
 from ml.reading.worker_client import WorkerClient
 from storage.database import Database
 from storage.tables import utcnow
@@ -50,7 +52,20 @@ async def open_tutor(settings: Settings, pictures: Preprocessor = IN_PROCESS) ->
     classifier = await asyncio.to_thread(
         live_classifier, settings.model, settings.registry, worker, pictures
     )
-    return tutor_for(settings, db, classifier)
+    syllables = await asyncio.to_thread(syllable_model, settings)
+    return tutor_for(settings, db, classifier, syllables=syllables)
+
+
+def syllable_model(settings: Settings) -> SyllableModel | None:
+    """The syllable reader the settings name, or ``None`` (letters only) when they turn it off
+    or it cannot be loaded (said in the log: the bot still reads letters)."""
+    if settings.syllable_model is None:
+        return None
+    try:
+        return SyllableModel.load(settings.syllable_model, settings.registry)
+    except (RegistryError, SyllableContractError, OSError, ValueError) as error:
+        log.warning("no syllable reader (%s): pictures are read as single letters", error)
+        return None
 
 
 def tutor_for(
@@ -58,8 +73,10 @@ def tutor_for(
     db: Database,
     classifier: LetterReader,
     clock: Callable[[], datetime] = utcnow,
+    syllables: SyllableModel | None = None,
 ) -> Tutor:
-    """The tutor of a process with ``settings``, on ``db``, reading with ``classifier``."""
+    """The tutor of a process with ``settings``, on ``db``, reading with ``classifier`` (and
+    ``syllables`` for syllables and words)."""
     return Tutor(
         db,
         classifier,
@@ -68,6 +85,7 @@ def tutor_for(
         operations=ProcessOperations(settings),
         teaching=settings.teaching,
         clock=clock,
+        syllables=syllables,
     )
 
 

@@ -7,6 +7,8 @@ Core:
 ``HANGUL_DATABASE_URL``  database URL (default: a SQLite file under ``~/.local/share``)
 ``HANGUL_ADMINS``        admins, comma-separated ``platform:id`` (``telegram:123,discord:456``)
 ``HANGUL_MODEL``         classifier: ``lenet``, ``mlp``, ``name:version`` or a model folder
+``HANGUL_SYLLABLE_MODEL`` the syllable and word reader: ``syllable-lenet`` (default), a
+                         ``name:version`` or model folder, or ``off`` (letters only)
 ``HANGUL_WORKER_URL``    the model worker (``hangul-ml worker``); unset: classify in-process
 ``HANGUL_WORKER_TIMEOUT`` seconds to wait for the worker before classifying in-process (2)
 ``HANGUL_BASE_DATA``     real class folders a ``/retrain`` trains on besides collected samples
@@ -95,6 +97,8 @@ class Settings:
     """The database URL configured (None: the embedded default, :attr:`database_url`)."""
     admins: frozenset[str] = frozenset()
     model: str = "lenet"
+    syllable_model: str | None = "syllable-lenet"
+    """``None``: pictures are read as single letters only."""
     base_data: tuple[str, ...] = ()
     worker_url: str | None = None
     worker_timeout: float = 2.0
@@ -140,6 +144,7 @@ class Settings:
             database=get("HANGUL_DATABASE_URL") or None,
             admins=_csv(get("HANGUL_ADMINS")),
             model=get("HANGUL_MODEL") or "lenet",
+            syllable_model=_syllable_model(get("HANGUL_SYLLABLE_MODEL")),
             worker_url=get("HANGUL_WORKER_URL") or None,
             worker_timeout=float(get("HANGUL_WORKER_TIMEOUT") or 2.0),
             base_data=_paths(get("HANGUL_BASE_DATA")),
@@ -191,3 +196,9 @@ def process_settings() -> Settings:
     settings = Settings.load()
     use_extra_font_dirs(settings.font_dirs)
     return settings
+
+
+def _syllable_model(value: str | None) -> str | None:
+    if value and value.strip().lower() == "off":
+        return None
+    return value or "syllable-lenet"

@@ -17,8 +17,10 @@ from bot.core.letters import (
 )
 from bot.core.quiz import advance, practised, question_buttons, review_card
 from bot.core.replies import Button, Picture, Reply
+from bot.core.text_pictures import answer_text, shows_text
 from bot.core.turn import Turn
 from ml.reading.classifier import Reading, in_quiz_context
+from ml.reading.text import TextReading
 from ml.reading.verdicts import Verdict
 from storage import queries
 from storage.tables import SKIPPED, Attempt, LabelSource, QuizSession, Sample
@@ -28,11 +30,19 @@ UNSURE_BELOW = 0.8
 _ATTEMPT_ID = re.compile(r"a\d+")
 
 
-async def answer_picture(turn: Turn, data: bytes, reading: Reading) -> list[Reply]:
+async def answer_picture(
+    turn: Turn, data: bytes, reading: Reading, text: TextReading | None = None
+) -> list[Reply]:
     """Record the attempt and answer it: graded in a writing quiz, a free reading otherwise
-    (during a drill answered without pictures, with a word that it was not an answer)."""
+    (during a drill answered without pictures, with a word that it was not an answer). A
+    picture that ``text`` shows to be a syllable or a word is answered as one
+    (:mod:`bot.core.text_pictures`)."""
     running = await queries.active_quiz(turn.session, turn.learner.id)
-    if running is not None and running.kind != DrillKind.WRITING:
+    drilling = running is not None and running.kind != DrillKind.WRITING
+    if shows_text(text):
+        answered = answer_text(turn, text, None if drilling else running)
+        return [Reply(texts.DRILL_NO_PICTURES), *answered] if drilling else answered
+    if drilling:
         return [Reply(texts.DRILL_NO_PICTURES), *await _answer(turn, data, reading, None)]
     return await _answer(turn, data, reading, running)
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ml.reading.alphabet import letter_info
 from ml.reading.verdicts import Verdict
+
+if TYPE_CHECKING:
+    from ml.reading.syllables import BlockReading
 
 WELCOME = (
     "안녕하세요! Hello! I'm your Hangul tutor. I teach the Korean alphabet by handwriting, a few "
@@ -30,11 +35,13 @@ BOT_SHORT_DESCRIPTION = (
 )
 
 HELP_INTRO = """I teach the Korean alphabet by handwriting. Write a letter on paper or in a drawing
-app and send me a photo or a screenshot: I'll tell you what I read and how sure I am."""
+app and send me a photo or a screenshot: I'll tell you what I read and how sure I am. I read
+syllables (가, 한) and short words (나무) too, letter by letter."""
 HELP_INTRO_DISCORD = (
     "I teach the Korean alphabet by handwriting. Write a letter on paper or in a drawing app and "
     "send me a photo or a screenshot in a direct message; in a server, use /check with the "
-    "picture, or mention me when you post it. I'll tell you what I read and how sure I am."
+    "picture, or mention me when you post it. I'll tell you what I read and how sure I am. I "
+    "read syllables (가, 한) and short words (나무) too, letter by letter."
 )
 HELP_ADMINS = "For admins:"
 
@@ -84,6 +91,11 @@ VERDICTS: dict[Verdict, str] = {
     Verdict.NOT_A_LETTER: (
         "That doesn't look like a Korean letter to me. Please write one letter, like ㄱ or ㅏ."
     ),
+    Verdict.TOO_MANY_BLOCKS: (
+        "That looks like a whole line of writing. Please send one letter, one syllable or a "
+        "short word (up to 4 blocks)."
+    ),
+    Verdict.UNSURE: "I can't read every letter of that clearly. Please write it again, larger.",
 }
 """What to say to a learner for each verdict other than ``ok`` (one wording each; ``hangul-ml``
 explains them in its own, :data:`ml.reading.verdicts.REASONS`)."""
@@ -134,6 +146,13 @@ QUIZ_MOVING_ON = "We'll come back to {letter} soon."
 COACH_SIDE_BY_SIDE = "Yours and the letter, side by side:"
 COACH_STROKES = "Here's how to write {letter}, and what I saw."
 QUIZ_UNREADABLE = "{reason}\nThe question stands: write the {description}."
+QUIZ_GOT_TEXT = (
+    "That looks like the {kind} {text} ({spelled}), not one letter. This question asks for one "
+    "letter on its own: write the {description}."
+)
+TEXT_READ = "I read the {kind} {text}: {spelled}. I'm {sure} sure."
+TEXT_MEANING = "{text} ({romanization}) means “{meaning}”."
+TEXT_UNSURE = "I'm not sure what this says. {reason} My best guess: {text} ({spelled})."
 QUIZ_SKIPPED = "Skipped. The letter was {letter} ({romanization}); here's how to write it."
 QUIZ_DONE = "Quiz done: {correct} of {total} right."
 QUIZ_ALL_RIGHT = "Every letter right!"
@@ -364,6 +383,11 @@ def time_until(when: datetime, now: datetime) -> str:
         return f"in {plural(round(seconds / 3600), 'hour')}"
     days = max(round(seconds / 86400), 1)
     return "tomorrow" if days == 1 else f"in {plural(days, 'day')}"
+
+
+def spelled(blocks: Sequence[BlockReading]) -> str:
+    """The letters of each block: "ㄴ + ㅏ, ㅁ + ㅜ" (a final as a third part)."""
+    return ", ".join(" + ".join(top[0][0] for top in block.jamo if top[0][0]) for block in blocks)
 
 
 def percent(probability: float) -> str:

@@ -27,6 +27,8 @@ from bot.core.replies import Reply, Sender
 from bot.core.turn import Teaching, Turn
 from ml.reading.classifier import LetterReader
 from ml.reading.registry import Registry
+from ml.reading.syllables import SyllableModel
+from ml.reading.text import TextReader
 from storage import queries
 from storage.database import Database
 from storage.queries import clean_text
@@ -58,10 +60,13 @@ class Tutor:
         operations: ModelOperations | None = None,
         teaching: Teaching = NO_SOUND,
         clock: Callable[[], datetime] = utcnow,
+        syllables: SyllableModel | None = None,
     ) -> None:
         self.db = db
         self.teaching = teaching
         self.classifier = classifier
+        self.text_reader = TextReader(classifier, syllables) if syllables is not None else None
+        """Reads syllables and words too, when the tutor has a syllable model."""
         self.registry = registry
         self.admins = admins
         """Admin accounts, ``platform:id``."""
@@ -89,11 +94,17 @@ class Tutor:
     async def handle_picture(self, sender: Sender, data: bytes) -> list[Reply]:
         """Read a picture: a quiz answer when a quiz runs, else a free reading."""
         try:
-            reading = await asyncio.to_thread(self.classifier.read, data)
+            if self.text_reader is not None:
+                text = await asyncio.to_thread(self.text_reader.read, data)
+                reading = text.letter
+            else:
+                text, reading = None, await asyncio.to_thread(self.classifier.read, data)
         except Exception:
             log.exception("reading a picture failed")
             return [Reply(texts.INTERNAL_ERROR)]
-        return await self._run(sender, partial(answer_picture, data=data, reading=reading))
+        return await self._run(
+            sender, partial(answer_picture, data=data, reading=reading, text=text)
+        )
 
     async def first_delivery(self, platform: str, event_id: str) -> bool:
         """Whether the platform's event ``event_id`` (an update, an interaction) is new: a

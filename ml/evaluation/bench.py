@@ -23,9 +23,12 @@ Sections:
 * ``robustness``: a LeNet trained without writer block2 reads block2's letters clean and as
   photos, screenshots and transparent PNGs, and refuses junk
   (:func:`ml.evaluation.quality.robustness`).
-* ``syllables``: syllable readers (three heads: initial, medial, final) trained on synthetic
-  blocks, read on all 2,350 everyday syllables by held-out writers and in held-out fonts, at two
-  input sizes (:mod:`ml.evaluation.syllable_bench`).
+* ``syllables``: syllable readers (heads for the initial, medial and final, and the block's
+  kind) trained on synthetic blocks, read on all 2,350 everyday syllables by held-out writers
+  and in held-out fonts, and on held-out letters (:mod:`ml.evaluation.syllable_bench`).
+* ``text``: the shipped letter and syllable readers together on pictures of syllables (clean,
+  photo, screen, alpha), words, blocks made of the dev writers' real letters, and single
+  letters; and the speed of a 12 MP photo of a word (:mod:`ml.evaluation.text_bench`).
 """
 
 from __future__ import annotations
@@ -54,11 +57,15 @@ from ml.evaluation.quality import (
     upscaled_agreement,
 )
 from ml.evaluation.syllable_bench import syllable_bench
+from ml.evaluation.text_bench import text_bench
 from ml.reading.alphabet import DATASET30_LETTERS, LETTERS, everyday_syllables
 from ml.reading.classifier import Classifier, softmax
 from ml.reading.isolation import PicturePool
 from ml.reading.preprocess import canonical_from_bytes
 from ml.reading.registry import ModelVersion, Registry
+from ml.reading.syllables import DEFAULT_MODEL as SYLLABLES
+from ml.reading.syllables import SyllableModel
+from ml.reading.text import TextReader
 from ml.training.data import LetterSet, load_folder, writer_folds, writer_split
 from ml.training.models import build
 from ml.training.notebook_baseline import train_notebook
@@ -76,6 +83,7 @@ SECTIONS = (
     "robustness",
     "hostile",
     "syllables",
+    "text",
 )
 
 
@@ -348,14 +356,23 @@ def bench_hostile(quick: bool) -> dict:
 
 
 def bench_syllables(quick: bool) -> dict:
-    """The syllable readers (:mod:`ml.evaluation.syllable_bench`): LeNet and MLP at 32 and 48
-    px on 48,000 training pictures, read on all 2,350 everyday syllables by held-out writers and
-    fonts (``quick``: one small run on a few syllables)."""
+    """The syllable readers (:mod:`ml.evaluation.syllable_bench`): LeNet and MLP on 48,000
+    training syllables (and letters and junk), read on all 2,350 everyday syllables by held-out
+    writers and fonts and on held-out letters (``quick``: one small run on a few syllables)."""
     if not quick:
         return syllable_bench()
-    return syllable_bench(
-        sizes=(32,), count=30, per_syllable=3, epochs=1, held_out=everyday_syllables()[::120]
+    return syllable_bench(count=30, per_syllable=3, epochs=1, held_out=everyday_syllables()[::120])
+
+
+def bench_text(data_root: Path, quick: bool, registry: Registry) -> dict:
+    """The registry's current LeNet and syllable reader together, on pictures
+    (:func:`ml.evaluation.text_bench.text_bench`)."""
+    reader = TextReader(
+        Classifier.open(registry.current("lenet")), SyllableModel(registry.current(SYLLABLES))
     )
+    figures = text_bench(reader, data_root, quick)
+    _say(f"[text] {figures}")
+    return figures
 
 
 def run_bench(
@@ -394,6 +411,8 @@ def run_bench(
         figures["hostile"] = bench_hostile(quick)
     if "syllables" in sections:
         figures["syllables"] = bench_syllables(quick)
+    if "text" in sections:
+        figures["text"] = bench_text(data_root, quick, registry)
     for line in summary_lines(figures):
         _say(line)
     return figures
@@ -467,14 +486,25 @@ def summary_lines(figures: dict) -> list[str]:
     if "syllables" in figures:
         for run in figures["syllables"]["runs"]:
             lines.append(
-                f"syllables {run['architecture']} {run['size']} px: "
+                f"syllables {run['architecture']}: "
                 + "; ".join(
                     f"{group} {run[group]['syllable']:.2%} (initial {run[group]['initial']:.2%}, "
                     f"medial {run[group]['medial']:.2%}, final {run[group]['final']:.2%})"
                     for group in ("writers", "fonts")
                 )
+                + f"; letters' kind {run['letters']['kind']:.2%}"
                 + f"; trained in {run['train_seconds']:.0f} s"
             )
+    if "text" in figures:
+        t = figures["text"]
+        styles = ", ".join(f"{k} {v['accuracy']:.2%}" for k, v in t["syllables"].items())
+        words = ", ".join(f"{k} {v['accuracy']:.2%}" for k, v in t["words"].items())
+        speed = t["speed"]["photo_12mp_word_ms"]
+        lines.append(
+            f"text: syllables {styles}; words {words}; real letters' blocks "
+            f"{t['real_letters']['all']['accuracy']:.2%}; letters {t['letters']['accuracy']:.2%}; "
+            f"12 MP word photo p50 {speed['p50']} ms"
+        )
     if "hostile" in figures:
         h = figures["hostile"]
         lines.append(

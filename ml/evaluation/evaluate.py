@@ -92,14 +92,20 @@ def evaluate_folder(classifier: Classifier, root: Path | str, batch_size: int = 
     return report
 
 
-def _read_files(classifier: Classifier, paths: list[Path]) -> list[Reading]:
-    """Read the pictures at ``paths`` in one batch; a file too large to read is refused unread."""
+def file_contents(paths: list[Path]) -> list[bytes | PictureError]:
+    """Each file's bytes, or why it is refused unread (too large, unreadable)."""
     contents: list[bytes | PictureError] = []
     for path in paths:
         try:
             contents.append(read_picture_file(path))
         except PictureError as refused:
             contents.append(refused)
+    return contents
+
+
+def _read_files(classifier: Classifier, paths: list[Path]) -> list[Reading]:
+    """Read the pictures at ``paths`` in one batch; a file too large to read is refused unread."""
+    contents = file_contents(paths)
     readable = iter(classifier.read_many([c for c in contents if isinstance(c, bytes)]))
     return [
         next(readable) if isinstance(c, bytes) else Reading(c.code, c.message) for c in contents

@@ -309,7 +309,11 @@ class Classifier:
         A picture whose ink polarity preprocessing could not tell is read the likelier way first;
         only if that reading is refused is the opposite polarity (:attr:`Canonical.other`) read.
         """
-        choices = [_readable_versions(c) for c in self.preprocessor.canonicalize(pictures)]
+        return self.read_canonicals(self.preprocessor.canonicalize(pictures), top_k)
+
+    def read_canonicals(self, canonicals: Sequence[Canonical], top_k: int = 3) -> list[Reading]:
+        """:meth:`read_many` for pictures already canonicalised."""
+        choices = [_readable_versions(c) for c in canonicals]
         usable = [c.image for versions in choices for c in versions if c.ok]
         probabilities = iter(self.probabilities(np.stack(usable)) if usable else [])
         readings = []

@@ -20,7 +20,7 @@ from typing import Protocol
 
 import pebble
 
-from ml.reading.preprocess import Canonical, canonical_from_bytes, refusal
+from ml.reading.preprocess import Canonical, canonical_from_bytes, canonical_with_blocks, refusal
 from ml.reading.verdicts import Verdict
 
 log = logging.getLogger(__name__)
@@ -36,14 +36,16 @@ the rest bounds one decode well above what the pixel limits allow."""
 class Preprocessor(Protocol):
     """Turns picture bytes into canonical forms, never raising for bad input."""
 
-    def canonicalize(self, pictures: Sequence[bytes]) -> list[Canonical]: ...
+    def canonicalize(self, pictures: Sequence[bytes], blocks: bool = False) -> list[Canonical]:
+        """``blocks``: cut the writing into syllable blocks too (:attr:`Canonical.blocks`)."""
+        ...
 
 
 class InProcess:
     """Canonicalises in the calling process (for trusted pictures)."""
 
-    def canonicalize(self, pictures: Sequence[bytes]) -> list[Canonical]:
-        return [canonical_from_bytes(data) for data in pictures]
+    def canonicalize(self, pictures: Sequence[bytes], blocks: bool = False) -> list[Canonical]:
+        return [canonical_from_bytes(data, blocks) for data in pictures]
 
 
 IN_PROCESS = InProcess()
@@ -76,10 +78,13 @@ class PicturePool:
             max_workers=workers, initializer=_cap_memory, initargs=(memory,), context=context
         )
 
-    def canonicalize(self, pictures: Sequence[bytes]) -> list[Canonical]:
-        """The canonical form of each picture, read in parallel by the workers."""
+    def canonicalize(self, pictures: Sequence[bytes], blocks: bool = False) -> list[Canonical]:
+        """The canonical form of each picture, read in parallel by the workers (``blocks``: with
+        the writing cut into syllable blocks, :func:`canonical_with_blocks`, whatever ``read``
+        was given)."""
+        read = canonical_with_blocks if blocks else self.read
         futures = [
-            self._pool.schedule(self.read, args=(data,), timeout=self.deadline) for data in pictures
+            self._pool.schedule(read, args=(data,), timeout=self.deadline) for data in pictures
         ]
         return [
             self._outcome(future, len(data)) for future, data in zip(futures, pictures, strict=True)

@@ -17,6 +17,10 @@ drops what is left of shadows (dark patches without sharp edges), ruled and grid
 specks, and gives a verdict: ``ok``, ``blank`` (nothing written or too faint), ``too_small``
 (the letter is a speck in the frame), or ``several_letters``. Where a dark picture leaves the
 ink's polarity in doubt, the less likely reading comes along as :attr:`Canonical.other`.
+
+Asked for (``blocks=True``), the same ink (:func:`find_ink`, before any letter is picked out of
+it) is also cut into syllable blocks in their own canonical form (:mod:`ml.reading.blocks`), for
+pictures of syllables and words.
 """
 
 from __future__ import annotations
@@ -27,7 +31,18 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from ml.reading.blocks import Blocks, count_lines, find_blocks
 from ml.reading.decode import PictureError, decode_greyscale
+from ml.reading.ink import (
+    INK_LEVEL,
+    box_shape,
+    box_side,
+    ellipse,
+    grow,
+    ink_box,
+    normalise_strokes,
+    stroke_width,
+)
 from ml.reading.verdicts import REASONS, Verdict
 
 log = logging.getLogger(__name__)
@@ -70,9 +85,6 @@ MIN_LETTER_CONTRAST = 0.3
 """The letter's ink (90th percentile of its strokes) must be this much darker than the paper;
 fainter marks are shadows, paper edges or smudges. Below the faintest of 300 phone-photo
 versions of the dev letters (0.31; their 1st percentile: 0.34)."""
-
-INK_LEVEL = 0.5
-"""Fraction of the strongest ink at which a pixel belongs to a stroke."""
 
 SHARP_EDGE = 0.25
 """A pen stroke's edge rises by at least this fraction of the strongest ink within 2 px; the
@@ -119,15 +131,18 @@ RIVAL = 0.3
 SAME_PEN = 0.5
 """...if its strokes are at least this fraction as thick as the letter's."""
 
+ROW_REACH = (0.6, 0.12)
+"""Ink within these shares of the main group's height (across, down) of the writing kept may be
+another block of the same word, or a part of a block (a word runs across; a drawing app's icons
+lie further off, mostly above or below)."""
+MAX_ROW_STEPS = 6
+
 TIGHT_CROP = 0.5
 """Ink clear of the edges spanning this fraction of the picture makes it a tight crop."""
 
 SAME_PEN_MAX = 1.5
 """A part of a letter cut by the edge is at most this many times as thick (and as long) as its
 other strokes."""
-
-NORMALISED_SIDE = 60
-"""Resolution (longer side, px) at which stroke width is normalised."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,8 @@ class Canonical:
     other: Canonical | None = None
     """The picture read with the opposite ink polarity, where the pixels leave it in doubt
     (see :func:`canonicalize`)."""
+    blocks: Blocks | None = None
+    """The writing cut into syllable blocks, when asked for and there is writing."""
 
     @property
     def ok(self) -> bool:
@@ -151,10 +168,10 @@ def refusal(verdict: Verdict) -> Canonical:
     return Canonical(verdict, None, REASONS[verdict])
 
 
-def canonical_from_bytes(data: bytes) -> Canonical:
+def canonical_from_bytes(data: bytes, blocks: bool = False) -> Canonical:
     """Decode untrusted picture bytes and canonicalise them; never raises for bad input."""
     try:
-        return canonicalize(decode_greyscale(data))
+        return canonicalize(decode_greyscale(data), blocks)
     except PictureError as error:
         return Canonical(error.code, None, error.message)
     except Exception:  # a bug must cost one reading, never the caller
@@ -162,8 +179,15 @@ def canonical_from_bytes(data: bytes) -> Canonical:
         return refusal(Verdict.ERROR)
 
 
-def canonicalize(grey: np.ndarray) -> Canonical:
-    """Canonicalise a greyscale picture of one letter (uint8, or float in [0, 1]).
+def canonical_with_blocks(data: bytes) -> Canonical:
+    """:func:`canonical_from_bytes` with the writing's syllable blocks too."""
+    return canonical_from_bytes(data, blocks=True)
+
+
+def canonicalize(grey: np.ndarray, blocks: bool = False) -> Canonical:
+    """Canonicalise a greyscale picture of one letter (uint8, or float in [0, 1]); ``blocks``:
+    also cut its writing into syllable blocks (:attr:`Canonical.blocks`), whatever the verdict
+    on it as one letter, as long as there is writing.
 
     A picture whose canvas is dark (its border and most of it) shows light strokes on a dark canvas
     or dark ink on a dimly lit page lying on a dark desk. The pixels say which is likelier
@@ -180,36 +204,74 @@ def canonicalize(grey: np.ndarray) -> Canonical:
     grey = _enlarge_small(grey)
     small = _thumbnail(grey)
     if not (_dark_canvas(grey, small) and _light_on_dark(small)):
-        return _canonical_dark_ink(grey, ruled)
-    first = _canonical_dark_ink(1.0 - grey, ruled)
+        return _canonical_dark_ink(grey, ruled, blocks)
+    first = _canonical_dark_ink(1.0 - grey, ruled, blocks)
     page = _page_box(grey.shape, small)
     if page is None:
         return first
-    return replace(first, other=_canonical_dark_ink(grey[page]))
+    return replace(first, other=_canonical_dark_ink(grey[page], blocks=blocks))
 
 
-def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True) -> Canonical:
-    """Canonicalise a picture already known to show dark ink on a lighter ground; ``ruled``:
-    it may show ruled or grid lines across it (a crop of one letter does not, and a stroke
-    across all of it is part of the letter)."""
+@dataclass(frozen=True)
+class Ink:
+    """Where a picture's writing is: ``contrast`` (how much darker than the paper, in [0, 1]),
+    ``ink`` (the contrast over its strongest) and ``mask`` (the stroke pixels kept)."""
+
+    contrast: np.ndarray
+    ink: np.ndarray
+    mask: np.ndarray
+
+
+def find_ink(grey: np.ndarray, ruled: bool = True) -> Ink | Verdict:
+    """The writing in a picture known to show dark ink on a lighter ground, with shadows, ruled
+    lines (if ``ruled``), ink cut by the edges and specks dropped; or why there is none to read
+    (``blank``, ``too_small``)."""
     contrast = _ink_map(grey)
     if contrast is None:
-        return refusal(Verdict.BLANK)
+        return Verdict.BLANK
     ink = contrast / contrast.max()
     mask = _drop_soft_parts(ink >= INK_LEVEL, ink)
     mask = _remove_lines(mask) if ruled else mask
     mask = _drop_specks(_drop_border_blobs(mask))
     box = ink_box(mask)
     if box is None:
-        return refusal(Verdict.BLANK)
+        return Verdict.BLANK
     if box_side(box) < MIN_LETTER_SIDE * max(grey.shape):
-        return refusal(Verdict.TOO_SMALL)
-    if _count_letters(mask[box]) >= 3:
+        return Verdict.TOO_SMALL
+    return Ink(contrast, ink, mask)
+
+
+def dark_ink(image: np.ndarray) -> Ink | Verdict:
+    """:func:`find_ink` for a picture known to show dark ink on white (a synthetic one), with
+    small pictures enlarged first as :func:`canonicalize` does."""
+    grey = np.asarray(image, np.float32) / (255.0 if image.dtype == np.uint8 else 1.0)
+    return find_ink(_enlarge_small(grey), ruled=max(grey.shape) >= MIN_WORK_SIDE)
+
+
+def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True, blocks: bool = False) -> Canonical:
+    """Canonicalise a picture already known to show dark ink on a lighter ground; ``ruled``:
+    it may show ruled or grid lines across it (a crop of one letter does not, and a stroke
+    across all of it is part of the letter); ``blocks``: cut its writing into blocks too."""
+    found = find_ink(grey, ruled)
+    if isinstance(found, Verdict):
+        return refusal(found)
+    written = None
+    if blocks:  # lines are counted before stray marks go: a second line is no stray mark
+        lines = count_lines(found.mask[ink_box(found.mask)])
+        written = replace(find_blocks(found.ink, _writing_row(found.mask)), lines=lines)
+    letter = _canonical_letter(found)
+    return replace(letter, blocks=written)
+
+
+def _canonical_letter(found: Ink) -> Canonical:
+    """The 28x28 canonical letter in the ``found`` ink, or why it is not one letter."""
+    contrast, ink, mask = found.contrast, found.ink, found.mask
+    if _count_letters(mask[ink_box(mask)]) >= 3:
         return refusal(Verdict.SEVERAL_LETTERS)
     mask = _main_group(mask)
     if np.quantile(contrast[mask], 0.9) < MIN_LETTER_CONTRAST:
         return refusal(Verdict.BLANK)
-    glyph = _normalise_strokes(np.where(_grow(mask, 1), ink, 0.0)[ink_box(mask)])
+    glyph = normalise_strokes(np.where(grow(mask, 1), ink, 0.0)[ink_box(mask)], STROKE)
     if glyph is None:
         return refusal(Verdict.BLANK)
     return Canonical(Verdict.OK, _place(glyph))
@@ -222,11 +284,6 @@ def _enlarge_small(grey: np.ndarray) -> np.ndarray:
     scale = MIN_WORK_SIDE / side
     size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
     return cv2.resize(grey, size, interpolation=cv2.INTER_CUBIC).clip(0.0, 1.0)
-
-
-def _ellipse(diameter: int) -> np.ndarray:
-    diameter = max(1, int(diameter))
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (diameter, diameter))
 
 
 def _thumbnail(grey: np.ndarray) -> np.ndarray:
@@ -369,10 +426,10 @@ def _remove_lines(mask: np.ndarray) -> np.ndarray:
     # Line width from the distance to the paper along the lines (a crossed stroke is an outlier).
     depth = cv2.distanceTransform(binary, cv2.DIST_L2, 3)[centres.astype(bool)]
     thin = 1 + int(np.ceil(2 * np.median(depth)))
-    lines = cv2.dilate(centres, _ellipse(thin)).astype(bool)
-    strokes = cv2.morphologyEx(binary, cv2.MORPH_OPEN, _ellipse(thin + 2)).astype(bool)
+    lines = cv2.dilate(centres, ellipse(thin)).astype(bool)
+    strokes = cv2.morphologyEx(binary, cv2.MORPH_OPEN, ellipse(thin + 2)).astype(bool)
     kept = (mask & ~(lines & ~strokes)).astype(np.uint8)
-    healed = cv2.morphologyEx(kept, cv2.MORPH_CLOSE, _ellipse(thin + 2)).astype(bool)
+    healed = cv2.morphologyEx(kept, cv2.MORPH_CLOSE, ellipse(thin + 2)).astype(bool)
     return healed & mask
 
 
@@ -397,7 +454,7 @@ def _drop_border_blobs(mask: np.ndarray) -> np.ndarray:
     if inner_side < TIGHT_CROP * side:
         return inner_mask
     pen = stroke_width(inner_mask)
-    near = cv2.dilate(inner_mask.astype(np.uint8), _ellipse(2 * round(PART_GAP * inner_side) + 1))
+    near = cv2.dilate(inner_mask.astype(np.uint8), ellipse(2 * round(PART_GAP * inner_side) + 1))
     for part in np.flatnonzero(touching) + 1:
         piece = labels == part
         if (
@@ -433,6 +490,22 @@ def _count_letters(mask: np.ndarray) -> int:
     return sum(column_ink[g].sum() >= 0.1 * total for g in groups)
 
 
+def _groups(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """The ink grouped by nearness (within ``PART_GAP`` of the biggest stroke's size): each
+    pixel's group label, each group's ink, and the group with the most ink; ``None`` when the
+    ink is one or no stroke."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    if count <= 2:
+        return None
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    size = max(stats[largest, cv2.CC_STAT_WIDTH], stats[largest, cv2.CC_STAT_HEIGHT])
+    grouped = cv2.dilate(mask.astype(np.uint8), ellipse(2 * round(PART_GAP * size / 2) + 1))
+    _, groups = cv2.connectedComponents(grouped, connectivity=8)
+    ink = np.bincount(groups[mask], minlength=groups.max() + 1)
+    ink[0] = 0
+    return groups, ink, int(np.argmax(ink))
+
+
 def _main_group(mask: np.ndarray) -> np.ndarray:
     """The group of ink around the biggest stroke, plus any group that rivals it.
 
@@ -443,16 +516,10 @@ def _main_group(mask: np.ndarray) -> np.ndarray:
     or a second letter; not a row of icons, not the thin edge of the sheet) is kept, so that
     the model, not the cropping, judges it.
     """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
-    if count <= 2:
+    found = _groups(mask)
+    if found is None:
         return mask
-    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    size = max(stats[largest, cv2.CC_STAT_WIDTH], stats[largest, cv2.CC_STAT_HEIGHT])
-    grouped = cv2.dilate(mask.astype(np.uint8), _ellipse(2 * round(PART_GAP * size / 2) + 1))
-    _, groups = cv2.connectedComponents(grouped, connectivity=8)
-    ink = np.bincount(groups[mask], minlength=groups.max() + 1)
-    ink[0] = 0
-    main = int(np.argmax(ink))
+    groups, ink, main = found
     main_ink = mask & (groups == main)
     main_side, main_pen = box_side(ink_box(main_ink)), stroke_width(main_ink)
     kept = [main]
@@ -467,56 +534,25 @@ def _main_group(mask: np.ndarray) -> np.ndarray:
     return mask & np.isin(groups, kept)
 
 
-def ink_box(mask: np.ndarray) -> tuple[slice, slice] | None:
-    """The rows and columns that hold any of ``mask``'s ink, or ``None`` when it holds none."""
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    if rows.size == 0:
-        return None
-    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
-
-
-def box_shape(box: tuple[slice, slice]) -> tuple[int, int]:
-    """Height and width of a box from :func:`ink_box`."""
-    rows, cols = box
-    return rows.stop - rows.start, cols.stop - cols.start
-
-
-def box_side(box: tuple[slice, slice]) -> int:
-    """The longer side of a box from :func:`ink_box`."""
-    return max(box_shape(box))
-
-
-def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
-    return cv2.dilate(mask.astype(np.uint8), _ellipse(2 * pixels + 1)).astype(bool)
-
-
-def stroke_width(ink: np.ndarray) -> float:
-    """Mean stroke width of a binary ink mask: twice the area over the boundary length."""
-    ink = ink.astype(bool)
-    padded = np.pad(ink, 1)
-    interior = padded[1:-1, :-2] & padded[1:-1, 2:] & padded[:-2, 1:-1] & padded[2:, 1:-1]
-    boundary = int(np.count_nonzero(ink & ~interior))
-    return 2.0 * np.count_nonzero(ink) / max(boundary, 1)
-
-
-def _normalise_strokes(glyph: np.ndarray) -> np.ndarray | None:
-    """Rescale the cropped glyph to ``NORMALISED_SIDE`` and bring its pen width to ``STROKE``;
-    ``None`` if no stroke survives the rescaling."""
-    height, width = glyph.shape
-    scale = NORMALISED_SIDE / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    glyph = cv2.resize(glyph.astype(np.float32), size, interpolation=interpolation)
-    glyph = np.pad(glyph, NORMALISED_SIDE // 4)
-    change = STROKE * NORMALISED_SIDE - stroke_width(glyph >= INK_LEVEL)
-    if change >= 1:
-        glyph = cv2.dilate(glyph, _ellipse(1 + round(change)))
-    elif change <= -1:
-        thinner = cv2.erode(glyph, _ellipse(1 + round(-change)))
-        if np.count_nonzero(thinner >= INK_LEVEL) >= 0.3 * np.count_nonzero(glyph >= INK_LEVEL):
-            glyph = thinner
-    box = ink_box(glyph >= INK_LEVEL)
-    return None if box is None else glyph[box]
+def _writing_row(mask: np.ndarray) -> np.ndarray:
+    """The main group of ink (:func:`_groups`) and every group within ``ROW_REACH`` (across,
+    down) of its height of it or of another group kept (the blocks of a word, a block's own
+    parts); stray marks further off (app icons, a toolbar's edge, specks) are dropped."""
+    found = _groups(mask)
+    if found is None:
+        return mask
+    groups, _, main = found
+    kept = groups == main
+    height = box_shape(ink_box(kept))[0]
+    across, down = (max(1, round(reach * height)) for reach in ROW_REACH)
+    around = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * across + 1, 2 * down + 1))
+    for _ in range(MAX_ROW_STEPS):
+        near = np.unique(groups[mask & cv2.dilate(kept.astype(np.uint8), around).astype(bool)])
+        grown = np.isin(groups, near[near > 0])
+        if (grown == kept).all():
+            break
+        kept = grown
+    return mask & kept
 
 
 def _place(glyph: np.ndarray) -> np.ndarray:

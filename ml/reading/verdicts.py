@@ -28,6 +28,10 @@ class Verdict(StrEnum):
     TOO_SMALL = "too_small"
     SEVERAL_LETTERS = "several_letters"
     NOT_A_LETTER = "not_a_letter"
+    TOO_MANY_BLOCKS = "too_many_blocks"
+    """More syllable blocks than a word the reader takes, or several lines of them."""
+    UNSURE = "unsure"
+    """A syllable or word of which some letter is not clear enough to name."""
     ERROR = "error"
     UNREADABLE_FILE = "unreadable_file"
     """The file itself could not be read from disk (``hangul-ml predict`` only)."""
@@ -49,7 +53,11 @@ REASONS: dict[Verdict, str] = {
     Verdict.SEVERAL_LETTERS: "This looks like several letters or a word; please send one letter.",
     Verdict.NOT_A_LETTER: "This doesn't look like a Korean letter to me; please write one jamo, "
     "like ㄱ or ㅏ.",
+    Verdict.TOO_MANY_BLOCKS: "This looks like a line of text or more; please send one letter, "
+    "one syllable or a word of at most {limit} blocks, on one line.",
+    Verdict.UNSURE: "I can't read every letter of this clearly enough to say what it is.",
     Verdict.ERROR: "Something went wrong while reading this picture; please try another one.",
 }
-"""Why a picture was not read, per verdict (``TOO_LARGE`` is filled in with the sizes;
+"""Why a picture was not read, per verdict (``TOO_LARGE`` is filled in with the sizes,
+``TOO_MANY_BLOCKS`` with the limit;
 ``UNREADABLE_FILE`` carries the operating system's own message)."""

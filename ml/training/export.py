@@ -52,17 +52,20 @@ def _git(*args: str) -> str:
         return ""
 
 
-def export_onnx(model: nn.Module, path: Path) -> None:
-    """Export ``model`` to ONNX with a dynamic batch size (input ``image``, output ``logits``)."""
+def export_onnx(
+    model: nn.Module, path: Path, side: int = SIZE, outputs: tuple[str, ...] = ("logits",)
+) -> None:
+    """Export ``model`` to ONNX with a dynamic batch size (input ``image``, (B, 1, ``side``,
+    ``side``); outputs named ``outputs``)."""
     model = model.cpu().eval()
-    example = torch.zeros(2, 1, SIZE, SIZE)
+    example = torch.zeros(2, 1, side, side)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         program = torch.onnx.export(
             model,
             (example,),
             input_names=["image"],
-            output_names=["logits"],
+            output_names=list(outputs),
             dynamic_shapes=({0: torch.export.Dim("batch", min=1, max=65536)},),
             dynamo=True,
             verbose=False,

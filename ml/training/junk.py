@@ -22,7 +22,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ml.reading.alphabet import LETTERS, NOT_A_LETTER_INDEX
-from ml.reading.preprocess import box_shape, canonicalize, ink_box
+from ml.reading.ink import box_shape, ink_box
+from ml.reading.preprocess import canonicalize
 from ml.training.data import LetterSet, empty_set, to_uint8
 from ml.writing.strokes import render_letter
 

@@ -1,17 +1,12 @@
-"""Syllable pictures as model inputs: a canonical form and labelled sets for training and
-measuring.
+"""Syllable pictures as model inputs: labelled sets for training and measuring, in the served
+canonical form (:mod:`ml.reading.blocks`), reached through the same ink finding as pictures
+learners send (:func:`ml.reading.preprocess.find_ink`).
 
-The canonical form of a syllable picture (dark ink on white), kept simple:
-
-* ink: pixels darker than :data:`INK_THRESHOLD` mark where the ink is; the values themselves
-  become ink = 1.0 on a background of 0.0 (darkness / 255, so anti-aliased edges stay soft);
-* box: the picture is cropped to the ink's box and padded, centred, to a square (aspect kept);
-* size: the square is resized to ``size - 2 * margin`` and placed in a ``size`` x ``size``
-  picture, :data:`MARGIN` of ``size`` on each side.
-
-A :class:`SyllableSet` stores it as uint8 (ink = 255) with labels ``(initial, medial, final)``,
-indices into :data:`~ml.reading.alphabet.INITIALS`, :data:`~ml.reading.alphabet.MEDIALS` and
-:data:`~ml.reading.alphabet.FINALS`.
+A :class:`SyllableSet` stores the canonical blocks as uint8 (ink = 255) with labels ``(initial,
+medial, final)``, indices into :data:`~ml.reading.alphabet.INITIALS`,
+:data:`~ml.reading.alphabet.MEDIALS` and :data:`~ml.reading.alphabet.FINALS`, and a kind (an index
+into :data:`ml.reading.blocks.KINDS`): besides syllables, single letters and junk teach the kind
+head what is not a syllable (their letter labels are :data:`NO_LABEL`, which the loss skips).
 """
 
 from __future__ import annotations
@@ -19,13 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
-from ml.reading.alphabet import FINALS, INITIALS, MEDIALS, decompose, everyday_syllables
+from ml.reading.alphabet import FINALS, INITIALS, LETTERS, MEDIALS, decompose, everyday_syllables
+from ml.reading.blocks import BLOCK_SIZE, KINDS, canonical_block
+from ml.reading.ink import grow
+from ml.reading.preprocess import dark_ink
+from ml.training import junk
 from ml.training.recipe import held_out_fonts, training_fonts
 from ml.training.syllable_synth import (
-    INK_THRESHOLD,
     SIZE,
     SyllablePicture,
     font_picture,
@@ -33,44 +30,39 @@ from ml.training.syllable_synth import (
     syllable_pictures,
 )
 from ml.writing.fonts import covers
-from ml.writing.syllables import render_syllable
+from ml.writing.informal import HELD_OUT_STYLES, TRAINING_STYLES, informal_letter
+from ml.writing.strokes import render_letter
+from ml.writing.syllables import font_syllable, render_syllable
 
-CANONICAL_SIZE = 32
-"""The side of a canonical block, chosen by ``hangul-ml bench --only syllables``: 48 px read
-within 0.1 point of 32 px at twice the cost."""
-MARGIN = 0.0625
-"""Blank border on each side of the canonical picture, as a fraction of its side."""
 HELD_OUT_SEED = 1000
 """Seed of the held-out writers (the measuring convention)."""
+NO_LABEL = -100
+JUNK_KINDS = ("symbols", "doodles", "blobs", "textures", "scenes", "arcs", "faces", "noise")
+"""The letter training's junk kinds that are junk for a syllable reader too (its font syllables
+and side-by-side jamo are not)."""
+KIND_SHARE = 0.25
+"""Letters and junk added to a training set, as a share of its syllables (half each)."""
 
 
-def canonical_syllable(image: np.ndarray, size: int = CANONICAL_SIZE) -> np.ndarray:
-    """``size`` x ``size`` float32 in [0, 1], ink = 1: ``image`` (uint8, dark ink on white)
-    cropped to its ink, squared and scaled into the frame (see the module's description)."""
-    ink = (255.0 - image.astype(np.float32)) / 255.0
-    rows, cols = np.nonzero(image < INK_THRESHOLD)
-    out = np.zeros((size, size), np.float32)
-    if len(rows) == 0:
-        return out
-    crop = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
-    h, w = crop.shape
-    side = max(h, w)
-    square = np.zeros((side, side), np.float32)
-    top, left = (side - h) // 2, (side - w) // 2
-    square[top : top + h, left : left + w] = crop
-    margin = max(1, round(size * MARGIN))
-    inner = size - 2 * margin
-    interpolation = cv2.INTER_AREA if side > inner else cv2.INTER_LINEAR
-    out[margin : margin + inner, margin : margin + inner] = cv2.resize(
-        square, (inner, inner), interpolation=interpolation
-    )
-    return np.clip(out, 0.0, 1.0)
+def canonical_syllable(image: np.ndarray) -> np.ndarray | None:
+    """The canonical block (float32, ink = 1) of a picture of one block (uint8, dark ink on
+    white), or ``None`` when preprocessing finds no writing in it."""
+    found = dark_ink(image)
+    if not hasattr(found, "mask"):
+        return None
+    return canonical_block(np.where(grow(found.mask, 1), found.ink, 0.0))
 
 
 def syllable_labels(syllable: str) -> tuple[int, int, int]:
     """Indices of the syllable's initial, medial and final (0 = none)."""
     initial, medial, final = decompose(syllable)
     return INITIALS.index(initial), MEDIALS.index(medial), FINALS.index(final)
+
+
+def _labels(picture: SyllablePicture) -> tuple[int, int, int]:
+    if picture.kind == "syllable":
+        return syllable_labels(picture.syllable)
+    return NO_LABEL, NO_LABEL, NO_LABEL
 
 
 @dataclass
@@ -81,6 +73,8 @@ class SyllableSet:
     """uint8 (n, size, size), ink = 255."""
     labels: np.ndarray
     """int64 (n, 3): initial, medial and final indices."""
+    kinds: np.ndarray
+    """int64 (n,): index into :data:`ml.reading.blocks.KINDS`."""
     syllables: list[str]
     sources: list[str]
     """What drew each picture: ``strokes``, ``informal:<style>``, ``font:<file name>``."""
@@ -93,6 +87,7 @@ class SyllableSet:
         return SyllableSet(
             self.images[keep],
             self.labels[keep],
+            self.kinds[keep],
             [s for s, k in zip(self.syllables, keep, strict=True) if k],
             [s for s, k in zip(self.sources, keep, strict=True) if k],
         )
@@ -101,27 +96,73 @@ class SyllableSet:
         """The pictures whose source is ``kind`` (``strokes``, ``informal`` or ``font``)."""
         return self.subset(np.array([s.split(":")[0] == kind for s in self.sources], bool))
 
+    def of_kind(self, kind: str) -> SyllableSet:
+        """The pictures of one kind (``syllable``, ``letter``, ``not_writing``)."""
+        return self.subset(self.kinds == KINDS.index(kind))
 
-def syllable_set(pictures: Sequence[SyllablePicture], size: int = CANONICAL_SIZE) -> SyllableSet:
-    """The canonical form of each picture, with its labels."""
-    images = np.zeros((len(pictures), size, size), np.uint8)
-    for i, picture in enumerate(pictures):
-        images[i] = np.round(canonical_syllable(picture.image, size) * 255)
-    labels = np.array([syllable_labels(p.syllable) for p in pictures], np.int64).reshape(-1, 3)
-    return SyllableSet(images, labels, [p.syllable for p in pictures], [p.source for p in pictures])
+
+def syllable_set(pictures: Sequence[SyllablePicture]) -> SyllableSet:
+    """The canonical form of each picture, with its labels; pictures in which preprocessing
+    finds no writing are left out."""
+    kept, images = [], []
+    for picture in pictures:
+        image = canonical_syllable(picture.image)
+        if image is not None:
+            kept.append(picture)
+            images.append(np.round(image * 255).astype(np.uint8))
+    stacked = np.stack(images) if images else np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.uint8)
+    labels = np.array([_labels(p) for p in kept], np.int64).reshape(-1, 3)
+    kinds = np.array([KINDS.index(p.kind) for p in kept], np.int64)
+    return SyllableSet(stacked, labels, kinds, [p.syllable for p in kept], [p.source for p in kept])
+
+
+def letter_pictures(
+    count: int, seed: int, styles: Sequence[str] = TRAINING_STYLES
+) -> list[SyllablePicture]:
+    """``count`` pictures of single letters (kind ``letter``), by stroke writers, informal
+    writers of ``styles`` and training fonts in turn."""
+    fonts = training_fonts()
+    pictures = []
+    for i in range(count):
+        rng = np.random.default_rng([seed, i, 7])
+        letter = LETTERS[i % len(LETTERS)]
+        turn = i // len(LETTERS) % 3
+        if turn == 1 and styles:
+            image, source = informal_letter(letter, styles[i % len(styles)], rng), "informal"
+        elif turn == 2 and fonts:
+            font = fonts[i % len(fonts)]
+            image, source = font_syllable(letter, font, rng, size=SIZE), f"font:{font.name}"
+        else:
+            image, source = render_letter(letter, rng, size=SIZE), "strokes"
+        pictures.append(SyllablePicture(letter, f"letter:{source}", image, kind="letter"))
+    return pictures
+
+
+def junk_pictures(count: int, seed: int) -> list[SyllablePicture]:
+    """``count`` pictures of things that are no writing (kind ``not_writing``), the letter
+    training's :data:`JUNK_KINDS` in turn."""
+    fonts = training_fonts()
+    pictures = []
+    for i in range(count):
+        name = JUNK_KINDS[i % len(JUNK_KINDS)]
+        image = junk.KINDS[name](np.random.default_rng([seed, i, 8]), fonts)
+        if image is not None:
+            pictures.append(SyllablePicture("", f"junk:{name}", image, kind="not_writing"))
+    return pictures
 
 
 def training_pictures(count: int, per_syllable: int, seed: int = 0) -> list[SyllablePicture]:
     """``per_syllable`` pictures of each of ``count`` picked syllables (mostly everyday ones),
-    by stroke writers, informal writers and training fonts in turn."""
-    return syllable_pictures(pick_syllables(count, seed), per_syllable, training_fonts(), seed)
+    by stroke writers, informal writers and training fonts in turn, and :data:`KIND_SHARE` as
+    many letters and junk."""
+    syllables = syllable_pictures(pick_syllables(count, seed), per_syllable, training_fonts(), seed)
+    others = round(KIND_SHARE * len(syllables) / 2)
+    return syllables + letter_pictures(others, seed) + junk_pictures(others, seed)
 
 
-def training_syllables(
-    count: int, per_syllable: int, seed: int = 0, size: int = CANONICAL_SIZE
-) -> SyllableSet:
+def training_syllables(count: int, per_syllable: int, seed: int = 0) -> SyllableSet:
     """:func:`training_pictures` in canonical form."""
-    return syllable_set(training_pictures(count, per_syllable, seed), size)
+    return syllable_set(training_pictures(count, per_syllable, seed))
 
 
 def held_out_pictures(
@@ -146,6 +187,12 @@ def held_out_pictures(
     return pictures
 
 
-def held_out_syllables(size: int = CANONICAL_SIZE, per_syllable: int = 1) -> SyllableSet:
+def held_out_syllables(per_syllable: int = 1) -> SyllableSet:
     """:func:`held_out_pictures` in canonical form."""
-    return syllable_set(held_out_pictures(per_syllable), size)
+    return syllable_set(held_out_pictures(per_syllable))
+
+
+def held_out_letters(per_letter: int = 10) -> list[SyllablePicture]:
+    """Single letters by held-out writers, in the informal styles never trained on among them
+    (kind ``letter``), to measure the kind head by."""
+    return letter_pictures(per_letter * len(LETTERS), HELD_OUT_SEED, HELD_OUT_STYLES)

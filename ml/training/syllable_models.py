@@ -1,9 +1,11 @@
-"""Syllable readers: one network, three heads (initial, medial, final), trained together.
+"""Syllable readers: one network, four heads (initial, medial, final, and the block's kind),
+trained together.
 
-Input: canonical syllable pictures (:mod:`ml.training.syllable_data`), shape (B, 1, size, size)
-with ``size`` a multiple of 8. Output: three logit tensors, (B, 19), (B, 21) and (B, 28).
-Training minimises the sum of the three cross-entropies with Adam under a one-cycle schedule,
-on batches lightly shifted and scaled; the same seed gives the same weights on the same device.
+Input: canonical blocks (:mod:`ml.reading.blocks`), shape (B, 1, size, size) with ``size`` a
+multiple of 8. Output: four logit tensors, (B, 19), (B, 21), (B, 28) and (B, 3) (syllable,
+letter, not writing). Training minimises the sum of the heads' cross-entropies (the letter heads
+only on syllables) with Adam under a one-cycle schedule, on batches lightly shifted and scaled;
+the same seed gives the same weights on the same device.
 """
 
 from __future__ import annotations
@@ -11,36 +13,39 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ml.reading.alphabet import FINALS, INITIALS, MEDIALS
-from ml.training.syllable_data import CANONICAL_SIZE, SyllableSet
+from ml.reading.blocks import BLOCK_SIZE, KINDS
+from ml.training.syllable_data import NO_LABEL, SyllableSet
 from ml.training.train import pick_device
 
-HEADS = (len(INITIALS), len(MEDIALS), len(FINALS))
+HEADS = (len(INITIALS), len(MEDIALS), len(FINALS), len(KINDS))
 PARTS = ("initial", "medial", "final")
-Logits = tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+OUTPUTS = (*PARTS, "kind")
+Logits = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
 
-class ThreeHeads(nn.Module):
-    """A linear head per letter position over a shared feature vector."""
+class Heads(nn.Module):
+    """A linear head per letter position, and one for the kind, over a shared feature vector."""
 
     def __init__(self, features: int) -> None:
         super().__init__()
         self.heads = nn.ModuleList(nn.Linear(features, n) for n in HEADS)
 
     def forward(self, x: torch.Tensor) -> Logits:
-        initial, medial, final = (head(x) for head in self.heads)
-        return initial, medial, final
+        initial, medial, final, kind = (head(x) for head in self.heads)
+        return initial, medial, final, kind
 
 
 class SyllableLeNet(nn.Module):
     """LeNet in spirit, grown for blocks: three conv + batch-norm + pool stages (``width``, 2x
-    and 4x channels), a 256-wide hidden layer, then the three heads."""
+    and 4x channels), a 256-wide hidden layer, then the heads."""
 
-    def __init__(self, size: int = CANONICAL_SIZE, width: int = 16) -> None:
+    def __init__(self, size: int = BLOCK_SIZE, width: int = 16) -> None:
         super().__init__()
         if size % 8:
             raise ValueError(f"the input size must be a multiple of 8, not {size}")
@@ -58,21 +63,21 @@ class SyllableLeNet(nn.Module):
         self.hidden = nn.Sequential(
             nn.Linear(channels * (size // 8) ** 2, 256), nn.ReLU(), nn.Dropout(0.2)
         )
-        self.heads = ThreeHeads(256)
+        self.heads = Heads(256)
 
     def forward(self, x: torch.Tensor) -> Logits:
         return self.heads(self.hidden(self.features(x)))
 
 
 class SyllableMLP(nn.Module):
-    """The baseline: two hidden layers (512, 256) on the raw pixels, then the three heads."""
+    """The baseline: two hidden layers (512, 256) on the raw pixels, then the heads."""
 
-    def __init__(self, size: int = CANONICAL_SIZE) -> None:
+    def __init__(self, size: int = BLOCK_SIZE) -> None:
         super().__init__()
         self.hidden = nn.Sequential(
             nn.Flatten(), nn.Linear(size * size, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU()
         )
-        self.heads = ThreeHeads(256)
+        self.heads = Heads(256)
 
     def forward(self, x: torch.Tensor) -> Logits:
         return self.heads(self.hidden(x))
@@ -92,9 +97,11 @@ def build_syllable_model(architecture: str, size: int) -> nn.Module:
 
 
 def syllable_tensors(data: SyllableSet, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    """Images as float (N, 1, size, size) in [0, 1] and labels as int64 (N, 3), on ``device``."""
+    """Images as float (N, 1, size, size) in [0, 1] and labels as int64 (N, 4): initial, medial,
+    final, kind; on ``device``."""
     x = torch.from_numpy(data.images).to(device).float().div_(255.0).unsqueeze(1)
-    return x, torch.from_numpy(data.labels).to(device)
+    labels = np.concatenate([data.labels, data.kinds[:, None]], axis=1)
+    return x, torch.from_numpy(labels).to(device)
 
 
 def jitter(
@@ -112,8 +119,13 @@ def jitter(
 
 
 def syllable_loss(logits: Logits, labels: torch.Tensor) -> torch.Tensor:
-    """The sum of the three positions' cross-entropies."""
-    return sum(F.cross_entropy(out, labels[:, i]) for i, out in enumerate(logits))
+    """The sum of the heads' mean cross-entropies, each over the pictures it has labels for
+    (letter positions: syllables only)."""
+    total = logits[0].new_zeros(())
+    for i, out in enumerate(logits):
+        losses = F.cross_entropy(out, labels[:, i], ignore_index=NO_LABEL, reduction="sum")
+        total = total + losses / (labels[:, i] != NO_LABEL).sum().clamp(min=1)
+    return total
 
 
 def train_syllable_model(
@@ -156,23 +168,28 @@ def train_syllable_model(
 
 @torch.no_grad()
 def predict_syllables(model: nn.Module, x: torch.Tensor, batch: int = 1024) -> torch.Tensor:
-    """Predicted (initial, medial, final) indices, int64 (N, 3), in evaluation mode."""
+    """Predicted (initial, medial, final, kind) indices, int64 (N, 4), in evaluation mode."""
     was_training = model.training
     model.eval()
     parts = []
     for start in range(0, len(x), batch):
         parts.append(torch.stack([out.argmax(1) for out in model(x[start : start + batch])], 1))
     model.train(was_training)
-    return torch.cat(parts) if parts else torch.zeros(0, 3, dtype=torch.int64)
+    return torch.cat(parts) if parts else torch.zeros(0, len(OUTPUTS), dtype=torch.int64)
 
 
 def evaluate_syllables(model: nn.Module, data: SyllableSet) -> dict[str, float | int]:
-    """Accuracy of each position and of whole syllables (all three right), and ``n``."""
+    """On the syllables (if any): accuracy of each position and of whole syllables (all three
+    right); on everything: of the kind; and ``n``."""
     device = next(model.parameters()).device
     x, y = syllable_tensors(data, device)
     right = predict_syllables(model, x) == y
-    result: dict[str, float | int] = {"syllable": right.all(1).float().mean().item()}
-    for i, part in enumerate(PARTS):
-        result[part] = right[:, i].float().mean().item()
+    syllables = y[:, 3] == KINDS.index("syllable")
+    result: dict[str, float | int] = {}
+    if syllables.any():
+        result["syllable"] = right[syllables, :3].all(1).float().mean().item()
+        for i, part in enumerate(PARTS):
+            result[part] = right[syllables, i].float().mean().item()
+    result["kind"] = right[:, 3].float().mean().item() if len(right) else 0.0
     result["n"] = len(data)
     return result

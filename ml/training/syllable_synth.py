@@ -37,6 +37,9 @@ class SyllablePicture:
     image: np.ndarray
     """uint8, dark ink on white: ``SIZE`` x ``SIZE``, twice that for a writer of small letters
     (a small block in a big white picture, as :func:`ml.writing.informal.informal_letter`)."""
+    kind: str = "syllable"
+    """What the picture shows (:data:`ml.reading.blocks.KINDS`): a syllable; or a single letter
+    (``syllable`` holds it) or junk (``syllable`` is empty), to teach what is not a syllable."""
 
 
 def pick_syllables(count: int, seed: int = 0) -> list[str]:

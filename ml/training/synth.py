@@ -19,7 +19,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ml.reading.alphabet import LETTERS, index_of
-from ml.reading.preprocess import box_side, canonicalize, ink_box, stroke_width
+from ml.reading.ink import box_side, ink_box, stroke_width
+from ml.reading.preprocess import canonicalize
 from ml.training.data import LetterSet, empty_set, to_uint8
 from ml.writing.informal import TRAINING_STYLES, informal_letter
 from ml.writing.strokes import render_letter

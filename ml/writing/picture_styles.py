@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from ml.reading.preprocess import ink_box
+from ml.reading.ink import ink_box
 
 Rng = np.random.Generator
 InkMaker = Callable[[int], np.ndarray]

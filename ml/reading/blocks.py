@@ -1,0 +1,226 @@
+"""Writing cut into syllable blocks, and each block in the canonical form syllable models read.
+
+The syllable input contract, written down once (a syllable model's metadata carries a copy and
+the serving code refuses a model whose contract differs):
+
+* size: :data:`BLOCK_SIZE` square, one channel, float32; ink = 1.0 on 0.0, values in [0, 1];
+* stroke width: strokes are thickened or thinned to :data:`BLOCK_STROKE` of the block's longer
+  side, whatever pen drew them;
+* fit: the block's ink box is padded to a square (centred, aspect kept) and scaled into the
+  picture, leaving :data:`BLOCK_MARGIN` of its side blank all round.
+
+The ink comes from the letter preprocessing (:func:`ml.reading.preprocess.canonicalize` with
+``blocks=True``: lighting, polarity, shadows, ruled lines and specks dealt with as for a letter).
+A row of blocks is cut at gaps between columns of ink: of all the ways to cut at gaps, the one
+whose pieces are closest to square (a block is about as wide as the line is high) and whose cuts
+fall in the widest gaps (:func:`split_row`). The parts of one block (가's ㄱ and ㅏ) have gaps
+between them too, but cutting there leaves pieces far narrower than the line is high.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ml.reading.ink import INK_LEVEL, grow, ink_box, normalise_strokes
+
+BLOCK_SIZE = 32
+BLOCK_STROKE = 0.07
+BLOCK_MARGIN = 0.0625
+KINDS = ("syllable", "letter", "not_writing")
+"""What a block can be, as a syllable model's kind head tells them apart."""
+BLOCK_CONTRACT: dict[str, object] = {
+    "version": 1,
+    "size": [BLOCK_SIZE, BLOCK_SIZE],
+    "channels": 1,
+    "dtype": "float32",
+    "polarity": "ink=1, background=0",
+    "range": [0.0, 1.0],
+    "stroke": f"pen width normalised to {BLOCK_STROKE} of the block's longer side",
+    "fit": f"ink box squared (centred) and scaled, {BLOCK_MARGIN} of the side blank all round",
+}
+MAX_CUTS = 40
+"""At most this many gaps (the widest) are considered as cuts: a row of up to ~20 blocks."""
+BLOCK_ASPECT = 0.85
+"""A block's usual width as a share of its row's height (the row's height takes in how the
+blocks rise and fall along it); synthetic blocks' own median is 0.95 of their height."""
+GAP_REWARD = 1.0
+"""How much a cut is worth per line height of gap (against the squareness of the pieces)."""
+VALLEY_INK = 0.25
+"""A column with less ink than this share of the row's height may be where two blocks touch."""
+VALLEY_COST = 0.1
+"""What cutting through ink costs, beyond the ink cut (in row heights)."""
+VALLEY_SIDE = 0.5
+LINE_GAP = 0.02
+LINE_HEIGHT = 0.2
+MAX_SPLIT_BLOCKS = 12
+"""A row is cut into at most this many blocks (more is a line of text, refused anyway)."""
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """A picture's writing as a row of blocks, left to right."""
+
+    images: np.ndarray
+    """float32 (n, BLOCK_SIZE, BLOCK_SIZE), the canonical form of each block."""
+    boxes: tuple[tuple[int, int, int, int], ...]
+    """Each block's (left, top, width, height) in the picture the ink was found in."""
+    whole: np.ndarray | None = None
+    """All the writing as one block, in canonical form (a wide letter such as ㅛ, which the row
+    cutting may split, is read whole)."""
+    lines: int = 1
+    """Lines of writing found one above the other (:func:`count_lines`); more than one is
+    not a word."""
+
+    def __len__(self) -> int:
+        return len(self.boxes)
+
+
+def canonical_block(glyph: np.ndarray) -> np.ndarray | None:
+    """The canonical form of one block's ink (float, ink = 1, cropped or not), or ``None`` if no
+    stroke survives."""
+    box = ink_box(glyph >= INK_LEVEL * float(glyph.max(initial=0.0)))
+    if box is None or glyph.max() <= 0:
+        return None
+    glyph = normalise_strokes(glyph[box] / glyph.max(), BLOCK_STROKE)
+    if glyph is None:
+        return None
+    h, w = glyph.shape
+    side = max(h, w)
+    square = np.zeros((side, side), np.float32)
+    top, left = (side - h) // 2, (side - w) // 2
+    square[top : top + h, left : left + w] = glyph
+    margin = max(1, round(BLOCK_SIZE * BLOCK_MARGIN))
+    inner = BLOCK_SIZE - 2 * margin
+    interpolation = cv2.INTER_AREA if side > inner else cv2.INTER_LINEAR
+    out = np.zeros((BLOCK_SIZE, BLOCK_SIZE), np.float32)
+    out[margin : margin + inner, margin : margin + inner] = cv2.resize(
+        square, (inner, inner), interpolation=interpolation
+    )
+    return np.clip(out, 0.0, 1.0)
+
+
+def split_row(mask: np.ndarray) -> list[slice]:
+    """The column ranges of the blocks in a row of writing (``mask``: ink cropped to its box).
+
+    Candidate cuts are the gaps between inked columns and, where blocks touch, the thinnest
+    columns of ink (local minima of the column's ink under :data:`VALLEY_INK` of the row's
+    height). Dynamic programming picks the cuts that minimise, over the pieces, (log of width
+    over :data:`BLOCK_ASPECT` of the row's height)^2, less :data:`GAP_REWARD` per line height
+    of each gap cut (capped at one height), plus :data:`VALLEY_COST` and the cut ink (in row
+    heights) for each valley cut. A wide letter (ㅛ, ㄲ) may be cut too: the reader also reads
+    all the writing as one block (:attr:`Blocks.whole`)."""
+    height = mask.shape[0]
+    inked = mask.any(axis=0)
+    columns = np.flatnonzero(inked)
+    if columns.size == 0:
+        return []
+    cuts = _gaps(inked, height) + _valleys(mask)
+    if len(cuts) > MAX_CUTS:
+        cuts = sorted(cuts, key=lambda cut: cut[2])[-MAX_CUTS:]
+    cuts.sort()
+    # A piece begins at the row's start or a cut's end, and ends at a cut's start or the row's end.
+    starts = [int(columns[0])] + [end for _, end, _ in cuts]
+    ends = [start for start, _, _ in cuts] + [int(columns[-1]) + 1]
+    n = len(starts)
+    best = np.full(n + 1, np.inf)
+    best[0] = 0.0
+    back = np.zeros(n + 1, int)
+    pieces = np.zeros(n + 1, int)
+    for j in range(1, n + 1):  # a piece ends at ends[j - 1]
+        reward = cuts[j - 1][2] if j < n else 0.0
+        for i in range(j):  # and begins at starts[i]
+            width = ends[j - 1] - starts[i]
+            if pieces[i] >= MAX_SPLIT_BLOCKS or width <= 0:
+                continue
+            cost = best[i] + np.log(width / (BLOCK_ASPECT * height)) ** 2 - reward
+            if cost < best[j]:
+                best[j], back[j], pieces[j] = cost, i, pieces[i] + 1
+    bounds, j = [], n
+    while j > 0:
+        i = back[j]
+        bounds.append(slice(starts[i], ends[j - 1]))
+        j = i
+    return bounds[::-1]
+
+
+def _gaps(inked: np.ndarray, height: int) -> list[tuple[int, int, float]]:
+    """The runs of empty columns between inked ones: (first empty, first inked after, reward)."""
+    columns = np.flatnonzero(inked)
+    breaks = np.flatnonzero(np.diff(columns) > 1)
+    cuts = []
+    for b in breaks:
+        start, end = int(columns[b]) + 1, int(columns[b + 1])
+        cuts.append((start, end, GAP_REWARD * min((end - start) / height, 1.0)))
+    return cuts
+
+
+def _valleys(mask: np.ndarray) -> list[tuple[int, int, float]]:
+    """Columns where the ink is thinnest between thicker columns, with tall ink (at least
+    :data:`VALLEY_SIDE` of the row's height from top to bottom of a column) within
+    :data:`BLOCK_ASPECT` / 2 of the row's height on both sides: where two blocks touch, not
+    the end of a long bar (고's ㅗ); as cuts of no width: (column, column, minus their cost)."""
+    height, width = mask.shape
+    ink = mask.sum(axis=0).astype(np.float32)
+    smooth = np.convolve(ink, np.ones(3) / 3, mode="same")
+    rows = np.arange(height)[:, None]
+    tops = np.where(mask, rows, height).min(axis=0)
+    bottoms = np.where(mask, rows, -1).max(axis=0)
+    tall = (bottoms - tops + 1) >= VALLEY_SIDE * height
+    reach = max(1, round(BLOCK_ASPECT * height / 2))
+    valleys = []
+    for x in range(1, width - 1):
+        if (
+            0 < ink[x] <= VALLEY_INK * height
+            and smooth[x] <= smooth[x - 1]
+            and smooth[x] < smooth[x + 1]
+            and tall[max(0, x - reach) : x].any()
+            and tall[x + 1 : x + 1 + reach].any()
+        ):
+            valleys.append((x, x, -(VALLEY_COST + ink[x] / height)))
+    return valleys
+
+
+def find_blocks(ink: np.ndarray, mask: np.ndarray) -> Blocks:
+    """The blocks of the writing in ``mask`` (cleaned stroke pixels), in canonical form from the
+    ``ink`` darkness (in [0, 1]) around them; blocks that keep no stroke are left out."""
+    box = ink_box(mask)
+    if box is None:
+        return Blocks(np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32), ())
+    rows, cols = box
+    kept = mask[box]
+    soft = np.where(grow(mask, 1), ink, 0.0)[box]
+    whole = canonical_block(soft)
+    images, boxes = [], []
+    for piece in split_row(kept):
+        piece_rows = ink_box(kept[:, piece])
+        if piece_rows is None:
+            continue
+        top, bottom = piece_rows[0].start, piece_rows[0].stop
+        image = canonical_block(soft[top:bottom, piece])
+        if image is None:
+            continue
+        images.append(image)
+        boxes.append(
+            (cols.start + piece.start, rows.start + top, piece.stop - piece.start, bottom - top)
+        )
+    stacked = np.stack(images) if images else np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
+    return Blocks(stacked, tuple(boxes), whole, count_lines(kept))
+
+
+def count_lines(mask: np.ndarray) -> int:
+    """How many lines of writing ``mask`` (cropped to its ink) holds: bands of inked rows split
+    by empty rows (at least :data:`LINE_GAP` of the ink's height), at least
+    :data:`LINE_HEIGHT` of it high, that are rows of two blocks or more (:func:`split_row`).
+    One block's parts stacked in bands (곬's 고 over its ㄽ) make at most one such row."""
+    height = mask.shape[0]
+    inked = np.flatnonzero(mask.any(axis=1))
+    breaks = np.flatnonzero(np.diff(inked) > max(1, LINE_GAP * height))
+    rows = 0
+    for band in np.split(inked, breaks + 1):
+        band_mask = mask[band[0] : band[-1] + 1]
+        tall = len(band_mask) >= LINE_HEIGHT * height
+        rows += tall and len(split_row(band_mask[ink_box(band_mask)])) >= 2
+    return max(rows, 1)

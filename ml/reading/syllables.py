@@ -1,0 +1,141 @@
+"""Reading syllable blocks: a registry syllable model (``syllable-lenet``) on ONNX Runtime turns
+canonical blocks (:mod:`ml.reading.blocks`) into a :class:`BlockReading` each: what kind of
+thing the block is, and for a syllable its initial, medial and final letters, each with its own
+probability.
+
+A block is read as the syllable its three best letters compose; it is *unsure* when any of the
+three is below :data:`PART_CONFIDENCE` (the reading names the position and its rivals, so that a
+reply can say "the vowel could be ㅏ or ㅓ"), and its kind is what the kind head finds likeliest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import onnxruntime as ort
+
+from ml.reading.alphabet import compose
+from ml.reading.blocks import BLOCK_CONTRACT, BLOCK_SIZE, KINDS
+from ml.reading.registry import ModelVersion, Registry
+
+DEFAULT_MODEL = "syllable-lenet"
+PARTS = ("initial", "medial", "final")
+PART_CONFIDENCE = 0.5
+"""A position whose best letter has a lower probability makes the block unsure."""
+TOP_K = 3
+
+
+class SyllableContractError(ValueError):
+    """A syllable model trained for another canonical block than this code produces."""
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class BlockReading:
+    """What a syllable model made of one block."""
+
+    kind: str
+    """The likeliest of :data:`ml.reading.blocks.KINDS`."""
+    kind_confidence: float
+    text: str
+    """The syllable the three best letters compose."""
+    jamo: tuple[tuple[tuple[str, float], ...], ...]
+    """For the initial, medial and final: the best letters with their probabilities, best
+    first (``""`` is no final)."""
+    confidence: float
+    """The product of the three best letters' probabilities."""
+
+    @property
+    def unsure_parts(self) -> list[str]:
+        """The positions whose best letter is below :data:`PART_CONFIDENCE`."""
+        return [p for p, top in zip(PARTS, self.jamo, strict=True) if top[0][1] < PART_CONFIDENCE]
+
+    @property
+    def unsure(self) -> bool:
+        return bool(self.unsure_parts)
+
+    def as_json(self) -> dict:
+        """``text``, ``kind``, ``confidence`` and ``jamo`` ([letter, probability] for the initial,
+        medial and final) with ``jamo_top`` (the best few of each)."""
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "kind_confidence": round(self.kind_confidence, 4),
+            "confidence": round(self.confidence, 4),
+            "unsure": self.unsure_parts,
+            "jamo": [[top[0][0], round(top[0][1], 4)] for top in self.jamo],
+            "jamo_top": [[[j, round(p, 4)] for j, p in top] for top in self.jamo],
+        }
+
+
+class SyllableModel:
+    """A registry syllable model on an in-process ONNX Runtime session."""
+
+    def __init__(self, stored: ModelVersion, threads: int = 1) -> None:
+        meta = stored.meta
+        contract = meta.get("input_contract", {})
+        if contract.get("version") != BLOCK_CONTRACT["version"] or contract.get("size") != [
+            BLOCK_SIZE,
+            BLOCK_SIZE,
+        ]:
+            raise SyllableContractError(
+                f"model {stored.name} {stored.version} expects block contract "
+                f"{contract.get('version')}, this code produces {BLOCK_CONTRACT['version']}"
+            )
+        if tuple(meta.get("kinds", ())) != KINDS:
+            raise SyllableContractError(f"model {stored.name} has other kinds: {meta.get('kinds')}")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(stored.onnx_path), options, providers=["CPUExecutionProvider"]
+        )
+        self._input = self._session.get_inputs()[0].name
+        self._outputs = list(meta["outputs"])
+        self.heads = (tuple(meta["initials"]), tuple(meta["medials"]), tuple(meta["finals"]))
+        self.version = f"{stored.name}:{stored.version}"
+
+    @classmethod
+    def load(cls, spec: str = DEFAULT_MODEL, registry: Registry | None = None) -> SyllableModel:
+        """The model a registry name, ``name:version`` or folder path names."""
+        return cls((registry or Registry()).resolve(spec))
+
+    def probabilities(self, blocks: np.ndarray) -> dict[str, np.ndarray]:
+        """For canonical blocks (B, size, size): each head's probabilities, by output name."""
+        batch = np.ascontiguousarray(blocks, np.float32).reshape(-1, 1, BLOCK_SIZE, BLOCK_SIZE)
+        logits = self._session.run(self._outputs, {self._input: batch})
+        return {name: _softmax(out) for name, out in zip(self._outputs, logits, strict=True)}
+
+    def read(self, blocks: np.ndarray) -> list[BlockReading]:
+        """A :class:`BlockReading` for each canonical block."""
+        if len(blocks) == 0:
+            return []
+        found = self.probabilities(blocks)
+        readings = []
+        for row in range(len(blocks)):
+            jamo = tuple(
+                _top(found[part][row], letters)
+                for part, letters in zip(PARTS, self.heads, strict=True)
+            )
+            kind = found["kind"][row]
+            readings.append(
+                BlockReading(
+                    kind=KINDS[int(kind.argmax())],
+                    kind_confidence=float(kind.max()),
+                    text=compose(*(top[0][0] for top in jamo)),
+                    jamo=jamo,
+                    confidence=float(np.prod([top[0][1] for top in jamo])),
+                )
+            )
+        return readings
+
+
+def _top(probabilities: np.ndarray, letters: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    order = np.argsort(probabilities)[::-1][:TOP_K]
+    return tuple((letters[i], float(probabilities[i])) for i in order)

@@ -1,0 +1,160 @@
+"""One letter, one syllable, or a word: a picture routed to the reader that fits it.
+
+The picture is preprocessed once (:func:`ml.reading.preprocess.canonicalize` with blocks) and read
+as one letter by the letter classifier, while its writing, cut into blocks, is read by the
+syllable model. Then:
+
+* no blocks (nothing written, or a picture refused before its ink was found): the letter
+  reading's verdict stands;
+* all the writing, read as one block, taken for a letter by the syllable model's kind head (a
+  wide ㅛ or ㄲ that the row cutting split in two): the letter reading;
+* more than :data:`MAX_BLOCKS` blocks, or more than one line of them (unless the kind head
+  takes all the writing for one syllable: 밟's 바 over its ㄼ looks like two short lines):
+  ``too_many_blocks``;
+* one block that the kind head takes for a syllable: a **syllable**, ``unsure`` when one of its
+  letters is not clear (the reason names it and its rivals);
+* one block of another kind (a letter, or no writing): the letter reading, as before;
+* two to :data:`MAX_BLOCKS` blocks: a **word**, ``unsure`` when a block is not clearly a
+  syllable or one of its letters is not clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ml.reading.classifier import Classifier, LiveClassifier, Reading
+from ml.reading.preprocess import Canonical
+from ml.reading.syllables import PARTS, BlockReading, SyllableModel
+from ml.reading.verdicts import REASONS, Verdict
+
+MAX_BLOCKS = 4
+"""The longest word read (blocks); the issue's beginner words have 1-4."""
+ORDINALS = ("first", "second", "third", "fourth")
+PART_NAMES = {"initial": "first consonant", "medial": "vowel", "final": "final consonant"}
+
+
+@dataclass(frozen=True)
+class TextReading:
+    """What a picture was read as: ``kind`` is ``letter``, ``syllable`` or ``word`` (``None`` when
+    it was refused before its kind could be told), ``text`` what was read."""
+
+    kind: str | None
+    verdict: Verdict
+    reason: str
+    text: str | None
+    letter: Reading
+    """The picture read as one letter (the answer when ``kind`` is ``letter``)."""
+    blocks: tuple[BlockReading, ...] = ()
+
+    def as_json(self) -> dict:
+        """The machine-readable form used by ``hangul-ml predict --json``: the letter reading's
+        fields (``letter`` only for a letter), then ``kind``, ``text`` and ``blocks``."""
+        out = self.letter.as_json()
+        if self.kind != "letter":
+            out |= {"letter": None, "romanization": None, "confidence": 0.0, "top": []}
+        if self.kind in ("syllable", "word"):
+            out["confidence"] = round(min(b.confidence for b in self.blocks), 4)
+        out |= {"verdict": self.verdict, "reason": self.reason or None}
+        return out | {
+            "kind": self.kind,
+            "text": self.text,
+            "blocks": [b.as_json() for b in self.blocks],
+        }
+
+
+def route(
+    letter: Reading,
+    blocks: Sequence[BlockReading],
+    whole: BlockReading | None = None,
+    lines: int = 1,
+) -> TextReading:
+    """Decide what a picture is from its letter reading, its blocks' readings and the reading
+    of all its writing as one block (see the module docstring)."""
+    if not blocks:
+        return _as_letter(letter)
+    if whole is not None and whole.kind == "letter":
+        return _as_letter(letter, (whole,))
+    several_lines = lines > 1 and (whole is None or whole.kind != "syllable")
+    if len(blocks) > MAX_BLOCKS or several_lines:
+        reason = REASONS[Verdict.TOO_MANY_BLOCKS].format(limit=MAX_BLOCKS)
+        return TextReading("word", Verdict.TOO_MANY_BLOCKS, reason, None, letter, tuple(blocks))
+    if len(blocks) == 1 and blocks[0].kind != "syllable":
+        return _as_letter(letter, tuple(blocks))
+    kind = "syllable" if len(blocks) == 1 else "word"
+    text = "".join(b.text for b in blocks)
+    doubts = _doubts(blocks)
+    if doubts:
+        return TextReading(kind, Verdict.UNSURE, doubts, text, letter, tuple(blocks))
+    return TextReading(kind, Verdict.OK, "", text, letter, tuple(blocks))
+
+
+def _as_letter(letter: Reading, blocks: tuple[BlockReading, ...] = ()) -> TextReading:
+    kind = "letter" if letter.verdict == Verdict.OK else None
+    return TextReading(kind, letter.verdict, letter.reason, letter.letter, letter, blocks)
+
+
+def _doubts(blocks: Sequence[BlockReading]) -> str:
+    """Why some blocks cannot be named with confidence, or ``""``."""
+    lines = []
+    for n, block in enumerate(blocks):
+        where = "" if len(blocks) == 1 else f" of the {ORDINALS[n]} block"
+        if block.kind != "syllable":
+            lines.append(f"The {ORDINALS[n]} block does not look like a syllable.")
+            continue
+        for part in block.unsure_parts:
+            top = block.jamo[PARTS.index(part)]
+            rivals = " or ".join(j or "none" for j, _ in top[:2])
+            lines.append(f"I can't tell the {PART_NAMES[part]}{where}: {rivals}?")
+    return " ".join(lines)
+
+
+class TextReader:
+    """Reads pictures as letters, syllables or words: a letter classifier and a syllable model,
+    sharing the letter classifier's preprocessor."""
+
+    def __init__(self, letters: Classifier | LiveClassifier, syllables: SyllableModel) -> None:
+        self.letters = letters
+        self.syllables = syllables
+
+    @property
+    def version(self) -> str:
+        """Both models' versions: ``lenet:packaged+syllable-lenet:packaged``."""
+        return f"{self.letters.version}+{self.syllables.version}"
+
+    def read(self, data: bytes) -> TextReading:
+        """Read one picture; bad input gives a verdict with a reason, never raises."""
+        return self.read_many([data])[0]
+
+    def read_many(self, pictures: Sequence[bytes]) -> list[TextReading]:
+        """Read several pictures, their blocks in one batch."""
+        letters = self.letters
+        classifier = letters.current if isinstance(letters, LiveClassifier) else letters
+        canonicals = classifier.preprocessor.canonicalize(list(pictures), blocks=True)
+        letters = classifier.read_canonicals(canonicals)
+        found = [_blocks_of(c) for c in canonicals]
+        readings = self.syllables.read(_stacked([images for images, _ in found]))
+        out, start = [], 0
+        for letter, (images, lines) in zip(letters, found, strict=True):
+            mine = readings[start : start + len(images)]
+            whole, blocks = (mine[0], mine[1:]) if mine else (None, [])
+            out.append(route(letter, blocks, whole, lines))
+            start += len(images)
+        return out
+
+
+def _blocks_of(canonical: Canonical) -> tuple[np.ndarray, int]:
+    """The canonical writing of a picture as one block, then its blocks (of its likelier
+    polarity that has writing; none when it has no writing), and its lines of writing."""
+    for version in (canonical, canonical.other):
+        found = version.blocks if version is not None else None
+        if found is not None and len(found) and found.whole is not None:
+            return np.concatenate([found.whole[None], found.images]), found.lines
+    return np.zeros((0, 0, 0), np.float32), 1
+
+
+def _stacked(found: list[np.ndarray]) -> np.ndarray:
+    usable = [images for images in found if len(images)]
+    return np.concatenate(usable) if usable else np.zeros((0, 1, 1), np.float32)

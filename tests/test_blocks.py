@@ -1,0 +1,81 @@
+"""Cutting writing into syllable blocks, and the canonical block."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ml.reading.blocks import BLOCK_SIZE, canonical_block, split_row
+from ml.reading.preprocess import canonicalize
+from ml.writing.syllables import render_syllable, render_word
+
+WORDS = ("나무", "고양이", "가", "한국어요", "닭", "의자", "바다", "왜")
+
+
+def _blocks(image: np.ndarray):
+    return canonicalize(np.pad(image, 16, constant_values=255), blocks=True).blocks
+
+
+@pytest.mark.parametrize("word", WORDS)
+def test_a_written_word_is_cut_into_its_blocks(word):
+    right = 0
+    for seed in range(5):
+        rng = np.random.default_rng([77, seed])
+        image = render_word(word, rng) if len(word) > 1 else render_syllable(word, rng)
+        right += len(_blocks(image)) == len(word)
+    assert right >= 4  # 99% of 300 random words of 1-4 blocks (writers of another seed)
+
+
+def test_the_parts_of_one_block_stay_together():
+    mask = np.zeros((40, 40), bool)
+    mask[2:38, 4:14] = True  # ㄱ-like part
+    mask[0:40, 22:26] = True  # a vowel's stem, with a gap between
+    assert split_row(mask) == [slice(4, 26)]
+
+
+def test_blocks_side_by_side_are_cut_at_the_gap_between_them():
+    mask = np.zeros((40, 200), bool)
+    for left in (0, 50, 100, 150):
+        mask[:, left : left + 36] = True
+    assert split_row(mask) == [slice(x, x + 36) for x in (0, 50, 100, 150)]
+
+
+def test_touching_blocks_are_cut_where_the_ink_is_thinnest():
+    mask = np.zeros((40, 80), bool)
+    mask[:, 0:38] = True
+    mask[:, 42:80] = True
+    mask[20:23, 38:42] = True  # a joining hairline
+    [first, second] = split_row(mask)
+    assert 36 <= first.stop <= 42 and 38 <= second.start <= 42
+
+
+def test_the_canonical_block_is_square_centred_and_in_range():
+    glyph = np.zeros((30, 60), np.float32)
+    glyph[10:20, 5:55] = 1.0
+    block = canonical_block(glyph)
+    assert block.shape == (BLOCK_SIZE, BLOCK_SIZE) and block.dtype == np.float32
+    assert 0.0 <= block.min() and block.max() <= 1.0
+    rows, cols = np.nonzero(block > 0.5)
+    assert abs((rows.min() + rows.max()) / 2 - 15.5) <= 1.5
+    assert cols.min() <= 3 and cols.max() >= 28
+    assert canonical_block(np.zeros((10, 10), np.float32)) is None
+
+
+def test_a_blank_picture_has_no_blocks_and_a_letter_has_one():
+    assert canonicalize(np.full((64, 64), 255, np.uint8), blocks=True).blocks is None
+    assert canonicalize(np.full((64, 64), 255, np.uint8)).blocks is None
+    ring = np.full((96, 96), 255, np.uint8)
+    ring[20:76, 20:76] = 0
+    ring[28:68, 28:68] = 255
+    assert len(canonicalize(ring, blocks=True).blocks) == 1
+
+
+def test_two_lines_of_words_are_counted_and_a_stacked_block_is_one_line():
+    first = render_word("나무", np.random.default_rng(1))
+    second = render_word("바다", np.random.default_rng(2))
+    page = np.full((first.shape[0] * 2 + 40, first.shape[1]), 255, np.uint8)
+    page[: first.shape[0]] = first
+    page[first.shape[0] + 40 :] = second
+    assert _blocks(page).lines == 2
+    for syllable in ("고", "강", "둘", "쾅", "곬", "읊", "뷁"):
+        assert _blocks(render_syllable(syllable, np.random.default_rng(5))).lines == 1

@@ -1,0 +1,115 @@
+"""One letter, one syllable or a word: routing, verdicts, and reading with the shipped models."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ml.reading.alphabet import decompose
+from ml.reading.classifier import Classifier, Reading
+from ml.reading.syllables import BlockReading, SyllableModel
+from ml.reading.text import MAX_BLOCKS, TextReader, route
+from ml.reading.verdicts import Verdict
+from ml.writing.strokes import render_letter
+from ml.writing.syllables import render_syllable, render_word
+
+LETTER = Reading(Verdict.OK, "", "ㄱ", 0.97, [("ㄱ", 0.97), ("ㅋ", 0.02)])
+
+
+def block(text: str, kind: str = "syllable", p: float = 0.95, vowel: float = 0.95) -> BlockReading:
+    initial, medial, final = decompose(text)
+    return BlockReading(
+        kind=kind,
+        kind_confidence=0.9,
+        text=text,
+        jamo=(((initial, p),), ((medial, vowel), ("ㅓ", 1 - vowel)), ((final, p),)),
+        confidence=p * vowel * p,
+    )
+
+
+def test_a_picture_refused_before_its_ink_was_found_keeps_its_verdict():
+    reading = route(Reading(Verdict.BLANK, "blank"), [])
+    assert (reading.kind, reading.verdict, reading.text) == (None, Verdict.BLANK, None)
+
+
+def test_one_block_that_is_a_letter_is_read_as_a_letter():
+    reading = route(LETTER, [block("기", kind="letter")])
+    assert (reading.kind, reading.verdict, reading.text) == ("letter", Verdict.OK, "ㄱ")
+    assert reading.as_json()["letter"] == "ㄱ"
+
+
+def test_a_wide_letter_cut_in_two_is_read_whole_as_a_letter():
+    reading = route(LETTER, [block("고"), block("오")], whole=block("교", kind="letter"))
+    assert (reading.kind, reading.verdict, reading.text) == ("letter", Verdict.OK, "ㄱ")
+
+
+def test_one_block_that_is_a_syllable_is_read_as_one_even_if_the_letter_model_named_a_letter():
+    reading = route(Reading(Verdict.OK, "", "ㅟ", 0.9, [("ㅟ", 0.9)]), [block("기")])
+    assert (reading.kind, reading.verdict, reading.text) == ("syllable", Verdict.OK, "기")
+    out = reading.as_json()
+    assert out["letter"] is None and out["kind"] == "syllable" and out["text"] == "기"
+    assert out["blocks"][0]["jamo"] == [["ㄱ", 0.95], ["ㅣ", 0.95], ["", 0.95]]
+
+
+def test_an_unclear_vowel_makes_the_syllable_unsure_and_says_which_letters_it_could_be():
+    reading = route(LETTER, [block("가", vowel=0.55), block("나", vowel=0.4)])
+    assert (reading.kind, reading.verdict, reading.text) == ("word", Verdict.UNSURE, "가나")
+    assert reading.reason == "I can't tell the vowel of the second block: ㅏ or ㅓ?"
+
+
+def test_a_word_with_a_block_that_is_no_syllable_is_unsure():
+    reading = route(LETTER, [block("나"), block("무", kind="not_writing")])
+    assert reading.verdict == Verdict.UNSURE and "second block" in reading.reason
+
+
+def test_more_blocks_than_a_word_or_more_than_one_line_is_refused_with_a_reason():
+    reading = route(LETTER, [block("가")] * (MAX_BLOCKS + 1))
+    assert reading.verdict == Verdict.TOO_MANY_BLOCKS and reading.text is None
+    assert str(MAX_BLOCKS) in reading.reason
+    whole = block("남", kind="not_writing")
+    two_lines = route(LETTER, [block("나"), block("무")], whole=whole, lines=2)
+    assert two_lines.verdict == Verdict.TOO_MANY_BLOCKS
+    stacked = route(LETTER, [block("밟")], whole=block("밟"), lines=2)  # 바 over ㄼ: one block
+    assert (stacked.kind, stacked.text) == ("syllable", "밟")
+
+
+def _png(image: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(np.pad(image, 24, constant_values=255)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def reader() -> TextReader:
+    return TextReader(Classifier.load("lenet"), SyllableModel.load("syllable-lenet"))
+
+
+def test_the_shipped_models_read_letters_syllables_and_words(reader):
+    """Held-out stroke writers (seed 1000) through the whole path, PNG bytes to text."""
+    pictures, truth = [], []
+    for n, text in enumerate(["ㄱ", "ㅏ", "ㅎ", "가", "한", "닭", "기", "나무", "고양이", "바다"]):
+        rng = np.random.default_rng([1000, n, 5])
+        if len(text) > 1:
+            image = render_word(text, rng)
+        elif "가" <= text <= "힣":
+            image = render_syllable(text, rng)
+        else:
+            image = render_letter(text, rng, size=64)
+        pictures.append(_png(image))
+        truth.append(text)
+    readings = reader.read_many(pictures)
+    kinds = [r.kind for r in readings]
+    assert kinds[:3] == ["letter"] * 3 and kinds[3:7] == ["syllable"] * 4
+    assert kinds[7:] == ["word"] * 3
+    right = sum(r.text == t for r, t in zip(readings, truth, strict=True))
+    assert right >= 9, [(r.text, r.verdict) for r in readings]
+
+
+def test_a_broken_file_is_refused_with_its_reason(reader):
+    reading = reader.read(b"not a picture")
+    assert reading.kind is None and reading.verdict == Verdict.NOT_AN_IMAGE
+    assert json.dumps(reading.as_json(), ensure_ascii=False)
