@@ -53,15 +53,23 @@ def _need_torch(command: str) -> None:
 def cmd_predict(args: argparse.Namespace, settings: Settings) -> int:
     from ml.reading.classifier import Classifier
     from ml.reading.isolation import PicturePool
-    from ml.reading.syllables import SyllableModel
-    from ml.reading.text import TextReader
 
     with PicturePool() as pool:
         classifier = Classifier.load(args.model, settings.registry, preprocessor=pool)
-        reader = TextReader(classifier, SyllableModel.load(args.syllable_model, settings.registry))
+        reader = _text_reader(args, settings, classifier)
         for name in args.files:
             _show_reading(name, _read_file(reader, name), args.json)
     return 0
+
+
+def _text_reader(
+    args: argparse.Namespace, settings: Settings, classifier: Classifier
+) -> TextReader:
+    """Letters with ``classifier``, syllables with the model ``--syllable-model`` names."""
+    from ml.reading.syllables import SyllableModel
+    from ml.reading.text import TextReader
+
+    return TextReader(classifier, SyllableModel.load(args.syllable_model, settings.registry))
 
 
 def _read_file(reader: TextReader, name: str) -> TextReading:
@@ -83,7 +91,7 @@ def _show_reading(name: str, reading: TextReading, as_json: bool) -> None:
         _print_json({"file": name, **reading.as_json()})
     elif reading.kind in ("syllable", "word") and reading.text:
         parts = "; ".join(
-            f"{b.text} = {' + '.join(j[0][0] or '(no final)' for j in b.jamo)} {b.confidence:.0%}"
+            f"{b.text} = {' + '.join(j[0][0] for j in b.jamo if j[0][0])} {b.confidence:.0%}"
             for b in reading.blocks
         )
         doubt = f" ({reading.verdict}: {reading.reason})" if reading.reason else ""
@@ -102,11 +110,12 @@ def _show_reading(name: str, reading: TextReading, as_json: bool) -> None:
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from ml.evaluation.evaluate import evaluate_folder
-    from ml.evaluation.text_evaluate import kind_of, scan_text_folder
+    from ml.evaluation.text_evaluate import kind_of, text_of_folder
     from ml.reading.classifier import Classifier
     from ml.reading.isolation import PicturePool
+    from ml.training.data import scan_folder
 
-    files, _ = scan_text_folder(args.folder)
+    files = scan_folder(args.folder, text_of_folder).files
     with PicturePool() as pool:
         classifier = Classifier.load(args.model, settings.registry, preprocessor=pool)
         if args.text or any(kind_of(text) != "letter" for _, text in files):
@@ -140,11 +149,8 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 def _evaluate_texts(args: argparse.Namespace, settings: Settings, classifier: Classifier) -> int:
     """``evaluate`` on a folder of syllables or words: whole texts and the letters inside."""
     from ml.evaluation.text_evaluate import evaluate_text_folder
-    from ml.reading.syllables import SyllableModel
-    from ml.reading.text import TextReader
 
-    reader = TextReader(classifier, SyllableModel.load(args.syllable_model, settings.registry))
-    report = evaluate_text_folder(reader, args.folder)
+    report = evaluate_text_folder(_text_reader(args, settings, classifier), args.folder)
     if args.json:
         _print_json(report.as_json())
         return 0

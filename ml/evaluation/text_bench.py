@@ -43,10 +43,15 @@ STYLES: dict[str, Callable[[np.ndarray, np.random.Generator], bytes]] = {
 }
 
 
+def padded(image: np.ndarray) -> np.ndarray:
+    """``image`` (uint8, dark on white) with a white border of :data:`PAD` px."""
+    return np.pad(image, PAD, constant_values=255)
+
+
 def png(image: np.ndarray) -> bytes:
-    """``image`` (uint8, dark on white) with a white border, as PNG bytes."""
+    """:func:`padded` ``image`` as PNG bytes."""
     out = io.BytesIO()
-    Image.fromarray(np.pad(image, PAD, constant_values=255)).save(out, "PNG")
+    Image.fromarray(padded(image)).save(out, "PNG")
     return out.getvalue()
 
 
@@ -73,8 +78,7 @@ def syllable_figures(reader: TextReader, stride: int) -> dict:
     figures = {"clean": _score(reader, syllables, [png(d) for d in drawn])}
     for name, style in STYLES.items():
         pictures = [
-            style(np.pad(d, PAD, constant_values=255), np.random.default_rng([HELD_OUT_SEED, k]))
-            for k, d in enumerate(drawn)
+            style(padded(d), np.random.default_rng([HELD_OUT_SEED, k])) for k, d in enumerate(drawn)
         ]
         figures[name] = _score(reader, syllables, pictures)
     return figures
@@ -89,10 +93,7 @@ def word_figures(reader: TextReader, count: int) -> dict:
         else render_syllable(w, np.random.default_rng([HELD_OUT_SEED, k, 3]))
         for k, w in enumerate(words)
     ]
-    photos = [
-        photo_version(np.pad(d, PAD, constant_values=255), np.random.default_rng([7, k]))
-        for k, d in enumerate(drawn)
-    ]
+    photos = [photo_version(padded(d), np.random.default_rng([7, k])) for k, d in enumerate(drawn)]
     return {
         "clean": _score(reader, words, [png(d) for d in drawn]),
         "photo": _score(reader, words, photos),
@@ -128,7 +129,7 @@ def letter_figures(reader: TextReader, per_letter: int) -> dict:
 def speed_figures(reader: TextReader, repeats: int) -> dict:
     """p50/p95 ms of a 12 MP phone photo of a word, bytes to text; batched blocks per second."""
     rng = np.random.default_rng(HELD_OUT_SEED)
-    word = np.pad(render_word("나무", rng), PAD, constant_values=255)
+    word = padded(render_word("나무", rng))
     photo = photo_version(word, rng, full_size=True)
     reader.read(photo)  # warm up
     times = []

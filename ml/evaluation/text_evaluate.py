@@ -20,7 +20,7 @@ from ml.reading.classifier import Reading
 from ml.reading.syllables import PARTS
 from ml.reading.text import TextReader, TextReading, route
 from ml.reading.verdicts import Verdict
-from ml.training.data import IMAGE_SUFFIXES
+from ml.training.data import scan_folder
 
 
 @dataclass
@@ -68,32 +68,14 @@ def kind_of(text: str) -> str:
     return "syllable" if len(text) == 1 else "word"
 
 
-def scan_text_folder(root: Path | str) -> tuple[list[tuple[Path, str]], list[str]]:
-    """The pictures under ``root/<text>/`` with their texts, and the folders that name none."""
-    root = Path(root)
-    if not root.is_dir():
-        raise FileNotFoundError(f"{root} is not a folder")
-    files, unknown = [], []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        text = text_of_folder(folder.name)
-        if text is None:
-            unknown.append(folder.name)
-            continue
-        files += [
-            (path, text)
-            for path in sorted(folder.iterdir())
-            if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()
-        ]
-    return files, unknown
-
-
 def evaluate_text_folder(reader: TextReader, root: Path | str, batch: int = 64) -> TextReport:
     """Read every picture under ``root/<text>/`` and compare with its folder's text."""
-    files, unknown = scan_text_folder(root)
+    scan = scan_folder(root, text_of_folder)
     readings = []
-    for start in range(0, len(files), batch):
-        readings += _read(reader, [path for path, _ in files[start : start + batch]])
-    return summarize_texts(reader.version, [t for _, t in files], readings, unknown)
+    for start in range(0, len(scan.files), batch):
+        readings += _read(reader, [path for path, _ in scan.files[start : start + batch]])
+    truth = [text for _, text in scan.files]
+    return summarize_texts(reader.version, truth, readings, scan.unknown_folders)
 
 
 def summarize_texts(
@@ -109,8 +91,8 @@ def summarize_texts(
     per_kind_n = Counter(kinds)
     per_kind_right = Counter(k for k, ok in zip(kinds, right, strict=True) if ok)
     positions: Counter = Counter()
-    for t, r in zip(truth, readings, strict=True):
-        if kind_of(t) == "letter":
+    for t, kind, r in zip(truth, kinds, readings, strict=True):
+        if kind == "letter":
             positions["letter", "n"] += 1
             positions["letter", "right"] += r.kind == "letter" and r.text == t
             continue

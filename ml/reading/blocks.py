@@ -53,8 +53,12 @@ VALLEY_INK = 0.25
 VALLEY_COST = 0.1
 """What cutting through ink costs, beyond the ink cut (in row heights)."""
 VALLEY_SIDE = 0.5
+"""A column this share of the row's height tall, near a valley on both sides, is a block's
+(touching blocks); a long bar's end has none on one side."""
 LINE_GAP = 0.02
+"""Empty rows at least this share of the ink's height apart bands that may be lines."""
 LINE_HEIGHT = 0.2
+"""A band at least this share of the ink's height high may be a line of writing."""
 MAX_SPLIT_BLOCKS = 12
 """A row is cut into at most this many blocks (more is a line of text, refused anyway)."""
 
@@ -65,8 +69,6 @@ class Blocks:
 
     images: np.ndarray
     """float32 (n, BLOCK_SIZE, BLOCK_SIZE), the canonical form of each block."""
-    boxes: tuple[tuple[int, int, int, int], ...]
-    """Each block's (left, top, width, height) in the picture the ink was found in."""
     whole: np.ndarray | None = None
     """All the writing as one block, in canonical form (a wide letter such as ㅛ, which the row
     cutting may split, is read whole)."""
@@ -75,7 +77,7 @@ class Blocks:
     not a word."""
 
     def __len__(self) -> int:
-        return len(self.boxes)
+        return len(self.images)
 
 
 def canonical_block(glyph: np.ndarray) -> np.ndarray | None:
@@ -183,31 +185,26 @@ def _valleys(mask: np.ndarray) -> list[tuple[int, int, float]]:
     return valleys
 
 
-def find_blocks(ink: np.ndarray, mask: np.ndarray) -> Blocks:
+def find_blocks(ink: np.ndarray, mask: np.ndarray, lines: int = 1) -> Blocks:
     """The blocks of the writing in ``mask`` (cleaned stroke pixels), in canonical form from the
-    ``ink`` darkness (in [0, 1]) around them; blocks that keep no stroke are left out."""
+    ``ink`` darkness (in [0, 1]) around them, and all of it as one block; blocks that keep no
+    stroke are left out. ``lines``: how many lines of writing the picture holds
+    (:func:`count_lines`, counted by the caller on the ink before stray marks were dropped)."""
     box = ink_box(mask)
     if box is None:
-        return Blocks(np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32), ())
-    rows, cols = box
+        return Blocks(np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32), lines=lines)
     kept = mask[box]
     soft = np.where(grow(mask, 1), ink, 0.0)[box]
-    whole = canonical_block(soft)
-    images, boxes = [], []
+    images = []
     for piece in split_row(kept):
         piece_rows = ink_box(kept[:, piece])
         if piece_rows is None:
             continue
-        top, bottom = piece_rows[0].start, piece_rows[0].stop
-        image = canonical_block(soft[top:bottom, piece])
-        if image is None:
-            continue
-        images.append(image)
-        boxes.append(
-            (cols.start + piece.start, rows.start + top, piece.stop - piece.start, bottom - top)
-        )
+        image = canonical_block(soft[piece_rows[0], piece])
+        if image is not None:
+            images.append(image)
     stacked = np.stack(images) if images else np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
-    return Blocks(stacked, tuple(boxes), whole, count_lines(kept))
+    return Blocks(stacked, canonical_block(soft), lines)
 
 
 def count_lines(mask: np.ndarray) -> int:

@@ -101,6 +101,18 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)
 
 
+def onnx_session(
+    path: Path, threads: int = 1, providers: Sequence[str] = CPU
+) -> ort.InferenceSession:
+    """An ONNX Runtime session on a model file, with ``threads`` threads for each operator and
+    only errors logged."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=list(providers))
+
+
 class Model(Protocol):
     """Canonical images in, class probabilities out: one column per letter in ``letters``, then
     "not a letter", judged so at ``threshold``."""
@@ -132,13 +144,7 @@ class OnnxModel:
                 f"model {stored.name} {stored.version} expects input contract "
                 f"{contract_version}, this code produces {INPUT_CONTRACT['version']}"
             )
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(stored.onnx_path), options, providers=list(providers)
-        )
+        self._session = onnx_session(stored.onnx_path, threads, providers)
         self._input = self._session.get_inputs()[0].name
         self.stored = stored
         self.name = stored.name

@@ -196,10 +196,7 @@ def canonicalize(grey: np.ndarray, blocks: bool = False) -> Canonical:
     :meth:`ml.reading.classifier.Classifier.read_many` to use if the model refuses the first
     reading.
     """
-    source = np.asarray(grey)
-    grey = source.astype(np.float32)
-    if source.dtype == np.uint8:
-        grey /= 255.0
+    grey = _as_float(grey)
     ruled = max(grey.shape) >= MIN_WORK_SIDE  # smaller ones are crops of a letter: no page
     grey = _enlarge_small(grey)
     small = _thumbnail(grey)
@@ -244,7 +241,7 @@ def find_ink(grey: np.ndarray, ruled: bool = True) -> Ink | Verdict:
 def dark_ink(image: np.ndarray) -> Ink | Verdict:
     """:func:`find_ink` for a picture known to show dark ink on white (a synthetic one), with
     small pictures enlarged first as :func:`canonicalize` does."""
-    grey = np.asarray(image, np.float32) / (255.0 if image.dtype == np.uint8 else 1.0)
+    grey = _as_float(image)
     return find_ink(_enlarge_small(grey), ruled=max(grey.shape) >= MIN_WORK_SIDE)
 
 
@@ -258,7 +255,7 @@ def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True, blocks: bool = Fal
     written = None
     if blocks:  # lines are counted before stray marks go: a second line is no stray mark
         lines = count_lines(found.mask[ink_box(found.mask)])
-        written = replace(find_blocks(found.ink, _writing_row(found.mask)), lines=lines)
+        written = find_blocks(found.ink, _writing_row(found.mask), lines)
     letter = _canonical_letter(found)
     return replace(letter, blocks=written)
 
@@ -275,6 +272,12 @@ def _canonical_letter(found: Ink) -> Canonical:
     if glyph is None:
         return refusal(Verdict.BLANK)
     return Canonical(Verdict.OK, _place(glyph))
+
+
+def _as_float(grey: np.ndarray) -> np.ndarray:
+    """A greyscale picture as float32 in [0, 1] (uint8 scaled, float kept)."""
+    source = np.asarray(grey)
+    return source.astype(np.float32) / (255.0 if source.dtype == np.uint8 else 1.0)
 
 
 def _enlarge_small(grey: np.ndarray) -> np.ndarray:

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import onnxruntime as ort
 
 from ml.reading.alphabet import compose
 from ml.reading.blocks import BLOCK_CONTRACT, BLOCK_SIZE, KINDS
+from ml.reading.classifier import onnx_session, softmax
 from ml.reading.registry import ModelVersion, Registry
 
 DEFAULT_MODEL = "syllable-lenet"
@@ -28,11 +28,6 @@ TOP_K = 3
 
 class SyllableContractError(ValueError):
     """A syllable model trained for another canonical block than this code produces."""
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return exp / exp.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -89,13 +84,7 @@ class SyllableModel:
             )
         if tuple(meta.get("kinds", ())) != KINDS:
             raise SyllableContractError(f"model {stored.name} has other kinds: {meta.get('kinds')}")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(stored.onnx_path), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = onnx_session(stored.onnx_path, threads)
         self._input = self._session.get_inputs()[0].name
         self._outputs = list(meta["outputs"])
         self.heads = (tuple(meta["initials"]), tuple(meta["medials"]), tuple(meta["finals"]))
@@ -110,7 +99,7 @@ class SyllableModel:
         """For canonical blocks (B, size, size): each head's probabilities, by output name."""
         batch = np.ascontiguousarray(blocks, np.float32).reshape(-1, 1, BLOCK_SIZE, BLOCK_SIZE)
         logits = self._session.run(self._outputs, {self._input: batch})
-        return {name: _softmax(out) for name, out in zip(self._outputs, logits, strict=True)}
+        return {name: softmax(out) for name, out in zip(self._outputs, logits, strict=True)}
 
     def read(self, blocks: np.ndarray) -> list[BlockReading]:
         """A :class:`BlockReading` for each canonical block."""

@@ -130,14 +130,14 @@ class TextReader:
 
     def read_many(self, pictures: Sequence[bytes]) -> list[TextReading]:
         """Read several pictures, their blocks in one batch."""
-        letters = self.letters
-        classifier = letters.current if isinstance(letters, LiveClassifier) else letters
+        reader = self.letters
+        classifier = reader.current if isinstance(reader, LiveClassifier) else reader
         canonicals = classifier.preprocessor.canonicalize(list(pictures), blocks=True)
-        letters = classifier.read_canonicals(canonicals)
+        as_letters = classifier.read_canonicals(canonicals)
         found = [_blocks_of(c) for c in canonicals]
         readings = self.syllables.read(_stacked([images for images, _ in found]))
         out, start = [], 0
-        for letter, (images, lines) in zip(letters, found, strict=True):
+        for letter, (images, lines) in zip(as_letters, found, strict=True):
             mine = readings[start : start + len(images)]
             whole, blocks = (mine[0], mine[1:]) if mine else (None, [])
             out.append(route(letter, blocks, whole, lines))

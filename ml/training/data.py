@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,24 +73,27 @@ def empty_set() -> LetterSet:
 class FolderScan:
     """What a class-folder tree holds: usable image files and what had to be left out."""
 
-    files: list[tuple[Path, str]]  # (path, jamo)
+    files: list[tuple[Path, str]]  # (path, class: the jamo, or what ``label`` named)
     unknown_folders: list[str]
 
 
-def scan_folder(root: Path | str) -> FolderScan:
-    """List ``root/<class>/<image>`` files whose class folder names one of the 40 letters."""
+def scan_folder(
+    root: Path | str, label: Callable[[str], str | None] = letter_from_folder
+) -> FolderScan:
+    """List ``root/<class>/<image>`` files whose class folder ``label`` names (by default: one
+    of the 40 letters, as jamo or romanized)."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a folder")
     files: list[tuple[Path, str]] = []
     unknown: list[str] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        jamo = letter_from_folder(folder.name)
-        if jamo is None:
+        named = label(folder.name)
+        if named is None:
             unknown.append(folder.name)
             continue
         files.extend(
-            (path, jamo)
+            (path, named)
             for path in sorted(folder.iterdir())
             if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()
         )

@@ -94,11 +94,6 @@ def save_model(
     ``rejection`` (from :func:`ml.training.rejection.tune_threshold`) holds the "not a letter"
     threshold.
     """
-    out = Path(out_dir)
-    version = code_version()
-    out.mkdir(parents=True, exist_ok=True)
-    torch.save(model.cpu().state_dict(), out / TORCH_FILE)
-    export_onnx(model, out / ONNX_FILE)
     meta = {
         "name": name,
         "architecture": architecture,
@@ -108,10 +103,32 @@ def save_model(
         "data": data,
         "metrics": metrics,
         "train_config": train_config,
+    }
+    out = Path(out_dir)
+    write_model_folder(model, out, meta)
+    return out
+
+
+def write_model_folder(
+    model: nn.Module,
+    out: Path,
+    meta: dict,
+    side: int = SIZE,
+    outputs: tuple[str, ...] = ("logits",),
+) -> dict:
+    """Write ``model.pt``, ``model.onnx`` (:func:`export_onnx` with ``side`` and ``outputs``)
+    and ``meta.json`` into ``out``: ``meta`` with the code version, the time and the files'
+    hashes added. Returns the metadata written."""
+    version = code_version()
+    out.mkdir(parents=True, exist_ok=True)
+    torch.save(model.cpu().state_dict(), out / TORCH_FILE)
+    export_onnx(model, out / ONNX_FILE, side, outputs)
+    meta = {
+        **meta,
         "code_version": version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": {f: sha256(out / f) for f in (TORCH_FILE, ONNX_FILE)},
     }
     (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-    log.info("saved %s model to %s", architecture, out)
-    return out
+    log.info("saved %s model to %s", meta.get("architecture"), out)
+    return meta

@@ -5,18 +5,13 @@ block contract (:data:`ml.reading.blocks.BLOCK_CONTRACT`) and the letters of eac
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-
-import torch
 
 from ml.reading.alphabet import FINALS, INITIALS, MEDIALS
 from ml.reading.blocks import BLOCK_CONTRACT, BLOCK_SIZE, KINDS
-from ml.reading.registry import META_FILE, ONNX_FILE, TORCH_FILE
-from ml.training.export import code_version, export_onnx, sha256
+from ml.training.export import write_model_folder
 from ml.training.syllable_data import (
     held_out_letters,
     held_out_pictures,
@@ -62,9 +57,6 @@ def train_and_save_syllables(config: SyllableTraining, out_dir: Path | str) -> d
         "held_out_fonts": evaluate_syllables(model, held_out.from_source("font")),
         "held_out_letters": evaluate_syllables(model, held_out.of_kind("letter")),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    torch.save(model.cpu().state_dict(), out / TORCH_FILE)
-    export_onnx(model, out / ONNX_FILE, side=BLOCK_SIZE, outputs=OUTPUTS)
     meta = {
         "name": NAME_PREFIX + config.architecture,
         "architecture": config.architecture,
@@ -78,9 +70,5 @@ def train_and_save_syllables(config: SyllableTraining, out_dir: Path | str) -> d
         "data": {"training_blocks": len(training), "held_out_blocks": len(held_out)},
         "metrics": metrics,
         "train_config": asdict(config),
-        "code_version": code_version(),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "files": {f: sha256(out / f) for f in (TORCH_FILE, ONNX_FILE)},
     }
-    (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-    return meta
+    return write_model_folder(model, out, meta, side=BLOCK_SIZE, outputs=OUTPUTS)
