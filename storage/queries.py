@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import (
+    JAMO,
     TRUSTED_LABELS,
     AdminAction,
     Attempt,
@@ -74,17 +75,30 @@ async def active_quiz(session: AsyncSession, learner_id: int) -> QuizSession | N
     return found.scalar_one_or_none()
 
 
-async def cards(session: AsyncSession, learner_id: int) -> dict[str, ReviewCard]:
-    """The learner's review cards by letter."""
-    found = await session.scalars(select(ReviewCard).where(ReviewCard.learner_id == learner_id))
+async def cards(
+    session: AsyncSession, learner_id: int, letters: bool = True
+) -> dict[str, ReviewCard]:
+    """The learner's review cards of letters (or, with ``letters=False``, of syllables and
+    words), by what they practise."""
+    kind = ReviewCard.letter.in_(JAMO) if letters else ReviewCard.letter.not_in(JAMO)
+    found = await session.scalars(
+        select(ReviewCard).where(ReviewCard.learner_id == learner_id, kind)
+    )
     return {card.letter: card for card in found}
+
+
+async def card(session: AsyncSession, learner_id: int, item: str) -> ReviewCard | None:
+    """The learner's card for a letter, syllable or word, if they have one."""
+    return await session.scalar(
+        select(ReviewCard).where(ReviewCard.learner_id == learner_id, ReviewCard.letter == item)
+    )
 
 
 async def due_letters(
     session: AsyncSession, learner_ids: Sequence[int], now: datetime
 ) -> dict[int, list[str]]:
-    """Each learner's letters due for review at ``now``, most overdue first (learners with none
-    left out), in one query."""
+    """Each learner's letters, syllables and words due for review at ``now``, most overdue first
+    (learners with none left out), in one query."""
     found = await session.execute(
         select(ReviewCard.learner_id, ReviewCard.letter)
         .where(ReviewCard.learner_id.in_(list(learner_ids)), ReviewCard.due <= now)
@@ -139,10 +153,15 @@ class LetterScore:
 
 
 async def letter_scores(session: AsyncSession, learner_id: int) -> list[LetterScore]:
-    """Graded attempts per asked-for letter, in letter order."""
+    """Graded answers per asked-for letter, in letter order (syllables and words asked for are
+    :func:`text_answers`)."""
     rows = await session.execute(
         select(Attempt.expected, func.count(), func.count().filter(Attempt.correct.is_(True)))
-        .where(Attempt.learner_id == learner_id, Attempt.correct.is_not(None))
+        .where(
+            Attempt.learner_id == learner_id,
+            Attempt.correct.is_not(None),
+            Attempt.expected.in_(JAMO),
+        )
         .group_by(Attempt.expected)
         .order_by(Attempt.expected)
     )
@@ -152,19 +171,36 @@ async def letter_scores(session: AsyncSession, learner_id: int) -> list[LetterSc
 async def confusions(
     session: AsyncSession, learner_id: int, limit: int = 5
 ) -> list[tuple[str, str, int]]:
-    """The most frequent (asked for, read instead, count) among graded misses."""
+    """The most frequent (letter asked for, letter read instead, count) among graded misses."""
     rows = await session.execute(
         select(Attempt.expected, Attempt.read, func.count().label("n"))
         .where(
             Attempt.learner_id == learner_id,
             Attempt.correct.is_(False),
-            Attempt.read.is_not(None),
+            Attempt.expected.in_(JAMO),
+            Attempt.read.in_(JAMO),
         )
         .group_by(Attempt.expected, Attempt.read)
         .order_by(func.count().desc(), Attempt.expected, Attempt.read)
         .limit(limit)
     )
     return [(expected, read, n) for expected, read, n in rows]
+
+
+async def text_answers(session: AsyncSession, learner_id: int) -> list[tuple[str, str]]:
+    """Every graded answer to a syllable or word asked for that was read: (asked for, read), in
+    the order answered."""
+    rows = await session.execute(
+        select(Attempt.expected, Attempt.read)
+        .where(
+            Attempt.learner_id == learner_id,
+            Attempt.correct.is_not(None),
+            Attempt.expected.not_in(JAMO),
+            Attempt.read.is_not(None),
+        )
+        .order_by(Attempt.id)
+    )
+    return [(expected, read) for expected, read in rows]
 
 
 async def latest_attempt(session: AsyncSession, learner_id: int) -> Attempt | None:

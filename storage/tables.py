@@ -1,8 +1,9 @@
 """The tables, as SQLAlchemy 2 declarative models.
 
 Times are stored in UTC (:class:`UTCDateTime` makes SQLite, which has no time zones, hand back
-aware datetimes too). A letter is its jamo character (``"ㅛ"``). Everything a learner owns is
-deleted with them (``ON DELETE CASCADE``).
+aware datetimes too). A letter is its jamo character (``"ㅛ"``); a syllable or a word asked
+for and read is its Hangul text (``"가"``, ``"나무"``, at most :data:`TEXT_LENGTH`).
+Everything a learner owns is deleted with them (``ON DELETE CASCADE``).
 """
 
 from __future__ import annotations
@@ -89,6 +90,12 @@ class AdminOutcome(StrEnum):
     FAILED = "failed"
 
 
+TEXT_LENGTH = 16
+"""The longest letter, syllable or word a quiz asks for or an answer records."""
+JAMO = tuple(chr(code) for code in range(0x3131, 0x3164))
+"""Hangul compatibility jamo, ㄱ to ㅣ: a text among these is a letter; any other is a syllable
+or a word."""
+
 SKIPPED = "skipped"
 """An attempt's verdict when the learner skipped the question (others are reading verdicts)."""
 
@@ -119,7 +126,8 @@ class Learner(Base):
 
 
 class QuizSession(Base):
-    """A drill of a few letters; the question being asked lives here, not in adapter memory."""
+    """A drill of a few letters (or syllables, or words); the question being asked lives here,
+    not in adapter memory."""
 
     __tablename__ = "quiz_sessions"
     __table_args__ = (
@@ -151,7 +159,8 @@ class QuizSession(Base):
 
     @property
     def expected(self) -> str | None:
-        """The letter asked for now (None once every question is answered)."""
+        """The letter (or syllable, or word) asked for now (None once every question is
+        answered)."""
         return self.letters[self.position] if self.position < len(self.letters) else None
 
     @property
@@ -162,7 +171,8 @@ class QuizSession(Base):
 
 
 class Attempt(Base):
-    """One picture read for a learner, graded when a letter was asked for."""
+    """One answer of a learner (a picture read, or a drill's choice), graded when something was
+    asked for: a letter, a syllable or a word."""
 
     __tablename__ = "attempts"
 
@@ -171,8 +181,8 @@ class Attempt(Base):
         ForeignKey("learners.id", ondelete="CASCADE"), index=True
     )
     quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_sessions.id", ondelete="SET NULL"))
-    expected: Mapped[str | None] = mapped_column(String(1))
-    read: Mapped[str | None] = mapped_column(String(1))
+    expected: Mapped[str | None] = mapped_column(String(TEXT_LENGTH))
+    read: Mapped[str | None] = mapped_column(String(TEXT_LENGTH))
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     verdict: Mapped[str] = mapped_column(String(32))
     """The reading's verdict (``ml.reading.verdicts.Verdict``), :data:`SKIPPED`, or the kind of
@@ -206,14 +216,16 @@ class Sample(Base):
 
 
 class ReviewCard(Base):
-    """A learner's spaced-repetition card for one letter (the ``fsrs`` package's Card)."""
+    """A learner's spaced-repetition card (the ``fsrs`` package's Card) for one letter, or for a
+    syllable or word written as a whole."""
 
     __tablename__ = "review_cards"
     __table_args__ = (UniqueConstraint("learner_id", "letter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
-    letter: Mapped[str] = mapped_column(String(1))
+    letter: Mapped[str] = mapped_column(String(TEXT_LENGTH))
+    """The letter (a jamo), syllable or word practised."""
     state: Mapped[int] = mapped_column(Integer)
     step: Mapped[int | None] = mapped_column(Integer)
     stability: Mapped[float | None] = mapped_column(Float)

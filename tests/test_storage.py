@@ -28,7 +28,7 @@ async def test_migrating_twice_changes_nothing(db):
     await db.migrate()
     async with db.engine.connect() as connection:
         version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
-    assert version == "0003"
+    assert version == "0004"
 
 
 async def test_urls_get_their_async_drivers():
@@ -193,3 +193,44 @@ async def test_letters_practised_before_lessons_existed_count_as_taught(tmp_path
         assert taught == {"ㅏ": datetime(2026, 1, 2, tzinfo=UTC)}
     finally:
         await database.close()
+
+
+async def test_answers_and_cards_hold_words_and_a_downgrade_drops_only_them(db):
+    """A word asked for fits where a letter did (PostgreSQL enforces the width); going back to
+    the letters-only schema keeps the letters' rows."""
+    from alembic import command
+    from fsrs import Rating
+
+    from bot.core.drills import review
+    from storage.database import alembic_config
+    from storage.tables import ReviewCard, utcnow
+
+    now = utcnow()
+    async with db.transaction() as session:
+        learner = await queries.learner(session, "test", "1")
+        for item in ("ㄱ", "가", "고양이"):
+            session.add(review(None, learner.id, item, Rating.Good, now))
+            session.add(
+                Attempt(
+                    learner_id=learner.id,
+                    expected=item,
+                    read=item,
+                    verdict="ok",
+                    correct=True,
+                    model_version="m",
+                )
+            )
+    async with db.transaction() as session:
+        assert set(await queries.cards(session, learner.id)) == {"ㄱ"}
+        assert set(await queries.cards(session, learner.id, letters=False)) == {"가", "고양이"}
+        assert await queries.text_answers(session, learner.id) == [
+            ("가", "가"),
+            ("고양이", "고양이"),
+        ]
+    async with db.engine.begin() as connection:
+        await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0003"))
+    async with db.transaction() as session:
+        cards = list(await session.scalars(select(ReviewCard.letter)))
+        answers = list(await session.execute(select(Attempt.expected, Attempt.read)))
+    assert cards == ["ㄱ"]
+    assert [tuple(a) for a in answers] == [("ㄱ", "ㄱ"), (None, None), (None, None)]

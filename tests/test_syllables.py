@@ -10,6 +10,7 @@ import pytest
 
 from ml.reading.alphabet import (
     ALL_SYLLABLES,
+    COMPOUND_FINALS,
     FINALS,
     INITIALS,
     LETTERS,
@@ -18,12 +19,12 @@ from ml.reading.alphabet import (
     decompose,
     everyday_syllables,
     is_syllables,
+    vowel_kind,
 )
 from ml.writing.fonts import korean_fonts
 from ml.writing.informal import STYLES, Informal
 from ml.writing.syllables import (
     CLEAN_PROPORTIONS,
-    COMPOUND_FINALS,
     Proportions,
     contact_sheet,
     font_syllable,
@@ -31,7 +32,6 @@ from ml.writing.syllables import (
     render_syllable,
     render_word,
     syllable_strokes,
-    vowel_kind,
 )
 
 # Every layout: vertical, horizontal and mixed vowels, without a final, with one, with two.

@@ -25,6 +25,7 @@ from sqlalchemy import update
 from bot.core import texts
 from bot.core.local_time import current_streak, local_day, next_occurrence
 from bot.core.replies import Button, LearnerUnreachable, Notifier, Reply, Sender
+from bot.core.text_items import is_letter
 from storage.database import Database
 from storage.queries import claim_due_reminders, due_letters
 from storage.tables import Learner, utcnow
@@ -46,20 +47,32 @@ class TickReport:
 
 
 def reminder(learner: Learner, now: datetime, due: list[str]) -> Reply:
-    """The reminder for ``learner``: what is due for review (or that a new letter waits), and
-    their streak when they have one."""
-    if due:
-        shown = ", ".join(due[:REMINDER_LETTERS_SHOWN]) + (
-            "…" if len(due) > REMINDER_LETTERS_SHOWN else ""
+    """The reminder for ``learner``: the letters, syllables and words due for review (or that a
+    new letter waits), and their streak when they have one."""
+    letters = [item for item in due if is_letter(item)]
+    others = [item for item in due if not is_letter(item)]
+    lines = []
+    if letters:
+        lines.append(
+            texts.REMINDER_DUE.format(
+                letters=texts.plural(len(letters), "letter"), shown=_listed(letters)
+            )
         )
-        lines = [texts.REMINDER_DUE.format(letters=texts.plural(len(due), "letter"), shown=shown)]
-    else:
-        lines = [texts.REMINDER_NEW]
+    if others:
+        lines.append(texts.REMINDER_DUE_TEXTS.format(shown=_listed(others)))
+    if not due:
+        lines.append(texts.REMINDER_NEW)
     today = local_day(now, learner.time_zone)
     streak = current_streak(learner.streak, learner.last_practice_day, today)
     if streak:
         lines.append(texts.REMINDER_STREAK.format(days=texts.plural(streak, "day")))
     return Reply("\n".join(lines), buttons=((Button(texts.BUTTON_QUIZ, "/quiz"),),))
+
+
+def _listed(items: list[str]) -> str:
+    """The first few of ``items``, "…" for the rest."""
+    shown = ", ".join(items[:REMINDER_LETTERS_SHOWN])
+    return shown + ("…" if len(items) > REMINDER_LETTERS_SHOWN else "")
 
 
 @dataclass

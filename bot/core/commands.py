@@ -91,11 +91,11 @@ def help_text(admin: bool = False, platform: str = "") -> str:
 
 
 LETTER = Option("letter", "A letter (ㄱ), its sound (g) or its name (giyeok)")
-COUNT = Option("count", "How many letters (default 5)", int)
+COUNT = Option("count", "How many questions (default 5)", int)
 QUIZ_ACTION = Option(
     "action",
-    "again: the letters you missed last time; stop: end the quiz",
-    choices=("again", "stop"),
+    "syllables or words (once open); again: what you missed last time; stop: end the quiz",
+    choices=("syllables", "words", "again", "stop"),
 )
 DRILL_KIND = Option(
     "kind", "reading (default), listening or pairs", choices=("reading", "listening", "pairs")
@@ -116,13 +116,14 @@ ACTION = Option("action", "status or anyway", choices=("status", "anyway"))
 COMMANDS: tuple[Command, ...] = (
     Command("lesson", "Learn a new letter (or see a letter's lesson again)", lessons.lesson,
             "[letter]", (LETTER,)),
-    Command("quiz", "A drill of a few letters (default 5; /quiz again: your last misses)",
-            quiz.quiz, "[n|again|stop]", (COUNT, QUIZ_ACTION)),
+    Command("quiz", "Write a few letters (default 5), or syllables or words once you're ready",
+            quiz.quiz, "[syllables|words] [n|again|stop]", (COUNT, QUIZ_ACTION)),
     Command("drill", "Practise without a camera: reading, listening or word pairs",
             drill_commands.drill, "[reading|listening|pairs] [n]", (DRILL_KIND, COUNT)),
     Command("answer", "Answer a drill question (the buttons do it for you)",
             drill_commands.answer, "choice", (CHOICE_TYPED,)),
-    Command("hint", "How to write a letter, stroke by stroke", quiz.hint, "[letter]", (LETTER,)),
+    Command("hint", "How to write a letter (stroke by stroke) or a syllable or word",
+            quiz.hint, "[letter]", (LETTER,)),
     Command("skip", "Skip the current quiz question", quiz.skip),
     Command("confirm", "Tell me which letter your last picture showed", pictures.confirm,
             "[letter]", (LETTER,)),

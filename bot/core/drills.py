@@ -1,4 +1,5 @@
-"""Which letters to ask next: spaced repetition with the ``fsrs`` package, one card per letter.
+"""Which letters to ask next: spaced repetition with the ``fsrs`` package, one card per letter
+(and one per syllable or word, :mod:`bot.core.text_stage`).
 
 A new learner meets letters in a teaching order, each taught by its lesson before it is asked
 and a few new ones a day. The order mixes vowels and consonants from the first day, so that real
@@ -35,15 +36,18 @@ def pick_letters(
     """At most ``count`` letters for a quiz: due cards (most overdue first), letters already
     ``taught`` but never asked, then at most ``new_allowed`` letters not taught yet, in
     teaching order, then the cards due soonest."""
-    due = sorted((c for c in cards.values() if c.due <= now), key=lambda c: c.due)
-    picked = [c.letter for c in due][:count]
+    due, later = pick_due(cards, now)
     unasked = [letter for letter in TEACHING_ORDER if letter not in cards]
-    picked += [letter for letter in unasked if letter in taught][: count - len(picked)]
-    fresh = [letter for letter in unasked if letter not in taught][:new_allowed]
-    picked += fresh[: count - len(picked)]
-    later = sorted((c for c in cards.values() if c.letter not in picked), key=lambda c: c.due)
-    picked += [c.letter for c in later][: count - len(picked)]
-    return picked
+    picked = due + [letter for letter in unasked if letter in taught]
+    picked += [letter for letter in unasked if letter not in taught][:new_allowed]
+    return (picked + later)[:count]
+
+
+def pick_due(cards: dict[str, ReviewCard], now: datetime) -> tuple[list[str], list[str]]:
+    """What ``cards`` practise, split into those due at ``now`` (most overdue first) and the rest
+    (due soonest first)."""
+    ranked = sorted(cards.values(), key=lambda c: c.due)
+    return [c.letter for c in ranked if c.due <= now], [c.letter for c in ranked if c.due > now]
 
 
 MASTERED_DAYS = 21
@@ -54,6 +58,12 @@ days; Anki calls such a card "mature")."""
 def mastered(card: ReviewCard) -> bool:
     """Whether the learner has mastered the letter of ``card``."""
     return card.state == State.Review and (card.stability or 0) >= MASTERED_DAYS
+
+
+def learnt(card: ReviewCard) -> bool:
+    """Whether ``card`` has left its learning steps and not been missed since (``fsrs``'s Review
+    state: a new card answered right twice in a row), which opens the next stage."""
+    return card.state == State.Review
 
 
 def rating(correct: bool, hinted: bool) -> Rating:

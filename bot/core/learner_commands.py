@@ -14,6 +14,8 @@ from bot.core.drills import mastered
 from bot.core.local_time import current_streak, local_day, next_occurrence, parse_time, parse_zone
 from bot.core.quiz import stop_quiz
 from bot.core.replies import Button, Picture, Reply
+from bot.core.text_grading import letters_inside
+from bot.core.text_stage import progress
 from bot.core.turn import Turn
 from ml.reading.alphabet import letter_info
 from storage import queries
@@ -58,11 +60,13 @@ async def weakest_letters(turn: Turn, args: list[str]) -> list[Reply]:
 
 
 async def stats(turn: Turn, args: list[str]) -> list[Reply]:
-    """/stats: totals, best and weakest letters, confusions, streak, and a chart."""
+    """/stats: totals, best and weakest letters, confusions, streak, the syllables and words
+    learnt with the letters inside them, and a chart."""
     learner = turn.learner
     scores = await queries.letter_scores(turn.session, learner.id)
+    beyond_letters = await _text_stats(turn)
     if not scores:
-        return [Reply(texts.STATS_NOTHING)]
+        return [Reply("\n".join(beyond_letters) or texts.STATS_NOTHING)]
     attempts = sum(s.attempts for s in scores)
     correct = sum(s.correct for s in scores)
     ranked = sorted(scores, key=lambda s: (-s.accuracy, -s.attempts, s.letter))
@@ -91,6 +95,7 @@ async def stats(turn: Turn, args: list[str]) -> list[Reply]:
     if mixed:
         pairs = ", ".join(f"{asked}→{read} ×{n}" for asked, read, n in mixed)
         lines.append(texts.STATS_CONFUSIONS.format(pairs=pairs))
+    lines += beyond_letters
 
     async def chart() -> Reply:
         png = await asyncio.to_thread(accuracy_chart, scores, texts.STATS_CHART_TITLE)
@@ -98,6 +103,22 @@ async def stats(turn: Turn, args: list[str]) -> list[Reply]:
 
     turn.after_commit.append(chart)
     return [Reply("\n".join(lines))]
+
+
+async def _text_stats(turn: Turn) -> list[str]:
+    """The syllables and words learnt, and how the letters inside them were written."""
+    learnt = await progress(turn)
+    inside = letters_inside(await queries.text_answers(turn.session, turn.learner.id))
+    if not inside and not learnt.syllables:
+        return []
+    lines = [texts.STATS_TEXTS.format(syllables=len(learnt.syllables), words=len(learnt.words))]
+    total, correct = sum(s.attempts for s in inside), sum(s.correct for s in inside)
+    weak = [s for s in inside if s.correct < s.attempts][:3]
+    if weak:
+        lines.append(texts.STATS_INSIDE.format(correct=correct, total=total, weak=_scored(weak)))
+    elif inside:
+        lines.append(texts.STATS_INSIDE_ALL_RIGHT.format(total=total))
+    return lines
 
 
 def _scored(scores: list[queries.LetterScore]) -> str:

@@ -15,8 +15,10 @@ from bot.core.letters import (
     side_by_side,
     stroke_picture,
 )
-from bot.core.quiz import advance, practised, question_buttons, review_card
+from bot.core.quiz import advance, dispute_button, missed, practised, review_card
 from bot.core.replies import Button, Picture, Reply
+from bot.core.text_answers import answer_text_question
+from bot.core.text_items import is_letter
 from bot.core.text_pictures import answer_text, shows_text
 from bot.core.turn import Turn
 from ml.reading.classifier import Reading, in_quiz_context
@@ -35,10 +37,13 @@ async def answer_picture(
 ) -> list[Reply]:
     """Record the attempt and answer it: graded in a writing quiz, a free reading otherwise
     (during a drill answered without pictures, with a word that it was not an answer). A
-    picture that ``text`` shows to be a syllable or a word is answered as one
-    (:mod:`bot.core.text_pictures`)."""
+    question asking for a syllable or a word is graded on ``text``
+    (:mod:`bot.core.text_answers`); outside one, a picture that ``text`` shows to be a
+    syllable or a word is answered as one (:mod:`bot.core.text_pictures`)."""
     running = await queries.active_quiz(turn.session, turn.learner.id)
     drilling = running is not None and running.kind != DrillKind.WRITING
+    if running is not None and not drilling and not is_letter(running.expected):
+        return await answer_text_question(turn, text, running)
     if shows_text(text):
         answered = answer_text(turn, text, None if drilling else running)
         return [Reply(texts.DRILL_NO_PICTURES), *answered] if drilling else answered
@@ -116,27 +121,15 @@ async def _missed(
     lines = [with_contrast(wrong, expected, reading.letter)]
     lines.append(texts.COACH_SIDE_BY_SIDE)
     shown = (side_by_side(reading.canonical, expected),)
-    dispute = Button(texts.BUTTON_I_WROTE.format(letter=expected), _dispute(expected, attempt))
     graded = {"expected": expected, "read": reading.letter, "verdict": Verdict.OK, "correct": False}
-    if not running.retrying:
-        running.retrying = True
-        lines.append(texts.QUIZ_TRY_AGAIN.format(description=texts.describe(expected)))
-        buttons = ((dispute, *question_buttons(running)[0]),)
-        return [Reply("\n".join(lines), shown, buttons, **graded)]
-    await review_card(turn, expected, False, running.hinted)
-    lines.append(texts.QUIZ_MOVING_ON.format(letter=expected))
-    missed = Reply("\n".join(lines), shown, ((dispute,),), **graded)
-    return [missed, *await advance(turn, running, False)]
-
-
-def _dispute(letter: str, attempt: Attempt) -> str:
-    return f"/confirm {letter} a{attempt.id}"
+    dispute = dispute_button(expected, attempt)
+    return await missed(turn, running, lines, dispute, graded, shown)
 
 
 async def confirm(turn: Turn, args: list[str]) -> list[Reply]:
     """/confirm [letter]: the learner says what their picture showed (their latest, or the one a
     button names): a trusted label for a kept picture, and a quiz answer I misread is regraded
-    as right."""
+    as right (an answer to a syllable or word asked for, too: ``/confirm 나무``)."""
     named = [a for a in args if _ATTEMPT_ID.fullmatch(a)]
     words = [a for a in args if not _ATTEMPT_ID.fullmatch(a)]
     if named:
@@ -147,7 +140,11 @@ async def confirm(turn: Turn, args: list[str]) -> list[Reply]:
         return [Reply(texts.NOTHING_TO_CONFIRM)]
     if not words and attempt.read is None:
         return [Reply(texts.CONFIRM_WHICH)]
-    letter = parse_letter(" ".join(words)) if words else attempt.read
+    said = " ".join(words)
+    asked_text = attempt.expected is not None and not is_letter(attempt.expected)
+    if asked_text and attempt.correct is False and said == attempt.expected:
+        return await _regrade(turn, attempt)
+    letter = parse_letter(said) if words else attempt.read
     if letter is None:
         return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=" ".join(words)))]
     sample = await queries.sample_of(turn.session, attempt.id)

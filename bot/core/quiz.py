@@ -1,5 +1,7 @@
 """Quizzes: asking letters in spaced-repetition order (a new letter's lesson first), hints,
-skipping, a second try after a miss, and the recap at the end.
+skipping, a second try after a miss, and the recap at the end. ``/quiz syllables`` and
+``/quiz words`` ask syllables and words the same way, once their stage is open
+(:mod:`bot.core.text_stage`).
 
 A question is named by :attr:`QuizSession.question_id`; the buttons under it carry that name, so
 a button pressed under an earlier question changes nothing.
@@ -10,30 +12,33 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from sqlalchemy import select
-
 from bot.core import texts
 from bot.core.drill_questions import DrillKind, drill_question
 from bot.core.drills import pick_letters, rating, review
 from bot.core.lessons import teach, teaching_allowance
 from bot.core.letters import parse_letter, stroke_picture
 from bot.core.local_time import local_day, streak_after_practice
-from bot.core.replies import Button, Reply
+from bot.core.replies import Button, Picture, Reply
+from bot.core.text_items import how_to_write, is_letter, word_of
+from bot.core.text_stage import STAGES, SYLLABLES, WORDS, items_for, progress
 from bot.core.turn import Turn
-from ml.reading.alphabet import letter_info
+from ml.reading.alphabet import is_syllables, letter_info
 from storage import queries
-from storage.tables import SKIPPED, Attempt, QuizSession, QuizStatus, ReviewCard
+from storage.tables import SKIPPED, Attempt, QuizSession, QuizStatus
 
 QUIZ_DEFAULT = 5
 QUIZ_MOST = 20
+MOST_SPELLED = 4
+"""The longest word ``/hint`` spells out (the longest word the tutor reads)."""
 AGAIN = "again"
 """``/quiz again``: the letters the latest quiz ended on a miss, at once."""
 _QUESTION_ID = re.compile(r"q\d+\.\d+")
 
 
 async def quiz(turn: Turn, args: list[str]) -> list[Reply]:
-    """/quiz [n] starts a drill of n letters; /quiz again drills the latest quiz's misses;
-    /quiz stop ends the running one."""
+    """/quiz [n] starts a drill of n letters; /quiz syllables [n] and /quiz words [n] one of
+    syllables or words; /quiz again drills the latest quiz's misses; /quiz stop ends the
+    running one."""
     running = await queries.active_quiz(turn.session, turn.learner.id)
     if "stop" in args:
         return stop_quiz(turn, running)
@@ -47,10 +52,16 @@ async def quiz(turn: Turn, args: list[str]) -> list[Reply]:
             return [Reply(texts.QUIZ_NOTHING_AGAIN)]
         note = None
     else:
-        count = _quiz_count(args)
+        stage = next((a.lower() for a in args if a.lower() in STAGES), None)
+        count = _quiz_count([a for a in args if a.lower() not in STAGES])
         if count is None:
             return [Reply(texts.QUIZ_BAD_COUNT.format(most=QUIZ_MOST))]
-        letters, note = await _letters_for(turn, count)
+        if stage is None:
+            letters, note = await _letters_for(turn, count)
+        else:
+            letters, note = await items_for(turn, stage, count)
+            if not letters:
+                return [Reply(note or "")]
     started = await start_quiz(turn, DrillKind.WRITING, letters)
     opening = [Reply(note)] if note else []
     return opening + await ask(turn, started)
@@ -105,13 +116,23 @@ async def hint(turn: Turn, args: list[str]) -> list[Reply]:
     if stale:
         return stale
     if args:
-        letter = parse_letter(" ".join(args))
+        typed = " ".join(args)
+        letter = (
+            typed if is_syllables(typed) and len(typed) <= MOST_SPELLED else parse_letter(typed)
+        )
         if letter is None:
-            return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=" ".join(args)))]
+            return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=typed))]
     elif running is None:
         return [Reply(texts.HINT_ASK)]
     else:
         letter, running.hinted = running.expected, True
+    if not is_letter(letter):
+        how = how_to_write(letter)
+        return [
+            Reply(
+                texts.TEXT_HINT.format(text=letter, romanization=texts.romanized(letter), how=how)
+            )
+        ]
     info = letter_info(letter)
     text = texts.HINT.format(
         letter=letter,
@@ -145,10 +166,15 @@ async def skip(turn: Turn, args: list[str]) -> list[Reply]:
         )
     )
     await review_card(turn, letter, correct=False, hinted=running.hinted)
-    text = texts.QUIZ_SKIPPED.format(letter=letter, romanization=texts.romanized(letter))
-    skipped = Reply(
-        text, (stroke_picture(letter),), expected=letter, verdict=SKIPPED, correct=False
-    )
+    romanization = texts.romanized(letter)
+    if is_letter(letter):
+        text = texts.QUIZ_SKIPPED.format(letter=letter, romanization=romanization)
+        shown = (stroke_picture(letter),)
+    else:
+        how = how_to_write(letter)
+        text = texts.QUIZ_SKIPPED_TEXT.format(text=letter, romanization=romanization, how=how)
+        shown = ()
+    skipped = Reply(text, shown, expected=letter, verdict=SKIPPED, correct=False)
     return [skipped, *await advance(turn, running, correct=False)]
 
 
@@ -201,9 +227,32 @@ def question_buttons(running: QuizSession) -> tuple[tuple[Button, ...], ...]:
 
 
 async def ask(turn: Turn, running: QuizSession) -> list[Reply]:
-    """The current question, after its letter's lesson if the learner has not had it."""
-    lesson = await teach(turn, running.expected, only_if_new=True)
+    """The current question, after its letter's lesson if the learner has not had it; a
+    syllable or word asked for is spoken with the question, and shown with where its letters
+    go the first time it is asked."""
+    asked = running.expected
+    if not is_letter(asked):
+        question = await current_question(turn, running)
+        spoken = replace(question, audio=await turn.teaching.sound(asked, "say-it.ogg"))
+        if await queries.card(turn.session, turn.learner.id, asked) is None:
+            return [Reply(_introduce(asked)), spoken]
+        return [spoken]
+    lesson = await teach(turn, asked, only_if_new=True)
     return [*lesson, await current_question(turn, running)]
+
+
+def _introduce(text: str) -> str:
+    """A new syllable or word shown before it is asked: its sound (a word's meaning) and where
+    each letter goes."""
+    word = word_of(text) if len(text) > 1 else None
+    meaning = f", “{word.meaning}”" if word else ""
+    return texts.TEXT_NEW.format(
+        what="word" if len(text) > 1 else "syllable",
+        text=text,
+        romanization=texts.romanized(text),
+        meaning=meaning,
+        how=how_to_write(text),
+    )
 
 
 async def advance(turn: Turn, running: QuizSession, correct: bool) -> list[Reply]:
@@ -222,9 +271,11 @@ async def recap(turn: Turn, finished: QuizSession) -> Reply:
     drill them again at once."""
     text = texts.QUIZ_DONE.format(correct=finished.correct, total=len(finished.letters))
     missed = await queries.quiz_misses(turn.session, finished.id)
+    onwards = await _next_stage(turn, finished)
     if not missed:
-        return Reply(f"{text} {texts.QUIZ_ALL_RIGHT}")
-    cards = await queries.cards(turn.session, turn.learner.id)
+        return Reply(f"{text} {texts.QUIZ_ALL_RIGHT}", buttons=onwards)
+    letters = is_letter(finished.letters[0])
+    cards = await queries.cards(turn.session, turn.learner.id, letters=letters)
     back = [
         texts.RECAP_LINE.format(
             letter=letter,
@@ -234,17 +285,57 @@ async def recap(turn: Turn, finished: QuizSession) -> Reply:
         for letter in missed
         if letter in cards
     ]
-    again = ((Button(texts.BUTTON_AGAIN, f"/quiz {AGAIN}"),),)
+    again = ((Button(texts.BUTTON_AGAIN, f"/quiz {AGAIN}"),), *onwards)
     return Reply("\n".join([text, texts.RECAP_MISSED, *back]), buttons=again)
 
 
-async def review_card(turn: Turn, letter: str, correct: bool, hinted: bool) -> None:
-    """Update (or start) the learner's spaced-repetition card for ``letter``."""
-    row = await turn.session.scalar(
-        select(ReviewCard).where(
-            ReviewCard.learner_id == turn.learner.id, ReviewCard.letter == letter
-        )
+async def _next_stage(turn: Turn, finished: QuizSession) -> tuple[tuple[Button, ...], ...]:
+    """A button to the next stage (syllables after letters, words after syllables) once it is
+    open to the learner and this tutor reads syllables."""
+    asked = finished.letters[0]
+    stage = SYLLABLES if is_letter(asked) else WORDS if len(asked) == 1 else None
+    if stage is None or turn.text_reader is None or not (await progress(turn)).opens(stage):
+        return ()
+    label = texts.BUTTON_SYLLABLES if stage == SYLLABLES else texts.BUTTON_WORDS
+    return ((Button(label, f"/quiz {stage}"),),)
+
+
+async def missed(
+    turn: Turn,
+    running: QuizSession,
+    lines: list[str],
+    dispute: Button,
+    graded: dict,
+    shown: tuple[Picture, ...] = (),
+) -> list[Reply]:
+    """A graded miss of the question asked now, said in ``lines``: a second try after the first
+    miss, the next question (the card rated Again) after the second; ``dispute`` lets the
+    learner say I misread it."""
+    expected = running.expected
+    if not running.retrying:
+        running.retrying = True
+        lines = [*lines, texts.QUIZ_TRY_AGAIN.format(description=texts.describe(expected))]
+        buttons = ((dispute, *question_buttons(running)[0]),)
+        return [Reply("\n".join(lines), shown, buttons, **graded)]
+    await review_card(turn, expected, False, running.hinted)
+    lines = [*lines, texts.QUIZ_MOVING_ON.format(letter=expected)]
+    return [
+        Reply("\n".join(lines), shown, ((dispute,),), **graded),
+        *await advance(turn, running, False),
+    ]
+
+
+def dispute_button(expected: str, attempt: Attempt) -> Button:
+    """The button that says "I wrote what was asked for" about ``attempt``."""
+    return Button(
+        texts.BUTTON_I_WROTE.format(letter=expected), f"/confirm {expected} a{attempt.id}"
     )
+
+
+async def review_card(turn: Turn, letter: str, correct: bool, hinted: bool) -> None:
+    """Update (or start) the learner's spaced-repetition card for ``letter`` (or syllable, or
+    word)."""
+    row = await queries.card(turn.session, turn.learner.id, letter)
     turn.session.add(review(row, turn.learner.id, letter, rating(correct, hinted), turn.now))
 
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.core import text_items
+from bot.core.text_items import is_letter
 from ml.reading.alphabet import letter_info
 from ml.reading.verdicts import Verdict
 
@@ -126,8 +128,8 @@ NOT_A_KNOWN_LETTER = (
 QUIZ_QUESTION = "Question {number} of {total}: write the {description}."
 QUIZ_ALREADY_RUNNING = "A quiz is already running. {question}\nSend a photo, /skip, or /quiz stop."
 QUIZ_BAD_COUNT = (
-    "Use /quiz with a number of letters from 1 to {most}, like /quiz 5 (or /quiz again for the "
-    "letters you missed last time)."
+    "Use /quiz with a number of questions from 1 to {most}, like /quiz 5 or /quiz syllables 5 "
+    "(or /quiz again for what you missed last time)."
 )
 QUIZ_NONE_RUNNING = "No quiz is running. Start one with /quiz."
 QUIZ_NEW_LETTERS_CAPPED = (
@@ -153,6 +155,54 @@ QUIZ_GOT_TEXT = (
 TEXT_READ = "I read the {kind} {text}: {spelled}. I'm {sure} sure."
 TEXT_MEANING = "{text} ({romanization}) means “{meaning}”."
 TEXT_UNSURE = "I'm not sure what this says. {reason} My best guess: {text} ({spelled})."
+TEXT_GOT_LETTER = "I read just one letter, {read}. {text} is a whole block: {spelled}."
+TEXT_BLOCKS_DIFFER = "That's {count}; {text} has {expected}: {spelled}."
+SILENT_FIRST_IEUNG = (
+    "ㅇ (silent at the start: a block that starts with a vowel sound starts with ㅇ)"
+)
+TEXT_TOO_MANY = "Keep the letters of one syllable close together, in one square."
+TEXT_TOO_FEW = "Leave a little space between the syllables."
+TEXT_RIGHT_LETTERS = "Your {letters}: right."
+TEXT_WRONG_LETTER = "the {place} reads as {read}; it should be {letter}."
+TEXT_EXTRA_FINAL = "I see a final consonant {read} underneath; there should be none."
+TEXT_MISSING_FINAL = "the final {letter} underneath is missing."
+TEXT_HARD_TO_READ = "I could only just read {places}: make it clearer next time."
+QUIZ_SKIPPED_TEXT = "Skipped. It was {text} ({romanization}). Here's how to write it:\n{how}"
+TEXT_NEW = "New {what}: {text} ({romanization}){meaning}.\n{how}"
+TEXT_HINT = "{text} ({romanization}):\n{how}"
+QUIZ_RIGHT_TEXT = "Right! That's {text} ({romanization}): {spelled}."
+QUIZ_RIGHT_WORD = "Right! That's {text} ({romanization}), “{meaning}”: {spelled}."
+QUIZ_WRONG_TEXT = "Not quite: I read {read}, but it was {text} ({romanization})."
+TEXT_STAGE_NOT_HERE = (
+    "Reading syllables and words is switched off on this bot, so I can only quiz you on letters: "
+    "/quiz."
+)
+TEXT_STAGE_NOTHING_YET = (
+    "None of my {stage} are made only of letters you have learnt yet. A few more letters first: "
+    "/quiz."
+)
+SYLLABLES_LOCKED = (
+    "Syllables open once you have learnt {needed} letters, consonants and vowels both (a letter "
+    "is learnt when you have written it right twice in a row). You have {learnt} so far: /quiz "
+    "gets you there."
+)
+WORDS_LOCKED = (
+    "Words open once you have learnt {needed} syllables (written right twice in a row). You "
+    "have {learnt} so far: /quiz syllables gets you there."
+)
+SYLLABLES_INTRO = (
+    "Syllables! Korean is written in blocks, one block per syllable: a consonant, then a vowel "
+    "beside it (ㅏ ㅓ ㅣ stand upright, so the consonant goes on their left) or under it (ㅗ ㅜ ㅡ "
+    "lie flat, so the consonant goes on top), and sometimes a final consonant (batchim) "
+    "underneath. Each block fills one square. I'll say a syllable; write it as one block and "
+    "send a photo, and I'll check every letter in it. /hint shows where each letter goes."
+)
+WORDS_INTRO = (
+    "Words! Write each syllable as its own block, left to right, with a little space between "
+    "blocks, and send a photo. I'll tell you what each word means and check every letter."
+)
+BUTTON_SYLLABLES = "Try syllables"
+BUTTON_WORDS = "Try words"
 QUIZ_SKIPPED = "Skipped. The letter was {letter} ({romanization}); here's how to write it."
 QUIZ_DONE = "Quiz done: {correct} of {total} right."
 QUIZ_ALL_RIGHT = "Every letter right!"
@@ -234,6 +284,9 @@ STATS_BEST = "Best: {letters}"
 STATS_WORST = "Needs work: {letters}"
 STATS_STREAK = "Streak: {days} in a row."
 STATS_CONFUSIONS = "Often mixed up: {pairs}"
+STATS_TEXTS = "Syllables learnt: {syllables}; words learnt: {words}."
+STATS_INSIDE = "Letters inside syllables and words: {correct} of {total} right; needs work: {weak}"
+STATS_INSIDE_ALL_RIGHT = "Letters inside syllables and words: all {total} right."
 STATS_CHART_TITLE = "Right answers per letter"
 
 REMIND_USAGE = "Use /remind HH:MM (24-hour), like /remind 19:30, or /remind off."
@@ -246,6 +299,7 @@ REMIND_STOPPED = "Reminders are off. /remind HH:MM turns them back on."
 STOP_REMINDERS_STAY = "Your daily reminders stay on (/remind off turns them off)."
 STOP_NOTHING = "Nothing to stop: no quiz is running and reminders are off."
 REMINDER_DUE = "Time for your daily Hangul practice! {letters} due for review: {shown}."
+REMINDER_DUE_TEXTS = "Syllables and words to write again: {shown} (/quiz syllables, /quiz words)."
 REMINDER_NEW = "Time for your daily Hangul practice! A new letter is waiting for you."
 REMINDER_STREAK = "Your streak: {days} in a row. Keep it going!"
 TIMEZONE_USAGE = (
@@ -354,13 +408,19 @@ _SHOWN_ROMANIZATION = {"ㄹ": "r/l"}
 
 
 def romanized(jamo: str) -> str:
-    """A letter's romanization as the tutor shows it (ㄹ is "r/l")."""
+    """A letter's romanization as the tutor shows it (ㄹ is "r/l"); a syllable's or word's
+    sound (:func:`bot.core.text_items.romanize`)."""
+    if not is_letter(jamo):
+        return text_items.romanize(jamo)
     return _SHOWN_ROMANIZATION.get(jamo, letter_info(jamo).romanization)
 
 
 def describe(jamo: str) -> str:
     """How a quiz asks for a letter without showing it: its kind and sound, in Latin letters
-    only (its Korean name would give it away, so that goes in the hint)."""
+    only (its Korean name would give it away, so that goes in the hint). A syllable or word:
+    :func:`bot.core.text_items.describe`."""
+    if not is_letter(jamo):
+        return text_items.describe(jamo)
     info = letter_info(jamo)
     note = PROMPT_NOTES.get(jamo)
     sound = f"{KINDS[info.kind]} “{romanized(jamo)}”"
@@ -386,8 +446,8 @@ def time_until(when: datetime, now: datetime) -> str:
 
 
 def spelled(blocks: Sequence[BlockReading]) -> str:
-    """The letters of each block: "ㄴ + ㅏ, ㅁ + ㅜ" (a final as a third part)."""
-    return ", ".join(" + ".join(top[0][0] for top in block.jamo if top[0][0]) for block in blocks)
+    """The letters read in each block: "ㄴ + ㅏ, ㅁ + ㅜ" (a final as a third part)."""
+    return text_items.spell([tuple(top[0][0] for top in block.jamo) for block in blocks])
 
 
 def percent(probability: float) -> str:

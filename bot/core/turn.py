@@ -15,6 +15,7 @@ from bot.core.replies import Reply, Sender, Sound
 from bot.core.speech import Speaker
 from ml.reading.classifier import LetterReader
 from ml.reading.registry import Registry
+from ml.reading.text import TextReader
 from storage.tables import AdminOutcome, Learner
 
 
@@ -49,6 +50,8 @@ class Turn:
     reader: LetterReader
     """What reads pictures (its version is stored with each attempt)."""
     registry: Registry
+    text_reader: TextReader | None = None
+    """What reads syllables and words (None: this tutor reads letters only)."""
     operations: ModelOperations | None = None
     """The process's model operations (None where there is no process around the core)."""
     is_admin: bool = False

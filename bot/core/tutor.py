@@ -144,6 +144,7 @@ class Tutor:
                             self.clock(),
                             reader=self.classifier,
                             registry=self.registry,
+                            text_reader=self.text_reader,
                             operations=self.operations,
                             is_admin=self.is_admin(sender),
                             teaching=self.teaching,

@@ -164,3 +164,26 @@ def is_syllables(text: str) -> bool:
     """Whether ``text`` is one or more Hangul syllable blocks and nothing else."""
     first, last = _FIRST_SYLLABLE, _FIRST_SYLLABLE + len(ALL_SYLLABLES) - 1
     return bool(text) and all(first <= ord(c) <= last for c in text)
+
+
+VowelKind = Literal["vertical", "horizontal", "mixed"]
+COMPOUND_FINALS: dict[str, tuple[str, str]] = {
+    "ㄳ": ("ㄱ", "ㅅ"), "ㄵ": ("ㄴ", "ㅈ"), "ㄶ": ("ㄴ", "ㅎ"), "ㄺ": ("ㄹ", "ㄱ"),
+    "ㄻ": ("ㄹ", "ㅁ"), "ㄼ": ("ㄹ", "ㅂ"), "ㄽ": ("ㄹ", "ㅅ"), "ㄾ": ("ㄹ", "ㅌ"),
+    "ㄿ": ("ㄹ", "ㅍ"), "ㅀ": ("ㄹ", "ㅎ"), "ㅄ": ("ㅂ", "ㅅ"),
+}  # fmt: skip
+"""Finals of two consonants, written side by side."""
+
+MIXED_VOWELS: dict[str, tuple[str, str]] = {
+    "ㅘ": ("ㅗ", "ㅏ"), "ㅙ": ("ㅗ", "ㅐ"), "ㅚ": ("ㅗ", "ㅣ"), "ㅝ": ("ㅜ", "ㅓ"),
+    "ㅞ": ("ㅜ", "ㅔ"), "ㅟ": ("ㅜ", "ㅣ"), "ㅢ": ("ㅡ", "ㅣ"),
+}  # fmt: skip
+"""Vowels of a horizontal part under the initial and a vertical part to the right."""
+HORIZONTAL_VOWELS = frozenset("ㅗㅛㅜㅠㅡ")
+
+
+def vowel_kind(medial: str) -> VowelKind:
+    """Where a vowel goes: right of the initial, under it, or both."""
+    if medial in MIXED_VOWELS:
+        return "mixed"
+    return "horizontal" if medial in HORIZONTAL_VOWELS else "vertical"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ml.reading.alphabet import decompose
+from ml.reading.alphabet import COMPOUND_FINALS, MIXED_VOWELS, VowelKind, decompose, vowel_kind
 from ml.writing.fonts import plot_font
 from ml.writing.strokes import (
     CLEAN_WRITER,
@@ -40,29 +40,7 @@ if TYPE_CHECKING:
     from ml.writing.informal import Informal
 
 Rng = np.random.Generator
-VowelKind = Literal["vertical", "horizontal", "mixed"]
 Role = Literal["initial", "vowel", "final"]
-
-COMPOUND_FINALS: dict[str, tuple[str, str]] = {
-    "ㄳ": ("ㄱ", "ㅅ"), "ㄵ": ("ㄴ", "ㅈ"), "ㄶ": ("ㄴ", "ㅎ"), "ㄺ": ("ㄹ", "ㄱ"),
-    "ㄻ": ("ㄹ", "ㅁ"), "ㄼ": ("ㄹ", "ㅂ"), "ㄽ": ("ㄹ", "ㅅ"), "ㄾ": ("ㄹ", "ㅌ"),
-    "ㄿ": ("ㄹ", "ㅍ"), "ㅀ": ("ㄹ", "ㅎ"), "ㅄ": ("ㅂ", "ㅅ"),
-}  # fmt: skip
-"""Finals of two consonants, written side by side."""
-
-MIXED_VOWELS: dict[str, tuple[str, str]] = {
-    "ㅘ": ("ㅗ", "ㅏ"), "ㅙ": ("ㅗ", "ㅐ"), "ㅚ": ("ㅗ", "ㅣ"), "ㅝ": ("ㅜ", "ㅓ"),
-    "ㅞ": ("ㅜ", "ㅔ"), "ㅟ": ("ㅜ", "ㅣ"), "ㅢ": ("ㅡ", "ㅣ"),
-}  # fmt: skip
-"""Vowels of a horizontal part under the initial and a vertical part to the right."""
-HORIZONTAL_VOWELS = frozenset("ㅗㅛㅜㅠㅡ")
-
-
-def vowel_kind(medial: str) -> VowelKind:
-    """Where a vowel goes: right of the initial, under it, or both."""
-    if medial in MIXED_VOWELS:
-        return "mixed"
-    return "horizontal" if medial in HORIZONTAL_VOWELS else "vertical"
 
 
 @dataclass(frozen=True)
