@@ -271,6 +271,7 @@ async def test_a_blank_page_or_a_skip_in_a_syllable_quiz(tutor, db, clock):
     asked = question.expected
     [blank] = await tutor.handle_picture(LEARNER, _white_png())
     assert blank.correct is None and texts.describe(asked) in blank.text
+    assert blank.text.startswith(texts.TEXT_VERDICTS[Verdict.BLANK])
     skipped, recap = await tutor.handle_text(LEARNER, "/skip")
     assert skipped.text.startswith(f"Skipped. It was {asked} (") and how_to_write(asked) in (
         skipped.text

@@ -47,7 +47,9 @@ async def answer_text_question(
     )
     turn.session.add(attempt)
     if not graded.gradable:
-        reason = texts.VERDICTS.get(reading.verdict, texts.VERDICTS[Verdict.ERROR])
+        reason = texts.TEXT_VERDICTS.get(reading.verdict) or texts.VERDICTS.get(
+            reading.verdict, texts.VERDICTS[Verdict.ERROR]
+        )
         text = texts.QUIZ_UNREADABLE.format(reason=reason, description=texts.describe(expected))
         return [Reply(text, buttons=question_buttons(running), expected=expected)]
     practised(turn)

@@ -102,6 +102,22 @@ VERDICTS: dict[Verdict, str] = {
 """What to say to a learner for each verdict other than ``ok`` (one wording each; ``hangul-ml``
 explains them in its own, :data:`ml.reading.verdicts.REASONS`)."""
 
+TEXT_VERDICTS = {
+    Verdict.NOT_A_LETTER: (
+        "I can't find Korean writing in that picture. Write it clearly, each syllable as one "
+        "block, with some space around, and send it again."
+    ),
+    Verdict.SEVERAL_LETTERS: (
+        "I can't tell the blocks apart in that picture. Write each syllable as one block, with a "
+        "little space between blocks, and send it again."
+    ),
+    Verdict.BLANK: (
+        "I can't see any writing: the page looks blank, the ink is too faint, or the writing "
+        "touches the edge of the picture. Write it clearly, in the middle, and send it again."
+    ),
+    Verdict.TOO_SMALL: "The writing is too small for me to read. Take the photo closer.",
+}
+"""What to say instead of :data:`VERDICTS` when a syllable or a word was asked for."""
 UNSURE = "I'm not sure; it could also be {alternatives}."
 WHAT_I_SAW = "Here is the letter as I saw it."
 CONFIRM_ASK = (
