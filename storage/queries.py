@@ -321,8 +321,13 @@ async def forget_deliveries(session: AsyncSession, before: datetime) -> None:
     await session.execute(delete(Delivery).where(Delivery.created_at < before))
 
 
-TRAINABLE = (Sample.consent.is_(True), Sample.label_source.in_(TRUSTED_LABELS))
-"""Samples a training run may use: consented, with a trusted label."""
+TRAINABLE = (
+    Sample.consent.is_(True),
+    Sample.label_source.in_(TRUSTED_LABELS),
+    Sample.label.in_(JAMO),
+)
+"""Letter samples a training run may use: consented, with a trusted label (syllables and words
+are kept for the syllable reader's training)."""
 
 
 async def new_training_sample_count(session: AsyncSession) -> int:
@@ -333,6 +338,6 @@ async def new_training_sample_count(session: AsyncSession) -> int:
 
 
 async def training_samples(session: AsyncSession) -> Sequence[Sample]:
-    """Samples a training run may use: consented, with a trusted label."""
+    """Letter samples a training run may use: consented, with a trusted label."""
     found = await session.scalars(select(Sample).where(*TRAINABLE).order_by(Sample.id))
     return found.all()

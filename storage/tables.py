@@ -205,8 +205,10 @@ class Sample(Base):
     picture: Mapped[bytes] = mapped_column(LargeBinary)
     """The file as the learner sent it."""
     canonical: Mapped[bytes] = mapped_column(LargeBinary)
-    """The canonical 28x28 form, uint8 row-major (ink = 255)."""
-    label: Mapped[str | None] = mapped_column(String(1))
+    """The canonical form, uint8 row-major (ink = 255): a letter's 28x28, or for a syllable or
+    word each block's 32x32 (:data:`ml.reading.blocks.BLOCK_CONTRACT`), one after another."""
+    label: Mapped[str | None] = mapped_column(String(TEXT_LENGTH))
+    """The letter, syllable or word it shows (None: not known yet)."""
     label_source: Mapped[str] = mapped_column(String(32))
     """A :class:`LabelSource`; only :data:`TRUSTED_LABELS` are trained on."""
     consent: Mapped[bool] = mapped_column(Boolean)

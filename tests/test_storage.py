@@ -196,8 +196,8 @@ async def test_letters_practised_before_lessons_existed_count_as_taught(tmp_path
 
 
 async def test_answers_and_cards_hold_words_and_a_downgrade_drops_only_them(db):
-    """A word asked for fits where a letter did (PostgreSQL enforces the width); going back to
-    the letters-only schema keeps the letters' rows."""
+    """A word asked for (its answers, card and sample) fits where a letter did (PostgreSQL
+    enforces the width); going back to the letters-only schema keeps the letters' rows."""
     from alembic import command
     from fsrs import Rating
 
@@ -210,6 +210,16 @@ async def test_answers_and_cards_hold_words_and_a_downgrade_drops_only_them(db):
         learner = await queries.learner(session, "test", "1")
         for item in ("ㄱ", "가", "고양이"):
             session.add(review(None, learner.id, item, Rating.Good, now))
+            session.add(
+                Sample(
+                    learner_id=learner.id,
+                    picture=b"",
+                    canonical=b"",
+                    label=item,
+                    label_source="quiz_agreed",
+                    consent=True,
+                )
+            )
             session.add(
                 Attempt(
                     learner_id=learner.id,
@@ -231,6 +241,7 @@ async def test_answers_and_cards_hold_words_and_a_downgrade_drops_only_them(db):
         await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0003"))
     async with db.transaction() as session:
         cards = list(await session.scalars(select(ReviewCard.letter)))
+        assert list(await session.scalars(select(Sample.label))) == ["ㄱ"]
         answers = list(await session.execute(select(Attempt.expected, Attempt.read)))
     assert cards == ["ㄱ"]
     assert [tuple(a) for a in answers] == [("ㄱ", "ㄱ"), (None, None), (None, None)]

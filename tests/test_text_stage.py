@@ -34,12 +34,13 @@ from bot.core.tutor import Tutor
 from bot.core.vocabulary import WORDS as VOCABULARY
 from bot_fixtures import LEARNER, letter_png
 from ml.reading.alphabet import FINALS, INITIALS, MEDIALS, decompose
+from ml.reading.blocks import BLOCK_CONTRACT
 from ml.reading.classifier import Reading
 from ml.reading.syllables import BlockReading
 from ml.reading.text import TextReading
 from ml.reading.verdicts import Verdict
 from storage import queries
-from storage.tables import Attempt, Learner
+from storage.tables import Attempt, LabelSource, Learner, Sample
 
 FIRST_DAY = "ㅏㄴㅅㅇㅣ"
 """The letters the teaching order starts with."""
@@ -220,6 +221,7 @@ async def test_a_syllable_quiz_grades_letter_by_letter(tutor, db, clock):
     first = question.expected
     assert writable(first, set(FIRST_DAY)) and len(first) == 1
     assert shown.text.startswith(f"New syllable: {first} (") and how_to_write(first) in shown.text
+    assert [p.filename for p in shown.images] == ["how-it-looks.png"]
     assert question.text == f"Question 1 of 2: write the {describe(first)}."
     right, _, second = await tutor.handle_picture(LEARNER, text_png(first))
     assert right.correct is True and right.text.startswith(f"Right! That's {first} (")
@@ -235,8 +237,9 @@ async def test_a_syllable_quiz_grades_letter_by_letter(tutor, db, clock):
     assert f"the vowel reads as {other}; it should be {medial}" in miss.text.lower()
     assert texts.QUIZ_TRY_AGAIN.format(description=describe(asked)) in miss.text
     assert miss.buttons[0][0].command.startswith(f"/confirm {asked} a")
+    assert texts.TEXT_HOW_IT_LOOKS in miss.text and len(miss.images) == 1
     [hint] = await tutor.handle_text(LEARNER, "/hint")
-    assert how_to_write(asked) in hint.text
+    assert how_to_write(asked) in hint.text and hint.images == miss.images
     missed_again, recap = await tutor.handle_picture(LEARNER, text_png(wrong_vowel))
     assert missed_again.correct is False
     assert texts.QUIZ_MOVING_ON.format(letter=asked) in missed_again.text
@@ -351,3 +354,42 @@ async def test_letter_stats_leave_syllables_out(tutor, db, clock):
         assert await queries.confusions(session, learner.id) == []
         [(asked, read)] = await queries.text_answers(session, learner.id)
     assert read == "머" and asked != read
+
+
+async def samples(db) -> list[Sample]:
+    async with db.transaction() as session:
+        return list(await session.scalars(select(Sample).order_by(Sample.id)))
+
+
+async def test_with_consent_a_syllable_answer_is_kept_block_by_block(tutor, db, clock):
+    await tutor.handle_text(LEARNER, "/consent on")
+    await learn(db, clock, FIRST_DAY)
+    *_, question = await tutor.handle_text(LEARNER, "/quiz syllables 2")
+    first = question.expected
+    *_, second = await tutor.handle_picture(LEARNER, text_png(first))
+    [miss] = await tutor.handle_picture(LEARNER, text_png("머"))
+    await tutor.handle_text(LEARNER, miss.buttons[0][0].command)  # "I wrote …"
+    kept = await samples(db)
+    assert [(s.label, s.label_source) for s in kept] == [
+        (first, LabelSource.QUIZ_AGREED),
+        (second.expected, LabelSource.LEARNER_CONFIRMED),
+    ]
+    side = BLOCK_CONTRACT["size"][0]
+    assert all(len(s.canonical) == side * side and s.consent for s in kept)
+    async with db.transaction() as session:  # the letter retraining leaves them out
+        assert await queries.training_samples(session) == []
+        assert await queries.new_training_sample_count(session) == 0
+
+
+async def test_a_word_is_kept_as_its_blocks_and_without_consent_nothing_is(tutor, db, clock):
+    await learn(db, clock, FIRST_DAY + "ㅗㅁㄷㅜ")
+    await learn(db, clock, "나 사 아 이 시")
+    *_, question = await tutor.handle_text(LEARNER, "/quiz words 2")
+    *_, second = await tutor.handle_picture(LEARNER, text_png(question.expected))
+    assert await samples(db) == []
+    await tutor.handle_text(LEARNER, "/consent on")
+    await tutor.handle_picture(LEARNER, text_png(second.expected))
+    [kept] = await samples(db)
+    side = BLOCK_CONTRACT["size"][0]
+    assert kept.label == second.expected
+    assert len(kept.canonical) == len(second.expected) * side * side

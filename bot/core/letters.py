@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bot.core.replies import Picture
 from ml.reading.alphabet import ALPHABET, LETTERS, letter_info
 from ml.writing.stroke_order import stroke_order_gif, stroke_order_image
+from ml.writing.syllables import render_syllable, render_word
 
 SHOWN_SIZE = 112
 """The side of the "what I saw" picture (the canonical 28x28, enlarged)."""
@@ -57,6 +58,24 @@ def stroke_picture(letter: str) -> Picture:
     return Picture(_stroke_png(letter), f"{letter_info(letter).romanization}-strokes.png")
 
 
+WRITTEN_BLOCK = 160
+"""The height of a syllable block in :func:`written_picture`, in pixels."""
+
+
+@lru_cache(maxsize=256)
+def _written_png(text: str) -> bytes:
+    if len(text) == 1:
+        image = render_syllable(text, None, size=WRITTEN_BLOCK)
+    else:
+        image = render_word(text, None, size_per_block=WRITTEN_BLOCK)
+    return _png(Image.fromarray(np.pad(image, WRITTEN_BLOCK // 8, constant_values=255)))
+
+
+def written_picture(text: str) -> Picture:
+    """A syllable or word as the tutor writes it: each letter in its place in the block."""
+    return Picture(_written_png(text), "how-it-looks.png")
+
+
 def canonical_picture(canonical: np.ndarray) -> Picture:
     """What the model saw: the canonical image, dark ink on white, enlarged."""
     return Picture(_png(_as_seen(canonical, SHOWN_SIZE)), "what-i-saw.png")
@@ -88,8 +107,3 @@ def side_by_side(canonical: np.ndarray, letter: str) -> Picture:
         )
     draw.line([(side + GAP // 2, 0), (side + GAP // 2, side + LABEL_HEIGHT)], fill="grey", width=2)
     return Picture(_png(picture), f"yours-and-{letter_info(letter).romanization}.png")
-
-
-def canonical_bytes(canonical: np.ndarray) -> bytes:
-    """The canonical image as stored with a sample: 28x28 uint8, ink = 255."""
-    return (np.clip(canonical, 0, 1) * 255).round().astype(np.uint8).tobytes()

@@ -9,7 +9,6 @@ from bot.core import texts
 from bot.core.drill_questions import DrillKind
 from bot.core.lesson_content import with_contrast
 from bot.core.letters import (
-    canonical_bytes,
     canonical_picture,
     parse_letter,
     side_by_side,
@@ -17,6 +16,7 @@ from bot.core.letters import (
 )
 from bot.core.quiz import advance, dispute_button, missed, practised, review_card
 from bot.core.replies import Button, Picture, Reply
+from bot.core.samples import keep_sample
 from bot.core.text_answers import answer_text_question
 from bot.core.text_items import is_letter
 from bot.core.text_pictures import answer_text, shows_text
@@ -25,7 +25,7 @@ from ml.reading.classifier import Reading, in_quiz_context
 from ml.reading.text import TextReading
 from ml.reading.verdicts import Verdict
 from storage import queries
-from storage.tables import SKIPPED, Attempt, LabelSource, QuizSession, Sample
+from storage.tables import SKIPPED, Attempt, LabelSource, QuizSession
 
 UNSURE_BELOW = 0.8
 """Below this confidence a reading shows alternatives and what the model saw."""
@@ -43,7 +43,7 @@ async def answer_picture(
     running = await queries.active_quiz(turn.session, turn.learner.id)
     drilling = running is not None and running.kind != DrillKind.WRITING
     if running is not None and not drilling and not is_letter(running.expected):
-        return await answer_text_question(turn, text, running)
+        return await answer_text_question(turn, data, text, running)
     if shows_text(text):
         answered = answer_text(turn, text, None if drilling else running)
         return [Reply(texts.DRILL_NO_PICTURES), *answered] if drilling else answered
@@ -76,17 +76,21 @@ async def _answer(
             # It may be a letter in a style the model does not know yet: the learner can say
             # which (/confirm), and that is a trusted sample.
             await turn.session.flush()
-            kept = _keep_sample(turn, attempt, data, reading, None, LabelSource.MODEL_REFUSED)
+            kept = keep_sample(
+                turn, attempt, data, reading.canonical, None, LabelSource.MODEL_REFUSED
+            )
         return [_refusal(reading, expected, ask_to_confirm=kept)]
     practised(turn)
     if running is None:
         await turn.session.flush()
-        kept = _keep_sample(turn, attempt, data, reading, reading.letter, LabelSource.MODEL_ONLY)
+        kept = keep_sample(
+            turn, attempt, data, reading.canonical, reading.letter, LabelSource.MODEL_ONLY
+        )
         return [free_reading(reading, ask_to_confirm=kept)]
     attempt.correct = reading.letter == expected
     await turn.session.flush()
     source = LabelSource.QUIZ_AGREED if attempt.correct else LabelSource.QUIZ_DISAGREED
-    _keep_sample(turn, attempt, data, reading, expected, source)
+    keep_sample(turn, attempt, data, reading.canonical, expected, source)
     if attempt.correct:
         await review_card(turn, expected, True, hinted=running.hinted or running.retrying)
         return [_right(reading, expected), *await advance(turn, running, True)]
@@ -143,6 +147,9 @@ async def confirm(turn: Turn, args: list[str]) -> list[Reply]:
     said = " ".join(words)
     asked_text = attempt.expected is not None and not is_letter(attempt.expected)
     if asked_text and attempt.correct is False and said == attempt.expected:
+        sample = await queries.sample_of(turn.session, attempt.id)
+        if sample is not None:
+            sample.label_source = LabelSource.LEARNER_CONFIRMED
         return await _regrade(turn, attempt)
     letter = parse_letter(said) if words else attempt.read
     if letter is None:
@@ -173,32 +180,6 @@ async def _regrade(turn: Turn, attempt: Attempt) -> list[Reply]:
     if attempt.quiz_id is not None:
         await queries.count_regraded(turn.session, attempt.quiz_id)
     return [Reply(text)]
-
-
-def _keep_sample(
-    turn: Turn,
-    attempt: Attempt,
-    data: bytes,
-    reading: Reading,
-    label: str | None,
-    source: LabelSource,
-) -> bool:
-    """Keep the picture for training if the learner consented; True if kept."""
-    if not turn.learner.consent:
-        return False
-    turn.session.add(
-        Sample(
-            learner_id=turn.learner.id,
-            attempt_id=attempt.id,
-            picture=data,
-            canonical=canonical_bytes(reading.canonical),
-            label=label,
-            label_source=source,
-            consent=True,
-            created_at=turn.now,
-        )
-    )
-    return True
 
 
 def _refusal(reading: Reading, expected: str | None, ask_to_confirm: bool = False) -> Reply:

@@ -16,7 +16,7 @@ from bot.core import texts
 from bot.core.drill_questions import DrillKind, drill_question
 from bot.core.drills import pick_letters, rating, review
 from bot.core.lessons import teach, teaching_allowance
-from bot.core.letters import parse_letter, stroke_picture
+from bot.core.letters import parse_letter, stroke_picture, written_picture
 from bot.core.local_time import local_day, streak_after_practice
 from bot.core.replies import Button, Picture, Reply
 from bot.core.text_items import how_to_write, is_letter, word_of
@@ -127,12 +127,9 @@ async def hint(turn: Turn, args: list[str]) -> list[Reply]:
     else:
         letter, running.hinted = running.expected, True
     if not is_letter(letter):
-        how = how_to_write(letter)
-        return [
-            Reply(
-                texts.TEXT_HINT.format(text=letter, romanization=texts.romanized(letter), how=how)
-            )
-        ]
+        romanization, how = texts.romanized(letter), how_to_write(letter)
+        text = texts.TEXT_HINT.format(text=letter, romanization=romanization, how=how)
+        return [Reply(text, (written_picture(letter),))]
     info = letter_info(letter)
     text = texts.HINT.format(
         letter=letter,
@@ -173,7 +170,7 @@ async def skip(turn: Turn, args: list[str]) -> list[Reply]:
     else:
         how = how_to_write(letter)
         text = texts.QUIZ_SKIPPED_TEXT.format(text=letter, romanization=romanization, how=how)
-        shown = ()
+        shown = (written_picture(letter),)
     skipped = Reply(text, shown, expected=letter, verdict=SKIPPED, correct=False)
     return [skipped, *await advance(turn, running, correct=False)]
 
@@ -235,7 +232,7 @@ async def ask(turn: Turn, running: QuizSession) -> list[Reply]:
         question = await current_question(turn, running)
         spoken = replace(question, audio=await turn.teaching.sound(asked, "say-it.ogg"))
         if await queries.card(turn.session, turn.learner.id, asked) is None:
-            return [Reply(_introduce(asked)), spoken]
+            return [Reply(_introduce(asked), (written_picture(asked),)), spoken]
         return [spoken]
     lesson = await teach(turn, asked, only_if_new=True)
     return [*lesson, await current_question(turn, running)]

@@ -2,13 +2,17 @@
 (:mod:`bot.core.text_grading`), its card rated, and, as with letters, a second try after the
 first miss, with a button to say the reading was wrong.
 
-A picture that cannot be graded (blank, a line of writing) leaves the question standing. The
-picture itself is not kept as a training sample (the retraining takes letters only).
+A picture that cannot be graded (blank, a line of writing) leaves the question standing. With
+the learner's consent, a picture whose blocks line up with the syllables asked for is kept as a
+sample, its blocks in canonical form, labelled with what was asked: trusted when the reading
+agreed or the learner said so ("I wrote …"). The letter retraining leaves these out; they wait
+for the syllable reader's.
 """
 
 from __future__ import annotations
 
 from bot.core import texts
+from bot.core.letters import written_picture
 from bot.core.quiz import (
     advance,
     dispute_button,
@@ -18,16 +22,17 @@ from bot.core.quiz import (
     review_card,
 )
 from bot.core.replies import Reply
+from bot.core.samples import keep_sample
 from bot.core.text_grading import TextGrade, feedback, grade
 from bot.core.text_items import spelled, word_of
 from bot.core.turn import Turn
 from ml.reading.text import TextReading
 from ml.reading.verdicts import Verdict
-from storage.tables import TEXT_LENGTH, Attempt, QuizSession
+from storage.tables import TEXT_LENGTH, Attempt, LabelSource, QuizSession
 
 
 async def answer_text_question(
-    turn: Turn, reading: TextReading | None, running: QuizSession
+    turn: Turn, data: bytes, reading: TextReading | None, running: QuizSession
 ) -> list[Reply]:
     """Grade a picture against the syllable or word ``running`` asks for, and answer it."""
     expected = running.expected
@@ -54,10 +59,13 @@ async def answer_text_question(
         return [Reply(text, buttons=question_buttons(running), expected=expected)]
     practised(turn)
     hinted = running.hinted or running.retrying
+    await turn.session.flush()
+    if graded.places and reading.images is not None:
+        source = LabelSource.QUIZ_AGREED if graded.correct else LabelSource.QUIZ_DISAGREED
+        keep_sample(turn, attempt, data, reading.images, expected, source)
     if graded.correct:
         await review_card(turn, expected, True, hinted)
         return [_right(graded), *await advance(turn, running, True)]
-    await turn.session.flush()
     return await _missed(turn, running, attempt, graded)
 
 
@@ -88,4 +96,5 @@ async def _missed(
     )
     graded_as = {"expected": expected, "read": graded.read, "verdict": Verdict.OK, "correct": False}
     dispute = dispute_button(expected, attempt)
-    return await missed(turn, running, [wrong, feedback(graded)], dispute, graded_as)
+    lines = [wrong, feedback(graded), texts.TEXT_HOW_IT_LOOKS]
+    return await missed(turn, running, lines, dispute, graded_as, (written_picture(expected),))

@@ -176,6 +176,7 @@ TEXT_BLOCKS_DIFFER = "That's {count}; {text} has {expected}: {spelled}."
 SILENT_FIRST_IEUNG = (
     "ㅇ (silent at the start: a block that starts with a vowel sound starts with ㅇ)"
 )
+TEXT_HOW_IT_LOOKS = "Here's how it looks, each letter in its place:"
 TEXT_TOO_MANY = "Keep the letters of one syllable close together, in one square."
 TEXT_TOO_FEW = "Leave a little space between the syllables."
 TEXT_RIGHT_LETTERS = "Your {letters}: right."

@@ -21,7 +21,7 @@ syllable model. Then:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -48,6 +48,9 @@ class TextReading:
     letter: Reading
     """The picture read as one letter (the answer when ``kind`` is ``letter``)."""
     blocks: tuple[BlockReading, ...] = ()
+    images: np.ndarray | None = None
+    """The canonical blocks that ``blocks`` read (float32 (n, 32, 32), ink = 1), for a syllable
+    or a word."""
 
     def as_json(self) -> dict:
         """The machine-readable form used by ``hangul-ml predict --json``: the letter reading's
@@ -140,7 +143,10 @@ class TextReader:
         for letter, (images, lines) in zip(as_letters, found, strict=True):
             mine = readings[start : start + len(images)]
             whole, blocks = (mine[0], mine[1:]) if mine else (None, [])
-            out.append(route(letter, blocks, whole, lines))
+            reading = route(letter, blocks, whole, lines)
+            if reading.kind in ("syllable", "word"):
+                reading = replace(reading, images=images[1:])
+            out.append(reading)
             start += len(images)
         return out
 

@@ -1,4 +1,4 @@
-"""text items: quiz answers and review cards of syllables and words, not only letters
+"""text items: quiz answers, review cards and samples of syllables and words, not only letters
 
 Revision ID: 0004
 Revises: 0003
@@ -17,7 +17,11 @@ depends_on = None
 
 _LETTERS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 """The 40 letters, the only texts those columns held before."""
-_WIDENED = (("attempts", ("expected", "read")), ("review_cards", ("letter",)))
+_WIDENED = (
+    ("attempts", ("expected", "read")),
+    ("review_cards", ("letter",)),
+    ("samples", ("label",)),
+)
 
 
 def upgrade() -> None:
@@ -33,6 +37,7 @@ def downgrade() -> None:
     # Syllables' and words' rows do not fit the letters-only columns: they go.
     letters = ", ".join(f"'{letter}'" for letter in _LETTERS)
     op.execute(f"DELETE FROM review_cards WHERE letter NOT IN ({letters})")
+    op.execute(f"DELETE FROM samples WHERE label NOT IN ({letters})")
     for column in ("expected", "read"):
         op.execute(f"UPDATE attempts SET {column} = NULL WHERE {column} NOT IN ({letters})")
     for table, columns in _WIDENED:
