@@ -77,6 +77,14 @@ def test_more_blocks_than_a_word_or_more_than_one_line_is_refused_with_a_reason(
     assert (stacked.kind, stacked.text) == ("syllable", "밟")
 
 
+def test_a_syllable_apart_from_the_row_is_another_line_and_an_icon_is_not():
+    row = [block("나"), block("무")]
+    another_line = route(LETTER, row, whole=block("남"), apart=[block("가")])
+    assert another_line.verdict == Verdict.TOO_MANY_BLOCKS and another_line.text is None
+    icon = route(LETTER, row, whole=block("남"), apart=[block("가", kind="not_writing")])
+    assert (icon.kind, icon.verdict, icon.text) == ("word", Verdict.OK, "나무")
+
+
 def _png(image: np.ndarray) -> bytes:
     out = io.BytesIO()
     Image.fromarray(np.pad(image, 24, constant_values=255)).save(out, "PNG")
@@ -113,3 +121,16 @@ def test_a_broken_file_is_refused_with_its_reason(reader):
     reading = reader.read(b"not a picture")
     assert reading.kind is None and reading.verdict == Verdict.NOT_AN_IMAGE
     assert json.dumps(reading.as_json(), ensure_ascii=False)
+
+
+def test_two_lines_of_writing_are_not_read_as_one(reader):
+    """A syllable written above a word (validation writers): the word is no stray mark."""
+    rng = np.random.default_rng([3000, 1])
+    above, below = render_syllable("가", rng, size=64), render_word("나무", rng)
+    width = max(above.shape[1], below.shape[1])
+    lines = np.full((above.shape[0] + 20 + below.shape[0], width), 255, np.uint8)
+    lines[: above.shape[0], : above.shape[1]] = above
+    lines[above.shape[0] + 20 :, : below.shape[1]] = below
+    [one_line, two_lines] = reader.read_many([_png(below), _png(lines)])
+    assert (one_line.kind, one_line.text) == ("word", "나무")
+    assert two_lines.verdict == Verdict.TOO_MANY_BLOCKS, (two_lines.kind, two_lines.text)

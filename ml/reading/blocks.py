@@ -19,7 +19,7 @@ between them too, but cutting there leaves pieces far narrower than the line is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -75,6 +75,11 @@ class Blocks:
     lines: int = 1
     """Lines of writing found one above the other (:func:`count_lines`); more than one is
     not a word."""
+    apart: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
+    )
+    """Blocks of the groups of ink left out of the row of writing that are as big as writing
+    (another line, or an app's icon), canonical like ``images``: the reader decides which."""
 
     def __len__(self) -> int:
         return len(self.images)

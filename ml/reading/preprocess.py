@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ml.reading.blocks import Blocks, count_lines, find_blocks
+from ml.reading.blocks import BLOCK_SIZE, Blocks, count_lines, find_blocks
 from ml.reading.decode import PictureError, decode_greyscale
 from ml.reading.ink import (
     INK_LEVEL,
@@ -137,6 +137,9 @@ another block of the same word, or a part of a block (a word runs across; a draw
 lie further off, mostly above or below)."""
 MAX_ROW_STEPS = 6
 
+APART = 0.5
+"""A group of ink left out of the row of writing at least this much of the row's height may be
+another line of writing (smaller ones are specks, icons' details, a block's stray part)."""
 TIGHT_CROP = 0.5
 """Ink clear of the edges spanning this fraction of the picture makes it a tight crop."""
 
@@ -255,7 +258,8 @@ def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True, blocks: bool = Fal
     written = None
     if blocks:  # lines are counted before stray marks go: a second line is no stray mark
         lines = count_lines(found.mask[ink_box(found.mask)])
-        written = find_blocks(found.ink, _writing_row(found.mask), lines)
+        row = _writing_row(found.mask)
+        written = replace(find_blocks(found.ink, row, lines), apart=_apart(found, row))
     letter = _canonical_letter(found)
     return replace(letter, blocks=written)
 
@@ -556,6 +560,24 @@ def _writing_row(mask: np.ndarray) -> np.ndarray:
             break
         kept = grown
     return mask & kept
+
+
+def _apart(found: Ink, row: np.ndarray) -> np.ndarray:
+    """The blocks of each group of ink left out of the ``row`` of writing that is at least
+    ``APART`` of the row's height: another line of writing, or an app's icon, which the
+    syllable reader tells apart (:func:`ml.reading.text.route`)."""
+    left_out = found.mask & ~row
+    grouped = _groups(found.mask) if left_out.any() else None
+    if grouped is None:
+        return np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
+    groups, _, _ = grouped
+    height = box_shape(ink_box(row))[0]
+    images = []
+    for group in np.unique(groups[left_out]):
+        part = left_out & (groups == group)
+        if max(box_shape(ink_box(part))) >= APART * height:
+            images.extend(find_blocks(found.ink, part).images)
+    return np.stack(images) if images else np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
 
 
 def _place(glyph: np.ndarray) -> np.ndarray:

@@ -9,7 +9,9 @@ syllable model. Then:
 * all the writing, read as one block, taken for a letter by the syllable model's kind head (a
   wide ㅛ or ㄲ that the row cutting split in two): the letter reading;
 * more than :data:`MAX_BLOCKS` blocks, or more than one line of them (unless the kind head
-  takes all the writing for one syllable: 밟's 바 over its ㄼ looks like two short lines):
+  takes all the writing for one syllable: 밟's 바 over its ㄼ looks like two short lines), or
+  writing apart from the row (a group of ink the row left out, one of whose blocks the kind
+  head takes for a syllable: a second line above or below; an app's icon is no syllable):
   ``too_many_blocks``;
 * one block that the kind head takes for a syllable: a **syllable**, ``unsure`` when one of its
   letters is not clear (the reason names it and its rivals);
@@ -32,6 +34,9 @@ from ml.reading.verdicts import REASONS, Verdict
 
 MAX_BLOCKS = 4
 """The longest word read (blocks); the issue's beginner words have 1-4."""
+APART_SYLLABLE = 0.5
+"""How sure the kind head must be that a block apart from the row is a syllable for the picture
+to count as several lines of writing."""
 ORDINALS = ("first", "second", "third", "fourth")
 PART_NAMES = {"initial": "first consonant", "medial": "vowel", "final": "final consonant"}
 
@@ -73,14 +78,17 @@ def route(
     blocks: Sequence[BlockReading],
     whole: BlockReading | None = None,
     lines: int = 1,
+    apart: Sequence[BlockReading] = (),
 ) -> TextReading:
-    """Decide what a picture is from its letter reading, its blocks' readings and the reading
-    of all its writing as one block (see the module docstring)."""
+    """Decide what a picture is from its letter reading, its blocks' readings, the reading of
+    all its writing as one block and the readings of blocks apart from its row (see the module
+    docstring)."""
     if not blocks:
         return _as_letter(letter)
     if whole is not None and whole.kind == "letter":
         return _as_letter(letter, (whole,))
-    several_lines = lines > 1 and (whole is None or whole.kind != "syllable")
+    another_line = any(b.kind == "syllable" and b.kind_confidence >= APART_SYLLABLE for b in apart)
+    several_lines = lines > 1 and (whole is None or whole.kind != "syllable") or another_line
     if len(blocks) > MAX_BLOCKS or several_lines:
         reason = REASONS[Verdict.TOO_MANY_BLOCKS].format(limit=MAX_BLOCKS)
         return TextReading("word", Verdict.TOO_MANY_BLOCKS, reason, None, letter, tuple(blocks))
@@ -138,27 +146,29 @@ class TextReader:
         canonicals = classifier.preprocessor.canonicalize(list(pictures), blocks=True)
         as_letters = classifier.read_canonicals(canonicals)
         found = [_blocks_of(c) for c in canonicals]
-        readings = self.syllables.read(_stacked([images for images, _ in found]))
+        readings = self.syllables.read(_stacked([images for images, _, _ in found]))
         out, start = [], 0
-        for letter, (images, lines) in zip(as_letters, found, strict=True):
+        for letter, (images, apart, lines) in zip(as_letters, found, strict=True):
             mine = readings[start : start + len(images)]
-            whole, blocks = (mine[0], mine[1:]) if mine else (None, [])
-            reading = route(letter, blocks, whole, lines)
+            whole, blocks = (mine[0], mine[1 : len(mine) - apart]) if mine else (None, [])
+            reading = route(letter, blocks, whole, lines, mine[len(mine) - apart :])
             if reading.kind in ("syllable", "word"):
-                reading = replace(reading, images=images[1:])
+                reading = replace(reading, images=images[1 : len(images) - apart])
             out.append(reading)
             start += len(images)
         return out
 
 
-def _blocks_of(canonical: Canonical) -> tuple[np.ndarray, int]:
-    """The canonical writing of a picture as one block, then its blocks (of its likelier
-    polarity that has writing; none when it has no writing), and its lines of writing."""
+def _blocks_of(canonical: Canonical) -> tuple[np.ndarray, int, int]:
+    """The canonical writing of a picture as one block, then its blocks, then the blocks apart
+    from its row (of its likelier polarity that has writing; none when it has no writing); how
+    many are apart; and its lines of writing."""
     for version in (canonical, canonical.other):
         found = version.blocks if version is not None else None
         if found is not None and len(found) and found.whole is not None:
-            return np.concatenate([found.whole[None], found.images]), found.lines
-    return np.zeros((0, 0, 0), np.float32), 1
+            images = np.concatenate([found.whole[None], found.images, found.apart])
+            return images, len(found.apart), found.lines
+    return np.zeros((0, 0, 0), np.float32), 0, 1
 
 
 def _stacked(found: list[np.ndarray]) -> np.ndarray:
