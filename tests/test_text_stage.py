@@ -13,6 +13,7 @@ from test_text_pictures import text_png
 
 from bot.app.reminders import reminder
 from bot.core import texts
+from bot.core.drill_questions import word_choices
 from bot.core.drills import review
 from bot.core.text_grading import feedback, grade, letters_inside
 from bot.core.text_items import (
@@ -393,3 +394,40 @@ async def test_a_word_is_kept_as_its_blocks_and_without_consent_nothing_is(tutor
     side = BLOCK_CONTRACT["size"][0]
     assert kept.label == second.expected
     assert len(kept.canonical) == len(second.expected) * side * side
+
+
+# --- word meanings, without a camera -----------------------------------------------------------
+
+
+def test_a_word_question_offers_its_meaning_among_others_the_same_each_time():
+    choices = word_choices("나무", "q1.0")
+    assert "나무" in choices and len(choices) == 4 and choices == word_choices("나무", "q1.0")
+    meanings = [next(w.meaning for w in VOCABULARY if w.text == c) for c in choices]
+    assert len(set(meanings)) == 4
+
+
+async def test_a_word_drill_asks_meanings_of_words_of_learnt_letters(tutor, db, clock):
+    [closed] = await tutor.handle_text(LEARNER, "/drill words")
+    assert closed.text == texts.DRILL_NO_WORDS
+    await learn(db, clock, FIRST_DAY + "ㅗㅁㄷㅜ")
+    [question] = await tutor.handle_text(LEARNER, "/drill words 2")
+    word = question.expected
+    assert writable(word, set(FIRST_DAY + "ㅗㅁㄷㅜ")) and len(word) > 1
+    assert question.text == f"Question 1 of 2: what does {word} mean? Choose:"
+    meaning = next(w.meaning for w in VOCABULARY if w.text == word)
+    labels = {b.label: b.command for b in question.buttons[0]}
+    wrong = next(label for label in labels if label != meaning)
+    missed, second = await tutor.handle_text(LEARNER, labels[wrong])
+    assert missed.correct is False and missed.text.startswith(
+        f"Not quite: {word} ({texts.romanized(word)}) means “{meaning}”; "
+    )
+    assert f"means “{wrong}”" in missed.text
+    labels = {b.label: b.command for b in second.buttons[0]}
+    other = next(w for w in VOCABULARY if w.text == second.expected).meaning
+    right, recap = await tutor.handle_text(LEARNER, labels[other])
+    assert right.correct is True and right.text.startswith("Right!")
+    assert recap.text.startswith(texts.QUIZ_DONE.format(correct=1, total=2))
+    async with db.transaction() as session:
+        learner = await queries.learner(session, LEARNER.platform, LEARNER.platform_id)
+        cards = await queries.cards(session, learner.id, letters=False)
+    assert set(cards) == {word, second.expected}  # the words' own cards

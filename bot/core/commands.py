@@ -98,7 +98,9 @@ QUIZ_ACTION = Option(
     choices=("syllables", "words", "again", "stop"),
 )
 DRILL_KIND = Option(
-    "kind", "reading (default), listening or pairs", choices=("reading", "listening", "pairs")
+    "kind",
+    "reading (default), listening, pairs or words (their meanings)",
+    choices=("reading", "listening", "pairs", "words"),
 )
 CHOICE_TYPED = Option("choice", "Your answer, like ga", required=True)
 TIME = Option("time", "Your local time, HH:MM (24-hour), or off")
@@ -118,8 +120,8 @@ COMMANDS: tuple[Command, ...] = (
             "[letter]", (LETTER,)),
     Command("quiz", "Write a few letters (default 5), or syllables or words once you're ready",
             quiz.quiz, "[syllables|words] [n|again|stop]", (COUNT, QUIZ_ACTION)),
-    Command("drill", "Practise without a camera: reading, listening or word pairs",
-            drill_commands.drill, "[reading|listening|pairs] [n]", (DRILL_KIND, COUNT)),
+    Command("drill", "Practise without a camera: reading, listening, word pairs or meanings",
+            drill_commands.drill, "[reading|listening|pairs|words] [n]", (DRILL_KIND, COUNT)),
     Command("answer", "Answer a drill question (the buttons do it for you)",
             drill_commands.answer, "choice", (CHOICE_TYPED,)),
     Command("hint", "How to write a letter (stroke by stroke) or a syllable or word",

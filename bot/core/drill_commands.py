@@ -1,6 +1,7 @@
 """Drills without a camera: ``/drill reading|listening|pairs [n]`` starts one on letters the
-learner has met, ``/answer`` (what the choice buttons send) grades a choice, and a reading can
-also be typed. Answers feed the same spaced-repetition cards as handwriting."""
+learner has met, ``/drill words [n]`` one on the meanings of words made of letters they have
+learnt, ``/answer`` (what the choice buttons send) grades a choice, and a reading can also be
+typed. Answers feed the same spaced-repetition cards as handwriting."""
 
 from __future__ import annotations
 
@@ -30,15 +31,19 @@ from bot.core.quiz import (
     start_quiz,
 )
 from bot.core.replies import Reply, Sound
+from bot.core.text_items import romanize as romanize_text
+from bot.core.text_stage import WORDS, pick_texts, progress
 from bot.core.turn import Turn
+from bot.core.vocabulary import by_text
 from storage import queries
 from storage.tables import Attempt, QuizSession
 
-_KINDS = {"reading": DrillKind.READING, "listening": DrillKind.LISTENING, "pairs": DrillKind.PAIRS}
+_KINDS = {kind.value: kind for kind in DrillKind if kind != DrillKind.WRITING}
 
 
 async def drill(turn: Turn, args: list[str]) -> list[Reply]:
-    """/drill [reading|listening|pairs] [n]: a drill of n questions on letters already met."""
+    """/drill [reading|listening|pairs|words] [n]: a drill of n questions on letters already met
+    (or on words made of learnt letters)."""
     words = [a.lower() for a in args]
     kinds = [_KINDS[w] for w in words if w in _KINDS]
     counts = [int(w) for w in words if re.fullmatch(r"[0-9]{1,3}", w)]
@@ -52,6 +57,8 @@ async def drill(turn: Turn, args: list[str]) -> list[Reply]:
     if running is not None:
         question = await current_question(turn, running)
         return [Reply(texts.QUIZ_ALREADY_RUNNING.format(question=question.text))]
+    if kind == DrillKind.WORDS:
+        return await _word_drill(turn, count)
     if kind != DrillKind.READING and not turn.teaching.speaks:
         return [Reply(texts.DRILL_NEEDS_SOUND)]
     met = set(await queries.lessons(turn.session, turn.learner.id))
@@ -64,6 +71,17 @@ async def drill(turn: Turn, args: list[str]) -> list[Reply]:
     mine = {letter: card for letter, card in cards.items() if letter in usable}
     letters = pick_letters(mine, count, turn.now, taught=usable, new_allowed=0)
     started = await start_quiz(turn, kind, letters)
+    return [await current_question(turn, started)]
+
+
+async def _word_drill(turn: Turn, count: int) -> list[Reply]:
+    """A drill on the meanings of words made only of letters the learner has learnt: due words
+    first, then new ones in teaching order."""
+    ladder = (await progress(turn)).ladder(WORDS)
+    if not ladder:
+        return [Reply(texts.DRILL_NO_WORDS)]
+    cards = await queries.cards(turn.session, turn.learner.id, letters=False)
+    started = await start_quiz(turn, DrillKind.WORDS, pick_texts(cards, count, turn.now, ladder))
     return [await current_question(turn, started)]
 
 
@@ -135,10 +153,21 @@ async def _grade(turn: Turn, running: QuizSession, chosen: str) -> list[Reply]:
 
 
 async def _graded(turn: Turn, running: QuizSession, chosen: str) -> Reply:
-    """Right or not, and for a miss what tells the two apart (with both sounds when heard)."""
+    """Right or not, and for a miss what tells the two apart (with both sounds when heard, both
+    meanings for a word)."""
     letter = running.expected
     kind = DrillKind(running.kind)
     fields = {"expected": letter, "read": chosen, "verdict": kind, "correct": chosen == letter}
+    if kind == DrillKind.WORDS:
+        said = texts.DRILL_WORD_MEANS.format(
+            word=letter, romanization=romanize_text(letter), meaning=by_text()[letter].meaning
+        )
+        if chosen == letter:
+            return Reply(texts.DRILL_RIGHT_WORD.format(said=said), **fields)
+        other = texts.DRILL_WORD_MEANS.format(
+            word=chosen, romanization=romanize_text(chosen), meaning=by_text()[chosen].meaning
+        )
+        return Reply(texts.DRILL_WRONG_WORD.format(said=said, other=other), **fields)
     if kind == DrillKind.READING:
         syllable, other = syllable_of(letter), syllable_of(chosen)
         reading = romanize(syllable)

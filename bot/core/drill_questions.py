@@ -1,7 +1,9 @@
 """Questions answered without a camera: reading (see 가, type or choose "ga"), listening (hear a
-letter's sound, choose the letter) and minimal pairs (hear 불, choose among 불 / 풀).
+letter's sound, choose the letter), minimal pairs (hear 불, choose among 불 / 풀) and word
+meanings (see and hear 나무, choose "tree").
 
-Each question asks about one letter, so drills feed the same spaced-repetition cards as writing.
+Each question asks about one letter (or one word), so drills feed the same spaced-repetition
+cards as writing.
 The choices of a question are drawn from a generator seeded by the question's id, so the same
 question always shows the same choices; a choice button carries the letter it stands for.
 
@@ -20,6 +22,7 @@ from bot.core import texts
 from bot.core.lesson_content import CONFUSABLE_PAIRS, LESSONS, MINIMAL_PAIRS
 from bot.core.replies import Button, Reply, Sound
 from bot.core.turn import Turn
+from bot.core.vocabulary import WORDS, by_text
 from ml.reading.alphabet import LETTERS, decompose, letter_info
 from storage.tables import QuizSession
 
@@ -36,6 +39,7 @@ class DrillKind(StrEnum):
     READING = "reading"
     LISTENING = "listening"
     PAIRS = "pairs"
+    WORDS = "words"
 
 
 _SOUND_ALIKE = ("ㅐㅔ", "ㅒㅖ", "ㅚㅙㅞ", "ㄱㄲ", "ㄷㄸ", "ㅂㅃ", "ㅅㅆ", "ㅈㅉ")
@@ -140,16 +144,37 @@ def letter_choices(letter: str, kind: DrillKind, seed: str) -> list[str]:
     return picked
 
 
+def word_choices(word: str, seed: str) -> list[str]:
+    """``word`` and other vocabulary words of other meanings, shuffled: words of the same topic
+    first."""
+    rng = random.Random(seed)
+    asked = by_text()[word]
+    others = [w for w in WORDS if w.meaning != asked.meaning and len(w.text) > 1]
+    same_topic = [w for w in others if w.topic == asked.topic]
+    rng.shuffle(same_topic)
+    rng.shuffle(others)
+    picked = [asked]
+    for candidate in same_topic[:2] + others:
+        if len(picked) == CHOICES:
+            break
+        if candidate.meaning not in {p.meaning for p in picked}:
+            picked.append(candidate)
+    rng.shuffle(picked)
+    return [w.text for w in picked]
+
+
 def drillable(letter: str, kind: DrillKind) -> bool:
     """Whether a ``kind`` question can ask about ``letter``."""
     return kind != DrillKind.PAIRS or letter in PAIR_LETTERS
 
 
 def choice_letters(running: QuizSession) -> list[str]:
-    """The letters the current question's choices stand for."""
+    """The letters (or words) the current question's choices stand for."""
     letter, asked = running.expected, running.question_id
     if running.kind == DrillKind.PAIRS:
         return [word.letter for word in pair_question(letter, asked)[1]]
+    if running.kind == DrillKind.WORDS:
+        return word_choices(letter, asked)
     return letter_choices(letter, DrillKind(running.kind), asked)
 
 
@@ -165,6 +190,10 @@ async def drill_question(turn: Turn, running: QuizSession) -> Reply:
         text = texts.DRILL_PAIRS.format(**number)
         choices = [(f"{w.word} ({w.meaning})", w.letter) for w in words]
         audio = await turn.teaching.sound(said.word, LISTEN)
+    elif kind == DrillKind.WORDS:
+        text = texts.DRILL_WORDS.format(word=letter, **number)
+        choices = [(by_text()[w].meaning, w) for w in word_choices(letter, asked)]
+        audio = await turn.teaching.sound(letter, LISTEN)
     elif kind == DrillKind.LISTENING:
         text = texts.DRILL_LISTENING.format(**number)
         choices = [(c, c) for c in letter_choices(letter, kind, asked)]

@@ -225,9 +225,11 @@ def question_buttons(running: QuizSession) -> tuple[tuple[Button, ...], ...]:
 
 async def ask(turn: Turn, running: QuizSession) -> list[Reply]:
     """The current question, after its letter's lesson if the learner has not had it; a
-    syllable or word asked for is spoken with the question, and shown with where its letters
-    go the first time it is asked."""
+    syllable or word asked for in writing is spoken with the question, and shown with where
+    its letters go the first time it is asked."""
     asked = running.expected
+    if not is_letter(asked) and running.kind != DrillKind.WRITING:
+        return [await current_question(turn, running)]
     if not is_letter(asked):
         question = await current_question(turn, running)
         spoken = replace(question, audio=await turn.teaching.sound(asked, "say-it.ogg"))

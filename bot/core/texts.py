@@ -242,9 +242,17 @@ DRILL_READING = (
 )
 DRILL_LISTENING = "Question {number} of {total}: listen, and choose the letter you hear."
 DRILL_PAIRS = "Question {number} of {total}: listen, and choose the word you hear."
+DRILL_WORDS = "Question {number} of {total}: what does {word} mean? Choose:"
+DRILL_WORD_MEANS = "{word} ({romanization}) means “{meaning}”"
+DRILL_RIGHT_WORD = "Right! {said}."
+DRILL_WRONG_WORD = "Not quite: {said}; {other}."
+DRILL_NO_WORDS = (
+    "No words are made only of letters you have learnt yet (a letter is learnt when you have "
+    "written it right twice in a row). /quiz gets you there."
+)
 DRILL_USAGE = (
-    "Use /drill reading, /drill listening or /drill pairs, with how many questions if you like "
-    "(/drill reading 5). No camera needed: answer with the buttons."
+    "Use /drill reading, /drill listening, /drill pairs or /drill words, with how many "
+    "questions if you like (/drill reading 5). No camera needed: answer with the buttons."
 )
 DRILL_NOTHING_MET = (
     "Drills practise the letters you have met, and you haven't met any yet: /lesson teaches your "
