@@ -18,7 +18,8 @@ WELCOME = (
     "안녕하세요! Hello! I'm your Hangul tutor. I teach the Korean alphabet by handwriting, a few "
     "letters a day: for each one I show how it's written and let you hear it; then you write it "
     "on paper or in a drawing app and send me a photo, and I tell you what I read and how to make "
-    "it better. Letters come back for review just before you'd forget them."
+    "it better. Letters come back for review just before you'd forget them. Once you know a few, "
+    "we go on to whole syllables (가, 한) and then words (나무, 고양이)."
 )
 WELCOME_CONSENT = (
     "One question before we start. May I keep the photos you send, to get better at reading "
@@ -38,12 +39,14 @@ BOT_SHORT_DESCRIPTION = (
 
 HELP_INTRO = """I teach the Korean alphabet by handwriting. Write a letter on paper or in a drawing
 app and send me a photo or a screenshot: I'll tell you what I read and how sure I am. I read
-syllables (가, 한) and short words (나무) too, letter by letter."""
+syllables (가, 한) and short words (나무) too, letter by letter; once you have learnt a few
+letters, /quiz syllables and then /quiz words ask for them."""
 HELP_INTRO_DISCORD = (
     "I teach the Korean alphabet by handwriting. Write a letter on paper or in a drawing app and "
     "send me a photo or a screenshot in a direct message; in a server, use /check with the "
     "picture, or mention me when you post it. I'll tell you what I read and how sure I am. I "
-    "read syllables (가, 한) and short words (나무) too, letter by letter."
+    "read syllables (가, 한) and short words (나무) too, letter by letter; once you have learnt a "
+    "few letters, /quiz syllables and then /quiz words ask for them."
 )
 HELP_ADMINS = "For admins:"
 
