@@ -321,23 +321,31 @@ async def forget_deliveries(session: AsyncSession, before: datetime) -> None:
     await session.execute(delete(Delivery).where(Delivery.created_at < before))
 
 
-TRAINABLE = (
-    Sample.consent.is_(True),
-    Sample.label_source.in_(TRUSTED_LABELS),
-    Sample.label.in_(JAMO),
-)
-"""Letter samples a training run may use: consented, with a trusted label (syllables and words
-are kept for the syllable reader's training)."""
+TRUSTED = (Sample.consent.is_(True), Sample.label_source.in_(TRUSTED_LABELS))
+"""Samples a training run may use: consented, with a trusted label."""
+TRAINABLE = (*TRUSTED, Sample.label.in_(JAMO))
+"""Letter samples a training run may use."""
+TRAINABLE_TEXT = (*TRUSTED, Sample.label.is_not(None), Sample.label.not_in(JAMO))
+"""Syllable and word samples a training run of the syllable reader may use."""
 
 
 async def new_training_sample_count(session: AsyncSession) -> int:
-    """How many of :func:`training_samples` no promoted model has been trained on yet."""
+    """How many trusted samples (letters, syllables and words) no promoted model has been
+    trained on yet."""
     return await session.scalar(
-        select(func.count(Sample.id)).where(*TRAINABLE, Sample.used_in_training.is_(None))
+        select(func.count(Sample.id)).where(
+            *TRUSTED, Sample.label.is_not(None), Sample.used_in_training.is_(None)
+        )
     )
 
 
 async def training_samples(session: AsyncSession) -> Sequence[Sample]:
     """Letter samples a training run may use: consented, with a trusted label."""
     found = await session.scalars(select(Sample).where(*TRAINABLE).order_by(Sample.id))
+    return found.all()
+
+
+async def text_training_samples(session: AsyncSession) -> Sequence[Sample]:
+    """Syllable and word samples a training run of the syllable reader may use."""
+    found = await session.scalars(select(Sample).where(*TRAINABLE_TEXT).order_by(Sample.id))
     return found.all()

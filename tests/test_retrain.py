@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from ml.evaluation.evaluate import summarize
-from ml.jobs.retrain import RetrainBusy, compare, exclusive, judge, load_samples, retrain
+from ml.jobs.gate import compare, judge
+from ml.jobs.retrain import RetrainBusy, exclusive, load_samples, retrain
 from ml.jobs.retrain_job import RetrainConfig, status, submit, wait, write_samples
 from ml.reading.classifier import LiveClassifier
 from ml.reading.registry import Registry

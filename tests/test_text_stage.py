@@ -41,6 +41,7 @@ from ml.reading.syllables import BlockReading
 from ml.reading.text import TextReading
 from ml.reading.verdicts import Verdict
 from storage import queries
+from storage.exports import block_arrays
 from storage.tables import Attempt, LabelSource, Learner, Sample
 
 FIRST_DAY = "ㅏㄴㅅㅇㅣ"
@@ -377,9 +378,13 @@ async def test_with_consent_a_syllable_answer_is_kept_block_by_block(tutor, db, 
     ]
     side = BLOCK_CONTRACT["size"][0]
     assert all(len(s.canonical) == side * side and s.consent for s in kept)
-    async with db.transaction() as session:  # the letter retraining leaves them out
+    async with db.transaction() as session:  # the letter readers' retraining leaves them out
         assert await queries.training_samples(session) == []
-        assert await queries.new_training_sample_count(session) == 0
+        assert await queries.new_training_sample_count(session) == 2  # the syllable reader's
+        blocks = await block_arrays(session)
+    assert list(blocks.labels) == [first, second.expected] and blocks.pictures == 2
+    assert blocks.images.shape == (2, side, side) and blocks.skipped == 0
+    assert (blocks.images.reshape(2, -1).tobytes()) == b"".join(s.canonical for s in kept)
 
 
 async def test_a_word_is_kept_as_its_blocks_and_without_consent_nothing_is(tutor, db, clock):
@@ -394,6 +399,11 @@ async def test_a_word_is_kept_as_its_blocks_and_without_consent_nothing_is(tutor
     side = BLOCK_CONTRACT["size"][0]
     assert kept.label == second.expected
     assert len(kept.canonical) == len(second.expected) * side * side
+    async with db.transaction() as session:  # exported for the syllable reader block by block
+        blocks = await block_arrays(session)
+    assert list(blocks.labels) == list(second.expected) and blocks.pictures == 1
+    assert list(blocks.ids) == [kept.id] * len(second.expected)
+    assert blocks.images.shape == (len(second.expected), side, side)
 
 
 # --- word meanings, without a camera -----------------------------------------------------------

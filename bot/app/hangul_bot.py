@@ -105,6 +105,24 @@ def cmd_flywheel(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_syllable_flywheel(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.benchmarks.syllable_flywheel import SyllableFlywheel, run_flywheel
+
+    config = SyllableFlywheel(
+        learners=args.learners,
+        per_learner=args.per_learner,
+        measure=args.measure,
+        writer=args.writer,
+        tuning=args.tuning,
+        **{k: v for k, v in vars(args).items() if k in SCHEDULE and v is not None},
+    )
+    print(json.dumps(run_flywheel(args.data, config), indent=2, ensure_ascii=False))
+    return 0
+
+
+SCHEDULE = ("collected_share", "fine_tune_lr", "epochs")
+"""A syllable flywheel's retrain schedule options: the retrain's own when not given."""
+
 _QUIET = {cmd_console: logging.WARNING, cmd_bench: logging.WARNING}
 """Commands whose output is the point log only warnings unless ``-v``."""
 
@@ -171,6 +189,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, help="default: 6 fine-tuning, 30 from scratch")
     p.add_argument("--workdir", type=Path, help="keep the database, samples and registry here")
     p.set_defaults(run=cmd_flywheel)
+
+    p = commands.add_parser(
+        "syllable-flywheel",
+        help="measure a retrain of the syllable reader on syllables of the style it reads worst",
+    )
+    p.add_argument("--data", type=Path, required=True, help="the dev set's class folders")
+    p.add_argument("--learners", type=int, default=4)
+    p.add_argument("--per-learner", type=int, default=28, help="syllables each learner sends")
+    p.add_argument("--measure", type=int, default=300, help="blocks of the style measured on")
+    p.add_argument("--writer", default="block1", help="the dev writer whose letters make blocks")
+    p.add_argument(
+        "--tuning",
+        action="store_true",
+        help="measure on the learners' half of the pictures (for choosing a schedule)",
+    )
+    p.add_argument("--collected-share", type=float)
+    p.add_argument("--fine-tune-lr", type=float)
+    p.add_argument("--epochs", type=int)
+    p.set_defaults(run=cmd_syllable_flywheel)
     return parser
 
 

@@ -170,11 +170,8 @@ def _evaluate_texts(args: argparse.Namespace, settings: Settings, classifier: Cl
 def cmd_train_syllables(args: argparse.Namespace, settings: Settings) -> int:
     _need_torch("train-syllables")
     from ml.reading.alphabet import everyday_syllables
-    from ml.training.syllable_pipeline import (
-        NAME_PREFIX,
-        SyllableTraining,
-        train_and_save_syllables,
-    )
+    from ml.reading.syllables import NAME_PREFIX
+    from ml.training.syllable_pipeline import SyllableTraining, train_and_save_syllables
 
     config = SyllableTraining(
         architecture=args.model,
@@ -301,13 +298,16 @@ def cmd_retrain(args: argparse.Namespace, settings: Settings) -> int:
         _need_torch("retrain")
 
     database = args.database or settings.database
-    samples = None
+    samples = blocks = None
     if database:
-        samples = asyncio.run(_export_samples(database, jobs_root(settings.registry)))
+        samples, blocks = asyncio.run(_export_samples(database, jobs_root(settings.registry)))
     config = RetrainConfig(
         real_folders=[str(d) for d in args.data],
         samples=str(samples) if samples else None,
+        block_samples=str(blocks) if blocks else None,
         synthetic_per_letter=args.synthetic,
+        synthetic_syllables=args.synthetic_syllables,
+        fixed_syllables_every=args.fixed_syllables_every,
         epochs=args.epochs or default_epochs(fine_tune=not args.from_scratch),
         fine_tune=not args.from_scratch,
         held_out_per_letter=args.held_out_per_letter,
@@ -334,7 +334,9 @@ def cmd_retrain(args: argparse.Namespace, settings: Settings) -> int:
     summary = {
         "promoted": report["promoted"],
         "refused": report.get("refused"),
+        "skipped": report.get("skipped", {}),
         "data": report["data"],
+        "syllable_data": report.get("syllable_data"),
         "before": {m["name"]: m["before"]["accuracy"] for m in models},
         "after": {m["name"]: m["after"]["accuracy"] for m in models},
         "learners_before": {m["name"]: _accuracy(m["learners_before"]) for m in models},
@@ -356,15 +358,17 @@ def _accuracy(figures: dict | None) -> float | None:
     return figures["accuracy"] if figures else None
 
 
-async def _export_samples(database_url: str, folder: Path) -> Path:
-    from bot.app.retraining import export_samples
+async def _export_samples(database_url: str, folder: Path) -> tuple[Path, Path]:
+    """The trusted letter samples' export and the syllable blocks' export."""
+    from bot.app.retraining import export_blocks, export_samples
     from storage.database import Database
 
     db = Database(database_url)
     try:
         async with db.transaction() as session:
-            path, _ = await export_samples(session, folder)
-        return path
+            letters, _ = await export_samples(session, folder)
+            blocks, _ = await export_blocks(session, folder)
+        return letters, blocks
     finally:
         await db.close()
 
@@ -531,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("rollback", help="serve the previously promoted version of a model")
-    p.add_argument("name", choices=["lenet", "mlp"])
+    p.add_argument("name", choices=["lenet", "mlp", "syllable-lenet", "syllable-mlp"])
     p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser("retrain", help="retrain on collected samples; promote only if better")
@@ -550,7 +554,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, help="default: 6 fine-tuning, 30 from scratch")
     p.add_argument("--held-out-per-letter", type=int, default=100)
     p.add_argument("--max-letter-drop", type=float, default=0.05)
-    p.add_argument("--models", nargs="+", choices=["lenet", "mlp"], default=["lenet", "mlp"])
+    p.add_argument(
+        "--synthetic-syllables",
+        type=int,
+        default=1000,
+        help="syllables drawn for the syllable reader's synthetic base data (4 pictures each)",
+    )
+    p.add_argument(
+        "--fixed-syllables-every",
+        type=int,
+        default=5,
+        help="the syllable reader's fixed held-out set: every N-th everyday syllable",
+    )
+    p.add_argument(
+        "--models",
+        nargs="+",
+        choices=["lenet", "mlp", "syllable-lenet", "syllable-mlp"],
+        default=["lenet", "mlp", "syllable-lenet"],
+    )
     p.add_argument("--wait", action="store_true", help="wait for the job, showing progress")
     p.add_argument(
         "--json",
@@ -589,8 +610,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         nargs="+",
         metavar="SECTION",
-        help="speed, writers, inference, absent, informal, upscaled, robustness, hostile and/or "
-        "syllables (default: all)",
+        help="speed, writers, inference, absent, informal, upscaled, robustness, hostile, "
+        "syllables and/or text (default: all)",
     )
     p.add_argument("--quick", action="store_true", help="fewer epochs and repeats (smoke test)")
     p.add_argument("--json", action="store_true", help="also print all figures as JSON")

@@ -33,9 +33,10 @@ from ml.jobs.retrain_job import (
     trained_versions,
     write_samples,
 )
+from ml.reading.syllables import is_syllable_model
 from ml.training.collected import MIN_LEARNERS
 from storage.database import Database
-from storage.exports import TrainingSamples, mark_used, training_arrays
+from storage.exports import TrainingSamples, block_arrays, mark_used, training_arrays
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +45,25 @@ MOVED_LETTERS = 5
 
 
 async def export_samples(session: AsyncSession, folder: Path) -> tuple[Path, TrainingSamples]:
-    """Write the trainable samples in ``session`` to a new file in ``folder`` for a retrain."""
+    """Write the trainable letter samples in ``session`` to a new file in ``folder`` for a
+    retrain."""
     return await write_export(await training_arrays(session), folder)
 
 
-async def write_export(samples: TrainingSamples, folder: Path) -> tuple[Path, TrainingSamples]:
-    """Write ``samples`` to a new file in ``folder`` for a retrain."""
+async def export_blocks(session: AsyncSession, folder: Path) -> tuple[Path, TrainingSamples]:
+    """Write the blocks of the trainable syllable and word samples in ``session`` to a new file
+    in ``folder`` for a retrain of the syllable reader."""
+    return await write_export(await block_arrays(session), folder, "blocks")
+
+
+async def write_export(
+    samples: TrainingSamples, folder: Path, kind: str = "samples"
+) -> tuple[Path, TrainingSamples]:
+    """Write ``samples`` to a new file in ``folder`` for a retrain (``kind`` begins its name)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"samples-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.npz"
+    path = folder / f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.npz"
     await asyncio.to_thread(partial(write_samples, path, **vars(samples)))
-    log.info("exported %d samples (%d corrupt, skipped)", len(samples), samples.skipped)
+    log.info("exported %d %s (%d corrupt, skipped)", len(samples), kind, samples.skipped)
     return path, samples
 
 
@@ -85,13 +95,30 @@ def describe_job(job: str, current: dict) -> str:
     report = current["report"]
     if report.get("refused"):
         return texts.RETRAIN_REFUSED.format(job=job, reason=report["refused"])
-    data = report["data"]
-    if data.get("learners_held_out"):
-        used = texts.RETRAIN_DATA.format(**data)
-    else:
-        used = texts.RETRAIN_DATA_BASE_ONLY.format(**data)
     decisions = "\n".join(_decision(m) for m in report["models"])
-    return texts.RETRAIN_DONE.format(job=job, data=used, decisions=decisions)
+    return texts.RETRAIN_DONE.format(job=job, data=_data_used(report), decisions=decisions)
+
+
+def _data_used(report: dict) -> str:
+    """What each family of models trained was given, and which family was left out and why."""
+    trained = [is_syllable_model(m["name"]) for m in report["models"]]
+    lines = []
+    if not all(trained):
+        data = report["data"]
+        held_out = data.get("learners_held_out")
+        lines.append(
+            (texts.RETRAIN_DATA if held_out else texts.RETRAIN_DATA_BASE_ONLY).format(**data)
+        )
+    if any(trained):
+        data = report["syllable_data"]
+        held_out = data.get("learners_held_out")
+        wording = texts.RETRAIN_SYLLABLE_DATA if held_out else texts.RETRAIN_SYLLABLE_DATA_BASE_ONLY
+        lines.append(wording.format(**data))
+    for family, reason in report.get("skipped", {}).items():
+        lines.append(
+            texts.RETRAIN_SKIPPED.format(family=texts.MODEL_FAMILIES[family], reason=reason)
+        )
+    return "\n".join(lines)
 
 
 def _decision(model: dict) -> str:
@@ -182,15 +209,20 @@ class ProcessOperations:
     async def start_retrain(self, session: AsyncSession, requested_by: str) -> RetrainStarted:
         if not self.settings.ray.configured and importlib.util.find_spec("torch") is None:
             raise OperationRefused(texts.RETRAIN_NEEDS_TORCH)
-        samples = await training_arrays(session)
-        if not len(samples):
+        letters, blocks = await training_arrays(session), await block_arrays(session)
+        pictures = len(letters) + blocks.pictures
+        learners = len(set(letters.learners.tolist()) | set(blocks.learners.tolist()))
+        if not pictures:
             raise OperationRefused(texts.RETRAIN_NO_SAMPLES)
-        if samples.learner_count < MIN_LEARNERS:
-            raise OperationRefused(texts.RETRAIN_ONE_LEARNER.format(samples=len(samples)))
-        path, _ = await write_export(samples, jobs_root(self.registry))
+        if learners < MIN_LEARNERS:
+            raise OperationRefused(texts.RETRAIN_ONE_LEARNER.format(samples=pictures))
+        folder = jobs_root(self.registry)
+        letters_path, _ = await write_export(letters, folder)
+        blocks_path, _ = await write_export(blocks, folder, "blocks")
         config = RetrainConfig(
             real_folders=list(self.settings.base_data),
-            samples=str(path),
+            samples=str(letters_path),
+            block_samples=str(blocks_path),
             requested_by=requested_by,
         )
         try:
@@ -198,4 +230,5 @@ class ProcessOperations:
         except RayJobsError as error:
             log.warning("could not submit a retrain: %s", error)
             raise OperationRefused(texts.RETRAIN_NOT_SUBMITTED) from None
-        return RetrainStarted(folder.name, len(samples), samples.learner_count, samples.skipped)
+        skipped = letters.skipped + blocks.skipped
+        return RetrainStarted(folder.name, pictures, learners, skipped)

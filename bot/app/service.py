@@ -27,7 +27,7 @@ from bot.core.tutor import Tutor
 from ml.reading.classifier import LetterReader, live_classifier
 from ml.reading.isolation import IN_PROCESS, PicturePool, Preprocessor
 from ml.reading.registry import RegistryError
-from ml.reading.syllables import SyllableContractError, SyllableModel
+from ml.reading.syllables import SyllableContractError, SyllableReader, live_syllable_model
 from ml.reading.worker_client import WorkerClient
 from storage.database import Database
 from storage.tables import utcnow
@@ -56,13 +56,13 @@ async def open_tutor(settings: Settings, pictures: Preprocessor = IN_PROCESS) ->
     return tutor_for(settings, db, classifier, syllables=syllables)
 
 
-def syllable_model(settings: Settings) -> SyllableModel | None:
+def syllable_model(settings: Settings) -> SyllableReader | None:
     """The syllable reader the settings name, or ``None`` (letters only) when they turn it off
     or it cannot be loaded (said in the log: the bot still reads letters)."""
     if settings.syllable_model is None:
         return None
     try:
-        return SyllableModel.load(settings.syllable_model, settings.registry)
+        return live_syllable_model(settings.syllable_model, settings.registry)
     except (RegistryError, SyllableContractError, OSError, ValueError) as error:
         log.warning("no syllable reader (%s): pictures are read as single letters", error)
         return None
@@ -73,7 +73,7 @@ def tutor_for(
     db: Database,
     classifier: LetterReader,
     clock: Callable[[], datetime] = utcnow,
-    syllables: SyllableModel | None = None,
+    syllables: SyllableReader | None = None,
 ) -> Tutor:
     """The tutor of a process with ``settings``, on ``db``, reading with ``classifier`` (and
     ``syllables`` for syllables and words)."""

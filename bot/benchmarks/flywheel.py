@@ -34,7 +34,7 @@ from PIL import Image
 from bot.app.retraining import export_samples
 from bot.core.replies import Sender
 from bot.core.tutor import Tutor
-from ml.jobs.retrain_job import DISTILLATION, FINE_TUNE_EPOCHS, FINE_TUNE_LR, MODEL_NAMES
+from ml.jobs.retrain_job import DISTILLATION, FINE_TUNE_EPOCHS, FINE_TUNE_LR, LETTER_MODELS
 from ml.reading.alphabet import CONSONANTS, LETTERS, index_of
 from ml.reading.classifier import Classifier
 from ml.reading.registry import Registry
@@ -76,7 +76,7 @@ class FlywheelConfig:
     fine_tune_lr: float = FINE_TUNE_LR
     distillation: float = DISTILLATION
     collected_share: float = COLLECTED_SHARE
-    models: list[str] = field(default_factory=lambda: list(MODEL_NAMES))
+    models: list[str] = field(default_factory=lambda: list(LETTER_MODELS))
     learner_offset: int = 0
     """Added to the learners' and the ordinary test writers' seeds: the schedule was chosen with
     others (offset :data:`TUNING_OFFSET`) than those the README reports (offset 0)."""

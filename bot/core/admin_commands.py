@@ -10,10 +10,11 @@ from bot.core import texts
 from bot.core.operations import OperationRefused
 from bot.core.replies import Reply
 from bot.core.turn import Turn
+from ml.reading.syllables import is_syllable_model
 from storage import queries
 from storage.tables import AdminOutcome
 
-MODEL_NAMES = ("lenet", "mlp")
+MODEL_NAMES = ("lenet", "mlp", "syllable-lenet")
 DONE, FAILED = AdminOutcome.DONE, AdminOutcome.FAILED
 
 
@@ -23,12 +24,14 @@ async def models(turn: Turn, args: list[str]) -> tuple[list[Reply], AdminOutcome
     for name in MODEL_NAMES:
         model = turn.registry.current(name)
         meta = model.meta
-        detail = (
-            f"junk refused {meta.get('validation_junk_rejected', 0):.1%}, "
-            f"letters refused {meta.get('validation_letters_rejected', 0):.1%} "
-            f"(validation); {meta.get('metrics', {})}"
-        )
-        serving = texts.MODEL_SERVING if turn.reader.version == f"{name}:{model.version}" else ""
+        detail = f"{meta.get('metrics', {})}"
+        if not is_syllable_model(name):
+            detail = (
+                f"junk refused {meta.get('validation_junk_rejected', 0):.1%}, "
+                f"letters refused {meta.get('validation_letters_rejected', 0):.1%} "
+                f"(validation); {detail}"
+            )
+        serving = texts.MODEL_SERVING if f"{name}:{model.version}" in _served(turn) else ""
         lines.append(
             texts.MODEL_LINE.format(
                 name=name,
@@ -38,14 +41,24 @@ async def models(turn: Turn, args: list[str]) -> tuple[list[Reply], AdminOutcome
                 detail=detail,
             )
         )
-    samples = await queries.training_samples(turn.session)
-    lines.append(texts.MODEL_SAMPLES.format(count=len(samples)))
+    count = len(await queries.training_samples(turn.session)) + len(
+        await queries.text_training_samples(turn.session)
+    )
+    lines.append(texts.MODEL_SAMPLES.format(count=count))
     return [Reply("\n".join(lines))], DONE
 
 
+def _served(turn: Turn) -> tuple[str, ...]:
+    """The ``name:version`` of the letter reader and, when there is one, the syllable reader."""
+    if turn.text_reader is None:
+        return (turn.reader.version,)
+    return turn.reader.version, turn.text_reader.syllables.version
+
+
 async def rollback(turn: Turn, args: list[str]) -> tuple[list[Reply], AdminOutcome]:
-    """/rollback [lenet|mlp]: back to the previously promoted version (default: the served
-    model); a tutor serving the registry's current version switches at once."""
+    """/rollback [lenet|mlp|syllable-lenet]: back to the previously promoted version (default:
+    the served letter model); a tutor serving the registry's current version switches at
+    once."""
     name = args[0].lower() if args else turn.reader.name
     if name not in MODEL_NAMES:
         return [Reply(texts.ROLLBACK_FAILED.format(error=f"no model {name!r}"))], FAILED
@@ -55,7 +68,10 @@ async def rollback(turn: Turn, args: list[str]) -> tuple[list[Reply], AdminOutco
         version = await turn.operations.rollback(name)
     except LookupError as error:
         return [Reply(texts.ROLLBACK_FAILED.format(error=error))], FAILED
-    await asyncio.to_thread(turn.reader.refresh)
+    refresh = turn.reader.refresh
+    if is_syllable_model(name) and turn.text_reader is not None:
+        refresh = getattr(turn.text_reader.syllables, "refresh", lambda: None)
+    await asyncio.to_thread(refresh)
     return [Reply(texts.ROLLED_BACK.format(name=name, version=version))], DONE
 
 

@@ -111,7 +111,7 @@ CHOICE = Option(
     choices=("on", "off", "forget"),
     required=True,
 )
-MODEL = Option("model", "lenet or mlp", choices=("lenet", "mlp"))
+MODEL = Option("model", "lenet, mlp or syllable-lenet", choices=admin_commands.MODEL_NAMES)
 ACTION = Option("action", "status or anyway", choices=("status", "anyway"))
 
 # fmt: off
@@ -143,8 +143,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", "Welcome, and your first lesson", learner_commands.welcome),
     Command("help", "What I can do", show_help),
     Command("model", "The models and their figures", admin_commands.models, admin=True),
-    Command("rollback", "Back to the previous model", admin_commands.rollback, "[lenet|mlp]",
-            (MODEL,), admin=True),
+    Command("rollback", "Back to the previous model", admin_commands.rollback,
+            "[lenet|mlp|syllable-lenet]", (MODEL,), admin=True),
     Command("retrain", "Retrain on collected samples (or: status, anyway)",
             admin_commands.retrain, "[status|anyway]", (ACTION,), admin=True),
 )

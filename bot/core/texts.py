@@ -413,6 +413,16 @@ RETRAIN_DATA = (
 RETRAIN_DATA_BASE_ONLY = (
     "No collected pictures: judged on {held_out_images} fixed held-out pictures."
 )
+RETRAIN_SYLLABLE_DATA = (
+    "Syllable reader: learned from {blocks_for_training} blocks in {pictures_for_training} "
+    "pictures by {learners_for_training} learners; judged on {blocks_held_out} blocks by "
+    "{learners_held_out} other learners and on {fixed_blocks} fixed held-out blocks."
+)
+RETRAIN_SYLLABLE_DATA_BASE_ONLY = (
+    "Syllable reader: no collected syllables; judged on {fixed_blocks} fixed held-out blocks."
+)
+RETRAIN_SKIPPED = "The {family} not retrained: {reason}."
+MODEL_FAMILIES = {"letters": "letter readers were", "syllables": "syllable reader was"}
 RETRAIN_DECISION = "{name}: serving {outcome} ({reason})"
 RETRAIN_SETS = "  held-out learners {learners}; fixed held-out set {before:.1%} → {after:.1%}"
 RETRAIN_MOVED = "  letters that moved most: {letters}"

@@ -27,7 +27,7 @@ from bot.core.replies import Reply, Sender
 from bot.core.turn import Teaching, Turn
 from ml.reading.classifier import LetterReader
 from ml.reading.registry import Registry
-from ml.reading.syllables import SyllableModel
+from ml.reading.syllables import SyllableReader
 from ml.reading.text import TextReader
 from storage import queries
 from storage.database import Database
@@ -60,7 +60,7 @@ class Tutor:
         operations: ModelOperations | None = None,
         teaching: Teaching = NO_SOUND,
         clock: Callable[[], datetime] = utcnow,
-        syllables: SyllableModel | None = None,
+        syllables: SyllableReader | None = None,
     ) -> None:
         self.db = db
         self.teaching = teaching

@@ -3,23 +3,26 @@ judge each against the model it would replace, and promote it only if it is bett
 
 Collected samples are split by learner (:mod:`ml.training.collected`): a few learners' pictures
 are held out to judge by, the rest are weighted to a fixed share of the training set. A candidate
-is judged on two sets and the report gives both, before and after:
+is judged on two sets by :mod:`ml.jobs.gate`, and the report gives both, before and after:
 
 - **the held-out learners' pictures**: it must read them strictly better than the current model;
 - **the fixed held-out set**, which never changes between runs and is never trained on (stroke-
   drawn letters by held-out writers, seed :data:`ml.evaluation.quality.HELD_OUT_STROKE_SEED`, and
   renderings in the held-out fonts, all 40 letters): a guard against regression, overall (at most
-  :data:`FIXED_SET_TOLERANCE` worse) and per letter (at most ``max_letter_drop``).
+  :data:`ml.jobs.gate.FIXED_SET_TOLERANCE` worse) and per letter (at most ``max_letter_drop``).
 
-A retrain given collected samples from fewer than two learners (or none) trains nothing and says
-why: there would be no learner to judge by. One given no samples file (``hangul-ml retrain``
-without a database: new base data) is judged on the fixed set alone and must beat it overall.
-Either way the report (data counts, before/after per set and per letter, the decision) is written
-next to the candidate in the registry, with a confusion-matrix image.
+Letter readers learn from collected letters; the syllable reader (:mod:`ml.jobs.syllable_retrain`)
+from the blocks of collected syllables and words, judged the same way on its own sets. A family
+given collected samples from fewer than two learners (or none) is not trained, and the report's
+``skipped`` says why: there would be no learner to judge by; when no family is left the retrain
+trains nothing (``refused``). One given no samples file (``hangul-ml retrain`` without a
+database: new base data) is judged on the fixed set alone and must beat it overall. Either way
+the report (data counts, before/after per set and per letter, the decision) is written next to
+the candidate in the registry, with a confusion-matrix image for letter readers.
 
 Only one retrain runs at a time per registry (an exclusive lock file). Progress goes to a
 callback, which :mod:`ml.jobs.retrain_job` writes to a status file for whoever submitted the job.
-Collected samples arrive as plain arrays in an ``.npz`` file
+Collected samples arrive as plain arrays in ``.npz`` files
 (:func:`ml.jobs.retrain_job.write_samples`), which the process that owns the database writes
 before it submits the job.
 """
@@ -38,21 +41,28 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from ml.evaluation.evaluate import Report
 from ml.evaluation.plots import plot_confusion
 from ml.evaluation.quality import HELD_OUT_STROKE_SEED, score
+from ml.jobs.gate import Decision, settle
 from ml.jobs.retrain_job import (
     CONFIG_FILE,
     CONFUSION_FILE,
-    REPORT_FILE,
     JobState,
     RetrainConfig,
     read_samples,
     write_status,
 )
+from ml.jobs.syllable_retrain import (
+    SyllableRetrain,
+    block_counts,
+    fixed_blocks,
+    load_blocks,
+    retrain_syllable_reader,
+)
 from ml.reading.alphabet import LETTERS
 from ml.reading.classifier import Classifier
 from ml.reading.registry import Registry
+from ml.reading.syllables import is_syllable_model
 from ml.training.collected import (
     MIN_LEARNERS,
     LearnerSplit,
@@ -60,6 +70,7 @@ from ml.training.collected import (
     split_by_learner,
     weigh,
 )
+from ml.training.collected_blocks import BlockSplit
 from ml.training.data import LetterSet, empty_set
 from ml.training.pipeline import train_and_save
 from ml.training.recipe import TrainingData, assemble, held_out_fonts, load_real
@@ -69,9 +80,6 @@ from ml.writing.fonts import use_extra_font_dirs
 
 log = logging.getLogger(__name__)
 
-FIXED_SET_TOLERANCE = 0.005
-"""A candidate judged on learners' pictures may read the fixed held-out set this much worse
-overall (sampling noise), no more."""
 LOCK_FILE = "retrain.lock"
 
 Progress = Callable[[str, float], None]
@@ -80,24 +88,6 @@ Progress = Callable[[str, float], None]
 
 class RetrainBusy(RuntimeError):
     """Another retrain holds the registry's lock."""
-
-
-@dataclass
-class Decision:
-    """One model's comparison and what was decided: ``before``/``after`` on the fixed held-out
-    set, ``learners_before``/``learners_after`` on the held-out learners' pictures (None when the
-    retrain had no collected samples)."""
-
-    name: str
-    before_version: str
-    after_version: str | None
-    before: dict
-    after: dict
-    learners_before: dict | None
-    learners_after: dict | None
-    worst_letter_drop: float
-    promoted: bool
-    reason: str
 
 
 @contextmanager
@@ -125,17 +115,17 @@ def load_samples(path: str | Path | None) -> LearnerSplit:
     return replace(split, skipped=split.skipped + stored.skipped)
 
 
-def refusal(config: RetrainConfig, split: LearnerSplit) -> str | None:
-    """Why a retrain given collected samples cannot be judged fairly, or None if it can."""
-    if config.samples is None:
+def refusal(samples: str | None, learners: int) -> str | None:
+    """Why a retrain given a file of collected ``samples`` from ``learners`` learners cannot be
+    judged fairly, or None if it can (or was given no file: new base data)."""
+    if samples is None:
         return None
-    learners = split.training_learners + split.held_out_learners
     if learners == 0:
-        return "no collected pictures to learn from, so nothing was trained"
+        return "no collected pictures to learn from"
     if learners < MIN_LEARNERS:
         return (
             f"pictures from only one learner: a retrain needs at least {MIN_LEARNERS} learners, "
-            "some to learn from and one to judge by, so nothing was trained"
+            "some to learn from and one to judge by"
         )
     return None
 
@@ -148,47 +138,6 @@ def fixed_set(per_letter: int) -> LetterSet:
     return LetterSet.concat([writers, fonts])
 
 
-def worst_drop(before: Report, after: Report) -> tuple[str, float]:
-    """The letter whose accuracy fell most from ``before`` to ``after``, and by how much."""
-    drops = {x: before.per_letter[x] - after.per_letter.get(x, 0.0) for x in before.per_letter}
-    return max(drops.items(), key=lambda item: item[1])
-
-
-def compare(before: Report, after: Report, max_drop: float) -> tuple[bool, float, str]:
-    """Whether ``after`` should replace ``before`` judged on one set; the worst per-letter drop;
-    why."""
-    letter, worst = worst_drop(before, after)
-    if after.accuracy <= before.accuracy:
-        return False, worst, f"not better overall ({after.accuracy:.2%} vs {before.accuracy:.2%})"
-    if worst > max_drop:
-        return False, worst, f"{letter} fell by {worst:.1%} (more than {max_drop:.0%})"
-    return True, worst, f"better overall ({after.accuracy:.2%} vs {before.accuracy:.2%})"
-
-
-def judge(
-    learners: tuple[Report, Report], fixed: tuple[Report, Report], max_drop: float
-) -> tuple[bool, float, str]:
-    """Whether a candidate should replace the current model: strictly better on the held-out
-    learners' pictures, and on the fixed set at most :data:`FIXED_SET_TOLERANCE` worse overall
-    and ``max_drop`` worse on any letter. Each pair is (current, candidate)."""
-    (learners_before, learners_after), (fixed_before, fixed_after) = learners, fixed
-    letter, worst = worst_drop(fixed_before, fixed_after)
-    on_learners = f"{learners_before.accuracy:.1%} → {learners_after.accuracy:.1%}"
-    on_fixed = f"{fixed_before.accuracy:.2%} → {fixed_after.accuracy:.2%}"
-    if learners_after.accuracy <= learners_before.accuracy:
-        return False, worst, f"not better on the held-out learners' pictures ({on_learners})"
-    if fixed_after.accuracy < fixed_before.accuracy - FIXED_SET_TOLERANCE:
-        return False, worst, f"worse on the fixed held-out set ({on_fixed})"
-    if worst > max_drop:
-        return False, worst, f"{letter} fell by {worst:.1%} on the fixed held-out set"
-    better = f"better on the held-out learners' pictures ({on_learners}; fixed set {on_fixed})"
-    return True, worst, better
-
-
-def _figures(report: Report) -> dict:
-    return {"accuracy": round(report.accuracy, 4), "n": report.n, "per_letter": report.per_letter}
-
-
 @dataclass(frozen=True)
 class Evaluation:
     """What a candidate is judged on: the fixed held-out set, and the held-out learners' pictures
@@ -196,6 +145,51 @@ class Evaluation:
 
     fixed: LetterSet
     learners: LetterSet
+
+
+@dataclass
+class Families:
+    """The models a retrain was asked for, letter and syllable readers, and why a family is left
+    out (too few learners to judge it by)."""
+
+    letters: list[str]
+    syllables: list[str]
+    skipped: dict[str, str]
+
+    @classmethod
+    def of(cls, config: RetrainConfig, letters: LearnerSplit, blocks: BlockSplit) -> Families:
+        asked = {
+            "letters": [m for m in config.models if not is_syllable_model(m)],
+            "syllables": [m for m in config.models if is_syllable_model(m)],
+        }
+        learners = {
+            "letters": (config.samples, letters.training_learners + letters.held_out_learners),
+            "syllables": (
+                config.block_samples,
+                blocks.training_learners + blocks.held_out_learners,
+            ),
+        }
+        skipped = {
+            family: why
+            for family, names in asked.items()
+            if names and (why := refusal(*learners[family]))
+        }
+        kept = {family: names if family not in skipped else [] for family, names in asked.items()}
+        return cls(kept["letters"], kept["syllables"], skipped)
+
+    @property
+    def models(self) -> list[str]:
+        return self.letters + self.syllables
+
+    def refused(self) -> str | None:
+        """Why nothing is trained, or None when some model is."""
+        if self.models:
+            return None
+        if len(self.skipped) == 1:
+            [why] = self.skipped.values()
+        else:
+            why = "; ".join(f"{family}: {reason}" for family, reason in self.skipped.items())
+        return f"{why}, so nothing was trained"
 
 
 def retrain(
@@ -207,6 +201,8 @@ def retrain(
     with exclusive(registry):
         progress("gathering data", 0.0)
         split = load_samples(config.samples)
+        blocks = load_blocks(config.block_samples)
+        families = Families.of(config, split, blocks)
         counts = {
             "collected_for_training": len(split.training),
             "learners_for_training": split.training_learners,
@@ -214,44 +210,70 @@ def retrain(
             "learners_held_out": split.held_out_learners,
             "collected_skipped_corrupt": split.skipped,
         }
-        refused = refusal(config, split)
-        if refused:
-            progress(refused, 1.0)
-            return {
-                "data": counts,
-                "samples_used": [],
-                "models": [],
-                "promoted": False,
-                "refused": refused,
-            }
-        real = load_real(config.real_folders) if config.real_folders else empty_set()
-        recipe = assemble(real, config.synthetic_per_letter, seed=config.seed)
-        weighted = weigh(split.training, len(recipe.data), config.collected_share)
-        recipe.data = LetterSet.concat([recipe.data, weighted])
-        sets = Evaluation(fixed_set(config.held_out_per_letter), split.held_out)
-        counts |= {
-            "real_images": len(real),
-            "collected_copies_in_training": len(weighted),
-            "training_images": len(recipe.data),
-            "held_out_images": len(sets.fixed),
-        }
-        decisions = []
-        for n, name in enumerate(config.models):
-            step = 1.0 / len(config.models)
-            progress(f"training {name}", n * step)
-            decisions.append(
-                _retrain_one(name, config, registry, recipe, sets, counts, split.training_ids)
-            )
-            progress(f"{name}: {decisions[-1].reason}", (n + 1) * step)
         report = {
             "data": counts,
-            "samples_used": split.training_ids,
-            "models": [asdict(d) for d in decisions],
-            "promoted": any(d.promoted for d in decisions),
-            "refused": None,
+            "syllable_data": block_counts(blocks),
+            "skipped": families.skipped,
+            "samples_used": [],
+            "models": [],
+            "promoted": False,
+            "refused": families.refused(),
         }
+        if report["refused"]:
+            progress(report["refused"], 1.0)
+            return report
+        decisions = []
+        step = 1.0 / len(families.models)
+        if families.letters:
+            decisions += _retrain_letter_readers(
+                families.letters, config, registry, split, counts, progress, step
+            )
+            report["samples_used"] += split.training_ids
+        if families.syllables:
+            job = SyllableRetrain(config, blocks, fixed_blocks(config.fixed_syllables_every))
+            for name in families.syllables:
+                progress(f"training {name}", len(decisions) * step)
+                decisions.append(
+                    retrain_syllable_reader(name, job, registry, report["syllable_data"])
+                )
+                progress(f"{name}: {decisions[-1].reason}", len(decisions) * step)
+            report["samples_used"] += blocks.training_ids
+        report["models"] = [asdict(d) for d in decisions]
+        report["promoted"] = any(d.promoted for d in decisions)
         progress("done", 1.0)
         return report
+
+
+def _retrain_letter_readers(
+    names: list[str],
+    config: RetrainConfig,
+    registry: Registry,
+    split: LearnerSplit,
+    counts: dict,
+    progress: Progress,
+    step: float,
+) -> list[Decision]:
+    """Train, judge and maybe promote each letter reader in ``names``; ``counts`` is updated
+    with the data used."""
+    real = load_real(config.real_folders) if config.real_folders else empty_set()
+    recipe = assemble(real, config.synthetic_per_letter, seed=config.seed)
+    weighted = weigh(split.training, len(recipe.data), config.collected_share)
+    recipe.data = LetterSet.concat([recipe.data, weighted])
+    sets = Evaluation(fixed_set(config.held_out_per_letter), split.held_out)
+    counts |= {
+        "real_images": len(real),
+        "collected_copies_in_training": len(weighted),
+        "training_images": len(recipe.data),
+        "held_out_images": len(sets.fixed),
+    }
+    decisions = []
+    for n, name in enumerate(names):
+        progress(f"training {name}", n * step)
+        decisions.append(
+            _retrain_one(name, config, registry, recipe, sets, counts, split.training_ids)
+        )
+        progress(f"{name}: {decisions[-1].reason}", (n + 1) * step)
+    return decisions
 
 
 def _retrain_one(
@@ -263,7 +285,8 @@ def _retrain_one(
     counts: dict,
     used_ids: list[int],
 ) -> Decision:
-    """Train one candidate, save it in the registry, judge it, promote it if it is better."""
+    """Train one candidate letter reader, save it in the registry, judge it, promote it if it
+    is better."""
     current = registry.current(name)
     train_config = TrainConfig(architecture=name, epochs=config.epochs, seed=config.seed)
     initial = None
@@ -284,33 +307,9 @@ def _retrain_one(
     learners = None
     if len(sets.learners):
         learners = score(old, sets.learners), score(new, sets.learners)
-    if learners:
-        promoted, worst, reason = judge(learners, fixed, config.max_letter_drop)
-    else:
-        promoted, worst, reason = compare(*fixed, config.max_letter_drop)
-    decision = Decision(
-        name,
-        current.version,
-        candidate.version,
-        _figures(fixed[0]),
-        _figures(fixed[1]),
-        _figures(learners[0]) if learners else None,
-        _figures(learners[1]) if learners else None,
-        round(worst, 4),
-        promoted,
-        reason,
-    )
-    (candidate.path / REPORT_FILE).write_text(
-        json.dumps({"data": counts, **asdict(decision)}, indent=2, ensure_ascii=False),
-        encoding="utf-8",
-    )
+    decision = settle(registry, current, candidate, fixed, learners, config.max_letter_drop, counts)
     title = f"{name} {candidate.version}"
     plot_confusion(fixed[1].confusion, candidate.path / CONFUSION_FILE, title)
-    if promoted:
-        registry.promote(name, candidate.version)
-        log.info("promoted %s %s: %s", name, candidate.version, reason)
-    else:
-        log.info("kept %s %s: %s", name, current.version, reason)
     return decision
 
 

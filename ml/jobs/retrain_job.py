@@ -40,7 +40,10 @@ from ml.training.collected import COLLECTED_SHARE
 
 log = logging.getLogger(__name__)
 
-MODEL_NAMES = ("lenet", "mlp")
+LETTER_MODELS = ("lenet", "mlp")
+SYLLABLE_MODELS = ("syllable-lenet",)
+MODEL_NAMES = LETTER_MODELS + SYLLABLE_MODELS
+"""What a retrain trains unless told otherwise: both letter readers and the syllable reader."""
 FINE_TUNE_EPOCHS = 6
 FINE_TUNE_LR = 5e-4
 """Peak learning rate of a fine-tuning retrain, chosen on the flywheel's tuning learners
@@ -78,7 +81,15 @@ class RetrainConfig:
 
     real_folders: list[str] = field(default_factory=list)
     samples: str | None = None
+    """Collected letters (:func:`write_samples`); None: no collected samples."""
+    block_samples: str | None = None
+    """Collected syllable blocks of syllables and words (:func:`write_samples`)."""
     synthetic_per_letter: int = 300
+    synthetic_syllables: int = 1000
+    """Syllables drawn for a syllable reader's synthetic base data (4 pictures each, with
+    letters and junk for its kind head)."""
+    fixed_syllables_every: int = 5
+    """A syllable reader's fixed held-out set takes every this-many-th everyday syllable."""
     epochs: int = FINE_TUNE_EPOCHS
     held_out_per_letter: int = 100
     max_letter_drop: float = MAX_LETTER_DROP
@@ -110,8 +121,9 @@ def default_epochs(fine_tune: bool) -> int:
 
 @dataclass(frozen=True)
 class CollectedSamples:
-    """Learners' samples for a retrain: ``ids`` (N,), ``images`` uint8 (N, 28, 28) with ink =
-    255, ``labels`` (N,) jamo, ``learners`` (N,) an opaque key per learner (who wrote what, so
+    """Learners' samples for a retrain: ``ids`` (N,), ``images`` uint8 (N, side, side) with ink
+    = 255 (letters 28x28; syllable blocks 32x32, a word's blocks sharing its id), ``labels`` (N,)
+    one letter or syllable each, ``learners`` (N,) an opaque key per learner (who wrote what, so
     that whole learners can be held out), ``skipped``: stored samples left out as corrupt."""
 
     ids: np.ndarray
@@ -135,7 +147,7 @@ def write_samples(
     np.savez_compressed(
         path,
         ids=np.asarray(ids, np.int64),
-        images=np.asarray(images, np.uint8).reshape(-1, 28, 28),
+        images=np.asarray(images, np.uint8),
         labels=np.asarray(labels, dtype="<U1"),
         learners=np.asarray(learners, np.int64),
         skipped=skipped,

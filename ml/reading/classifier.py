@@ -30,7 +30,7 @@ import onnxruntime as ort
 from ml.reading.alphabet import letter_info
 from ml.reading.isolation import IN_PROCESS, Preprocessor
 from ml.reading.preprocess import INPUT_CONTRACT, SIZE, Canonical
-from ml.reading.registry import ModelVersion, Registry
+from ml.reading.registry import RECHECK_SECONDS, CurrentVersion, ModelVersion, Registry
 from ml.reading.verdicts import REASONS, Verdict
 from ml.reading.worker_client import WorkerClient, WorkerUnavailable
 
@@ -340,13 +340,9 @@ def _readable_versions(canonical: Canonical) -> list[Canonical]:
     return versions or [canonical]
 
 
-RECHECK_SECONDS = 5.0
-"""How often a :class:`LiveClassifier` looks for a newly promoted version."""
-
-
 class LiveClassifier:
-    """The registry's current version of a model, reloaded when a promotion or rollback changes
-    it (looked up at most every ``recheck`` seconds), so that no restart is needed."""
+    """The registry's current version of a model (:class:`ml.reading.registry.CurrentVersion`):
+    a promotion or rollback is served within ``recheck`` seconds, without a restart."""
 
     def __init__(
         self,
@@ -356,25 +352,19 @@ class LiveClassifier:
         worker: WorkerClient | None = None,
         preprocessor: Preprocessor = IN_PROCESS,
     ) -> None:
-        self._name = name
         self.registry = registry
-        self.recheck = recheck
         self.worker = worker
         self.preprocessor = preprocessor
-        self._lock = threading.Lock()
-        self._loaded = self._open(registry.current(name))
-        self._checked = time.monotonic()
+        self._current = CurrentVersion(name, registry, self._open, recheck)
 
     @property
     def current(self) -> Classifier:
         """The classifier for the current version (reloaded here when it changed)."""
-        if time.monotonic() - self._checked >= self.recheck:
-            self.refresh()
-        return self._loaded
+        return self._current.get()
 
     @property
     def name(self) -> str:
-        return self._name
+        return self._current.name
 
     @property
     def version(self) -> str:
@@ -388,12 +378,7 @@ class LiveClassifier:
 
     def refresh(self) -> None:
         """Look for a new current version now."""
-        with self._lock:
-            self._checked = time.monotonic()
-            stored = self.registry.current(self._name)
-            if f"{stored.name}:{stored.version}" != self._loaded.version:
-                log.info("serving %s %s (was %s)", self._name, stored.version, self._loaded.version)
-                self._loaded = self._open(stored)
+        self._current.refresh()
 
     def _open(self, stored: ModelVersion) -> Classifier:
         return Classifier.open(stored, worker=self.worker, preprocessor=self.preprocessor)

@@ -14,11 +14,16 @@ current again. A name with nothing promoted falls back to the weights shipped in
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 PACKAGED_ROOT = Path(__file__).parents[1] / "weights"
 META_FILE = "meta.json"
@@ -26,6 +31,11 @@ ONNX_FILE = "model.onnx"
 TORCH_FILE = "model.pt"
 STATE_FILE = "state.json"
 PACKAGED_VERSION = "packaged"
+RECHECK_SECONDS = 5.0
+"""How often a :class:`CurrentVersion` looks for a newly promoted version."""
+
+log = logging.getLogger(__name__)
+Opened = TypeVar("Opened")
 
 
 class RegistryError(LookupError):
@@ -139,3 +149,40 @@ class Registry:
             return ModelVersion(folder.name, folder.name, folder)
         name, _, version = spec.partition(":")
         return self.get(name, version) if version else self.current(name)
+
+
+class CurrentVersion(Generic[Opened]):
+    """The registry's current version of model ``name``, opened by ``open`` and opened again
+    when a promotion or rollback changes it (looked up at most every ``recheck`` seconds), so
+    that a serving process needs no restart."""
+
+    def __init__(
+        self,
+        name: str,
+        registry: Registry,
+        open: Callable[[ModelVersion], Opened],
+        recheck: float = RECHECK_SECONDS,
+    ) -> None:
+        self.name = name
+        self.registry = registry
+        self.recheck = recheck
+        self._open = open
+        self._lock = threading.Lock()
+        stored = registry.current(name)
+        self._version, self._opened = stored.version, open(stored)
+        self._checked = time.monotonic()
+
+    def get(self) -> Opened:
+        """The opened current version (opened again here when it changed)."""
+        if time.monotonic() - self._checked >= self.recheck:
+            self.refresh()
+        return self._opened
+
+    def refresh(self) -> None:
+        """Look for a new current version now."""
+        with self._lock:
+            self._checked = time.monotonic()
+            stored = self.registry.current(self.name)
+            if stored.version != self._version:
+                log.info("serving %s %s (was %s)", self.name, stored.version, self._version)
+                self._version, self._opened = stored.version, self._open(stored)

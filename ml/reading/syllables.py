@@ -11,19 +11,27 @@ reply can say "the vowel could be ㅏ or ㅓ"), and its kind is what the kind he
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from ml.reading.alphabet import compose
 from ml.reading.blocks import BLOCK_CONTRACT, BLOCK_SIZE, KINDS
 from ml.reading.classifier import onnx_session, softmax
-from ml.reading.registry import ModelVersion, Registry
+from ml.reading.registry import RECHECK_SECONDS, CurrentVersion, ModelVersion, Registry
 
-DEFAULT_MODEL = "syllable-lenet"
+NAME_PREFIX = "syllable-"
+"""Registry names of syllable readers begin with it (``syllable-lenet``)."""
+DEFAULT_MODEL = NAME_PREFIX + "lenet"
 PARTS = ("initial", "medial", "final")
 PART_CONFIDENCE = 0.5
 """A position whose best letter has a lower probability makes the block unsure."""
 TOP_K = 3
+
+
+def is_syllable_model(name: str) -> bool:
+    """Whether a registry name is a syllable reader's."""
+    return name.startswith(NAME_PREFIX)
 
 
 class SyllableContractError(ValueError):
@@ -123,6 +131,40 @@ class SyllableModel:
                 )
             )
         return readings
+
+
+class LiveSyllableModel:
+    """The registry's current version of a syllable reader
+    (:class:`ml.reading.registry.CurrentVersion`): a promotion or rollback is served within
+    ``recheck`` seconds, without a restart."""
+
+    def __init__(self, name: str, registry: Registry, recheck: float = RECHECK_SECONDS) -> None:
+        self._current = CurrentVersion(name, registry, SyllableModel, recheck)
+
+    @property
+    def version(self) -> str:
+        return self._current.get().version
+
+    def read(self, blocks: np.ndarray) -> list[BlockReading]:
+        return self._current.get().read(blocks)
+
+    def refresh(self) -> None:
+        """Look for a new current version now."""
+        self._current.refresh()
+
+
+SyllableReader = SyllableModel | LiveSyllableModel
+
+
+def live_syllable_model(
+    spec: str = DEFAULT_MODEL, registry: Registry | None = None
+) -> SyllableReader:
+    """A :class:`LiveSyllableModel` for a plain model name (``syllable-lenet``), else the pinned
+    version or folder ``spec`` names."""
+    registry = registry or Registry()
+    if ":" in spec or Path(spec).exists():
+        return SyllableModel(registry.resolve(spec))
+    return LiveSyllableModel(spec, registry)
 
 
 def _top(probabilities: np.ndarray, letters: tuple[str, ...]) -> tuple[tuple[str, float], ...]:

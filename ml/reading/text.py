@@ -29,7 +29,7 @@ import numpy as np
 
 from ml.reading.classifier import Classifier, LiveClassifier, Reading
 from ml.reading.preprocess import Canonical
-from ml.reading.syllables import PARTS, BlockReading, SyllableModel
+from ml.reading.syllables import PARTS, BlockReading, SyllableReader
 from ml.reading.verdicts import REASONS, Verdict
 
 MAX_BLOCKS = 4
@@ -126,7 +126,7 @@ class TextReader:
     """Reads pictures as letters, syllables or words: a letter classifier and a syllable model,
     sharing the letter classifier's preprocessor."""
 
-    def __init__(self, letters: Classifier | LiveClassifier, syllables: SyllableModel) -> None:
+    def __init__(self, letters: Classifier | LiveClassifier, syllables: SyllableReader) -> None:
         self.letters = letters
         self.syllables = syllables
 

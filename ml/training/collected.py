@@ -96,5 +96,10 @@ def weigh(collected: LetterSet, others: int, share: float = COLLECTED_SHARE) -> 
     ``others`` other images (at least once each)."""
     if not len(collected) or share <= 0:
         return collected
-    repeats = max(1, round(share * others / ((1 - share) * len(collected))))
-    return LetterSet.concat([collected] * repeats)
+    return LetterSet.concat([collected] * copies(len(collected), others, share))
+
+
+def copies(count: int, others: int, share: float) -> int:
+    """How many times ``count`` collected pictures are repeated to make up about ``share`` of a
+    training set holding ``others`` other images (at least once)."""
+    return max(1, round(share * others / ((1 - share) * count)))

@@ -92,6 +92,17 @@ class SyllableSet:
             [s for s, k in zip(self.sources, keep, strict=True) if k],
         )
 
+    @staticmethod
+    def concat(sets: Sequence[SyllableSet]) -> SyllableSet:
+        """The pictures of ``sets``, one after another."""
+        return SyllableSet(
+            np.concatenate([s.images for s in sets]),
+            np.concatenate([s.labels for s in sets]),
+            np.concatenate([s.kinds for s in sets]),
+            [x for s in sets for x in s.syllables],
+            [x for s in sets for x in s.sources],
+        )
+
     def from_source(self, kind: str) -> SyllableSet:
         """The pictures whose source is ``kind`` (``strokes``, ``informal`` or ``font``)."""
         return self.subset(np.array([s.split(":")[0] == kind for s in self.sources], bool))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -26,6 +27,8 @@ from ml.training.train import pick_device
 HEADS = (len(INITIALS), len(MEDIALS), len(FINALS), len(KINDS))
 PARTS = ("initial", "medial", "final")
 OUTPUTS = (*PARTS, "kind")
+LEARNING_RATE = 3e-3
+"""Peak learning rate of training from scratch."""
 Logits = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
 
@@ -133,18 +136,24 @@ def train_syllable_model(
     data: SyllableSet,
     epochs: int = 8,
     batch: int = 128,
-    lr: float = 3e-3,
+    lr: float = LEARNING_RATE,
     seed: int = 0,
     augment: bool = True,
     device: str = "auto",
+    initial_weights: Path | None = None,
 ) -> tuple[nn.Module, float]:
-    """A syllable reader trained on ``data``, and the seconds training took."""
+    """A syllable reader trained on ``data`` (a fresh one, or one starting from
+    ``initial_weights``, a ``model.pt`` of the same architecture and size), and the seconds
+    training took."""
     if len(data) == 0:
         raise ValueError("the training set is empty")
     where = pick_device(device)
     torch.manual_seed(seed)
     g = torch.Generator(device=where).manual_seed(seed)
-    model = build_syllable_model(architecture, data.images.shape[1]).to(where)
+    model = build_syllable_model(architecture, data.images.shape[1])
+    if initial_weights is not None:
+        model.load_state_dict(torch.load(initial_weights, weights_only=True))
+    model = model.to(where)
     x, y = syllable_tensors(data, where)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(

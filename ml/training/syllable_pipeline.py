@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ml.reading.alphabet import FINALS, INITIALS, MEDIALS
 from ml.reading.blocks import BLOCK_CONTRACT, BLOCK_SIZE, KINDS
+from ml.reading.syllables import NAME_PREFIX
 from ml.training.export import write_model_folder
 from ml.training.syllable_data import (
     held_out_letters,
@@ -21,8 +22,6 @@ from ml.training.syllable_data import (
 from ml.training.syllable_models import OUTPUTS, evaluate_syllables, train_syllable_model
 
 log = logging.getLogger(__name__)
-
-NAME_PREFIX = "syllable-"
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,21 @@ def train_and_save_syllables(config: SyllableTraining, out_dir: Path | str) -> d
         "held_out_fonts": evaluate_syllables(model, held_out.from_source("font")),
         "held_out_letters": evaluate_syllables(model, held_out.of_kind("letter")),
     }
-    meta = {
-        "name": NAME_PREFIX + config.architecture,
-        "architecture": config.architecture,
+    meta = syllable_meta(
+        config.architecture,
+        {"training_blocks": len(training), "held_out_blocks": len(held_out)},
+        metrics,
+        asdict(config),
+    )
+    return write_model_folder(model, out, meta, side=BLOCK_SIZE, outputs=OUTPUTS)
+
+
+def syllable_meta(architecture: str, data: dict, metrics: dict, train_config: dict) -> dict:
+    """The registry metadata of a syllable reader: its name, heads, kinds, outputs and block
+    contract, with what it was trained on and how it measured."""
+    return {
+        "name": NAME_PREFIX + architecture,
+        "architecture": architecture,
         "reads": "syllable blocks",
         "initials": list(INITIALS),
         "medials": list(MEDIALS),
@@ -67,8 +78,7 @@ def train_and_save_syllables(config: SyllableTraining, out_dir: Path | str) -> d
         "kinds": list(KINDS),
         "outputs": list(OUTPUTS),
         "input_contract": BLOCK_CONTRACT,
-        "data": {"training_blocks": len(training), "held_out_blocks": len(held_out)},
+        "data": data,
         "metrics": metrics,
-        "train_config": asdict(config),
+        "train_config": train_config,
     }
-    return write_model_folder(model, out, meta, side=BLOCK_SIZE, outputs=OUTPUTS)
