@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
+import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
-from ml.reading.blocks import BLOCK_SIZE, canonical_block, split_row
+from ml.reading import preprocess
+from ml.reading.blocks import BLOCK_SIZE, canonical_block, level, split_row
+from ml.reading.decode import WORK_SIDE, decode
+from ml.reading.ink import ink_box
 from ml.reading.preprocess import canonicalize
 from ml.writing.syllables import render_syllable, render_word
 
@@ -79,3 +86,61 @@ def test_two_lines_of_words_are_counted_and_a_stacked_block_is_one_line():
     assert _blocks(page).lines == 2
     for syllable in ("고", "강", "둘", "쾅", "곬", "읊", "뷁"):
         assert _blocks(render_syllable(syllable, np.random.default_rng(5))).lines == 1
+
+
+def _turned(image: np.ndarray, degrees: float) -> np.ndarray:
+    """``image`` (dark on white) turned by ``degrees`` on a larger white canvas."""
+    height, width = image.shape
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    turn[:, 2] += 40, 60
+    return cv2.warpAffine(image, turn, (width + 80, height + 120), borderValue=255)
+
+
+@pytest.mark.parametrize("degrees", [-12, -6, 7, 14])
+def test_a_tilted_word_is_turned_level_before_it_is_cut(degrees):
+    word = render_word("나무사자", np.random.default_rng(1))
+    ink = (255 - _turned(word, degrees)).astype(np.float32) / 255
+    mask = ink > 0.3
+    level_height = ink_box((255 - word) > 76)[0]
+    turned, kept = level(ink, mask)
+    rows = ink_box(kept)[0]
+    assert rows.stop - rows.start <= (level_height.stop - level_height.start) + 4
+    assert len(_blocks(_turned(word, degrees))) == 4
+
+
+def test_level_writing_and_single_blocks_are_left_as_they_are():
+    word = (255 - render_word("나무", None)).astype(np.float32) / 255  # the clean writer's
+    block = (255 - render_syllable("닭", np.random.default_rng(2))).astype(np.float32) / 255
+    for ink in (word, block):
+        turned, kept = level(ink, ink > 0.3)
+        assert turned is ink
+
+
+def test_small_writing_in_a_large_picture_is_cut_from_a_closer_look(monkeypatch):
+    page = np.full((1200, 1600), 255, np.uint8)
+    word = render_word("고양이", np.random.default_rng(4), size_per_block=100)
+    page[500 : 500 + word.shape[0], 700 : 700 + word.shape[1]] = word
+    out = io.BytesIO()
+    Image.fromarray(page).save(out, "PNG")
+    sides = []
+    real_decode = preprocess.decode_greyscale
+
+    def decode(data: bytes, work_side: int = WORK_SIDE):
+        sides.append(work_side)
+        return real_decode(data, work_side)
+
+    monkeypatch.setattr(preprocess, "decode_greyscale", decode)
+    found = preprocess.canonical_with_blocks(out.getvalue())
+    assert sides == [preprocess.ZOOM_SIDE] and len(found.blocks) == 3  # 2 MP: decoded again
+    rows, _ = found.blocks.box  # where the writing is at the working size
+    assert rows.stop - rows.start < preprocess.ZOOM_BELOW
+
+
+def test_a_phone_jpeg_keeps_its_decoded_image_for_a_closer_look():
+    out = io.BytesIO()
+    Image.fromarray(np.full((3024, 4032), 250, np.uint8)).save(out, "JPEG")
+    decoded = decode(out.getvalue())
+    assert decoded.grey.shape == (240, WORK_SIDE)
+    closer = decoded.closer(preprocess.ZOOM_SIDE)  # the reduced-scale decoding, 504 x 378
+    assert closer.shape[1] / WORK_SIDE >= preprocess.MIN_ZOOM and max(closer.shape) <= 640
+    assert decoded.closer(WORK_SIDE).tobytes() == decoded.grey.tobytes()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,8 @@ MAX_TIFF_BLOCK_PIXELS = 4_000_000
 
 WORK_SIDE = 320
 """Longest side of the working image; one handwritten letter needs no more."""
+KEEP_PIXELS = 1_000_000
+"""A decoded image up to this size is kept for a closer look (:class:`Decoded`)."""
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF")  # JPEG covers MPO
 
@@ -89,6 +92,28 @@ def decode_greyscale(data: bytes, work_side: int = WORK_SIDE) -> np.ndarray:
     (opaque = ink, whatever colour the ink pixels carry); other transparency is composited over
     white.
     """
+    return decode(data, work_side).grey
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded picture: ``grey`` as :func:`decode_greyscale` gives it, and the upright image it
+    was shrunk from when that is small enough to keep (:data:`KEEP_PIXELS`; a JPEG is decoded
+    at a reduced scale close to the working size), for a closer look without decoding again."""
+
+    grey: np.ndarray
+    source: Image.Image | None
+
+    def closer(self, side: int) -> np.ndarray | None:
+        """The picture at most ``side`` pixels on its longest side, from the kept image (never
+        enlarged), or None when none was kept."""
+        if self.source is None:
+            return None
+        return _as_array(self.source.copy(), side)
+
+
+def decode(data: bytes, work_side: int = WORK_SIDE) -> Decoded:
+    """:func:`decode_greyscale`, keeping the larger decoded image when it is small."""
     if not data:
         raise PictureError(Verdict.EMPTY_FILE)
     if len(data) > MAX_FILE_BYTES:
@@ -103,7 +128,9 @@ def decode_greyscale(data: bytes, work_side: int = WORK_SIDE) -> np.ndarray:
             raise PictureError(Verdict.NOT_AN_IMAGE) from None
         check_bounds(image, data)
         try:
-            return _to_working_array(image, work_side)
+            upright = _upright(image, work_side)
+            kept = upright.copy() if upright.width * upright.height <= KEEP_PIXELS else None
+            return Decoded(_as_array(upright, work_side), kept)
         except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
             raise PictureError(Verdict.TRUNCATED) from None
         except MemoryError:
@@ -179,13 +206,21 @@ def _tiff_block_pixels(image: Image.Image) -> int:
     return width * min(int(tags.get(278, height)), height)  # RowsPerStrip
 
 
-def _to_working_array(image: Image.Image, work_side: int) -> np.ndarray:
+def _upright(image: Image.Image, work_side: int) -> Image.Image:
+    """The image loaded (a JPEG at the smallest scale still at least ``work_side``), turned by
+    its EXIF orientation, in an 8-bit mode."""
     if image.format == "JPEG":
         image.draft("L", (work_side, work_side))
     image.load()
     image = ImageOps.exif_transpose(image)
     if image.mode not in EIGHT_BIT_MODES:
         image = _eight_bit(image)
+    return image
+
+
+def _as_array(image: Image.Image, work_side: int) -> np.ndarray:
+    """:func:`_upright`'s image shrunk to at most ``work_side`` (in place) as the working
+    array."""
     image.thumbnail((work_side, work_side), Image.Resampling.BILINEAR, reducing_gap=2.0)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")

@@ -32,7 +32,7 @@ import cv2
 import numpy as np
 
 from ml.reading.blocks import BLOCK_SIZE, Blocks, count_lines, find_blocks
-from ml.reading.decode import PictureError, decode_greyscale
+from ml.reading.decode import WORK_SIDE, Decoded, PictureError, decode, decode_greyscale
 from ml.reading.ink import (
     INK_LEVEL,
     box_shape,
@@ -64,6 +64,12 @@ INPUT_CONTRACT: dict[str, object] = {
 
 MIN_WORK_SIDE = 96
 """Smaller pictures are enlarged to this before the paper is estimated."""
+ZOOM_BELOW = 40
+"""Writing lower than this (px, at the working size) has its blocks found again in the picture
+decoded at :data:`ZOOM_SIDE`."""
+ZOOM_SIDE = 640
+MIN_ZOOM = 1.5
+"""A closer look must be at least this much larger than the working picture to be taken."""
 
 PAPER_KERNEL = 0.25
 """Paper estimate: features thinner than this fraction of the picture are treated as ink."""
@@ -172,14 +178,48 @@ def refusal(verdict: Verdict) -> Canonical:
 
 
 def canonical_from_bytes(data: bytes, blocks: bool = False) -> Canonical:
-    """Decode untrusted picture bytes and canonicalise them; never raises for bad input."""
+    """Decode untrusted picture bytes and canonicalise them; never raises for bad input.
+    ``blocks``: also the writing's syllable blocks, from a closer look when it is small
+    (:func:`_closer_blocks`)."""
     try:
-        return canonicalize(decode_greyscale(data), blocks)
+        decoded = decode(data)
+        found = canonicalize(decoded.grey, blocks)
+        return _closer_blocks(data, decoded, found) if blocks else found
     except PictureError as error:
         return Canonical(error.code, None, error.message)
     except Exception:  # a bug must cost one reading, never the caller
         log.exception("preprocessing failed on a %d-byte picture", len(data))
         return refusal(Verdict.ERROR)
+
+
+def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical:
+    """``found`` with its blocks cut again from a closer look when its writing is under
+    :data:`ZOOM_BELOW` pixels high at the working size and the file is larger than that: the
+    writing and a margin of its height around it, cropped from the picture at up to
+    :data:`ZOOM_SIDE` (the image decoding kept, else decoded again). A word written small in a
+    phone photo keeps the gaps between its blocks and their strokes. The letter reading, the
+    lines counted and the groups apart stay the working size's."""
+    written, grey = found.blocks, decoded.grey
+    if written is None or written.box is None or max(grey.shape) < WORK_SIDE:
+        return found
+    rows, columns = written.box
+    height = rows.stop - rows.start
+    if height >= ZOOM_BELOW:
+        return found
+    closer = decoded.closer(ZOOM_SIDE)
+    if closer is None:
+        closer = decode_greyscale(data, ZOOM_SIDE)
+    scale = closer.shape[0] / grey.shape[0]
+    if scale < MIN_ZOOM:
+        return found
+    crop = tuple(
+        slice(max(0, round((part.start - height) * scale)), round((part.stop + height) * scale))
+        for part in (rows, columns)
+    )
+    again = canonicalize(closer[crop], blocks=True).blocks
+    if again is None or not len(again):
+        return found
+    return replace(found, blocks=replace(written, images=again.images, whole=again.whole))
 
 
 def canonical_with_blocks(data: bytes) -> Canonical:
