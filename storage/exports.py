@@ -37,11 +37,6 @@ class TrainingSamples:
     skipped: int
 
     @property
-    def learner_count(self) -> int:
-        """How many learners the samples come from."""
-        return len(set(self.learners.tolist()))
-
-    @property
     def pictures(self) -> int:
         """How many pictures learners sent (a word's blocks come from one)."""
         return len(set(self.ids.tolist()))
@@ -81,7 +76,8 @@ async def block_arrays(session: AsyncSession) -> TrainingSamples:
         if all("가" <= c <= "힣" for c in s.label)
         and len(s.canonical or b"") == block * len(s.label)
     ]
-    _warn_skipped(len(stored) - len(usable))
+    skipped = len(stored) - len(usable)
+    _warn_skipped(skipped)
     images = [
         np.frombuffer(s.canonical, np.uint8).reshape(len(s.label), BLOCK_SIDE, BLOCK_SIDE)
         for s in usable
@@ -93,7 +89,7 @@ async def block_arrays(session: AsyncSession) -> TrainingSamples:
         else np.zeros((0, BLOCK_SIDE, BLOCK_SIDE), np.uint8),
         labels=np.array([c for s in usable for c in s.label], dtype="<U1"),
         learners=np.array([s.learner_id for s in usable for _ in s.label], np.int64),
-        skipped=len(stored) - len(usable),
+        skipped=skipped,
     )
 
 

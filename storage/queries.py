@@ -329,6 +329,13 @@ TRAINABLE_TEXT = (*TRUSTED, Sample.label.is_not(None), Sample.label.not_in(JAMO)
 """Syllable and word samples a training run of the syllable reader may use."""
 
 
+async def trainable_sample_count(session: AsyncSession) -> int:
+    """How many samples (letters, syllables and words) a training run may use."""
+    return await session.scalar(
+        select(func.count(Sample.id)).where(*TRUSTED, Sample.label.is_not(None))
+    )
+
+
 async def new_training_sample_count(session: AsyncSession) -> int:
     """How many trusted samples (letters, syllables and words) no promoted model has been
     trained on yet."""

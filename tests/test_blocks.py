@@ -139,7 +139,8 @@ def test_small_writing_in_a_large_picture_is_cut_from_a_closer_look(monkeypatch)
 def test_a_phone_jpeg_keeps_its_decoded_image_for_a_closer_look():
     out = io.BytesIO()
     Image.fromarray(np.full((3024, 4032), 250, np.uint8)).save(out, "JPEG")
-    decoded = decode(out.getvalue())
+    assert decode(out.getvalue()).source is None  # kept only when asked
+    decoded = decode(out.getvalue(), keep=True)
     assert decoded.grey.shape == (240, WORK_SIDE)
     closer = decoded.closer(preprocess.ZOOM_SIDE)  # the reduced-scale decoding, 504 x 378
     assert closer.shape[1] / WORK_SIDE >= preprocess.MIN_ZOOM and max(closer.shape) <= 640

@@ -41,9 +41,7 @@ async def models(turn: Turn, args: list[str]) -> tuple[list[Reply], AdminOutcome
                 detail=detail,
             )
         )
-    count = len(await queries.training_samples(turn.session)) + len(
-        await queries.text_training_samples(turn.session)
-    )
+    count = await queries.trainable_sample_count(turn.session)
     lines.append(texts.MODEL_SAMPLES.format(count=count))
     return [Reply("\n".join(lines))], DONE
 
@@ -70,7 +68,7 @@ async def rollback(turn: Turn, args: list[str]) -> tuple[list[Reply], AdminOutco
         return [Reply(texts.ROLLBACK_FAILED.format(error=error))], FAILED
     refresh = turn.reader.refresh
     if is_syllable_model(name) and turn.text_reader is not None:
-        refresh = getattr(turn.text_reader.syllables, "refresh", lambda: None)
+        refresh = turn.text_reader.syllables.refresh
     await asyncio.to_thread(refresh)
     return [Reply(texts.ROLLED_BACK.format(name=name, version=version))], DONE
 

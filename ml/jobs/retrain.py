@@ -222,21 +222,19 @@ def retrain(
         if report["refused"]:
             progress(report["refused"], 1.0)
             return report
-        decisions = []
-        step = 1.0 / len(families.models)
+        decisions: list[Decision] = []
+        steps = Steps(progress, len(families.models))
         if families.letters:
-            decisions += _retrain_letter_readers(
-                families.letters, config, registry, split, counts, progress, step
-            )
+            train_letters = _letter_reader_training(config, registry, split, counts)
+            decisions += steps.each(families.letters, train_letters, len(decisions))
             report["samples_used"] += split.training_ids
         if families.syllables:
             job = SyllableRetrain(config, blocks, fixed_blocks(config.fixed_syllables_every))
-            for name in families.syllables:
-                progress(f"training {name}", len(decisions) * step)
-                decisions.append(
-                    retrain_syllable_reader(name, job, registry, report["syllable_data"])
-                )
-                progress(f"{name}: {decisions[-1].reason}", len(decisions) * step)
+
+            def train_syllables(name: str) -> Decision:
+                return retrain_syllable_reader(name, job, registry, report["syllable_data"])
+
+            decisions += steps.each(families.syllables, train_syllables, len(decisions))
             report["samples_used"] += blocks.training_ids
         report["models"] = [asdict(d) for d in decisions]
         report["promoted"] = any(d.promoted for d in decisions)
@@ -244,17 +242,28 @@ def retrain(
         return report
 
 
-def _retrain_letter_readers(
-    names: list[str],
-    config: RetrainConfig,
-    registry: Registry,
-    split: LearnerSplit,
-    counts: dict,
-    progress: Progress,
-    step: float,
-) -> list[Decision]:
-    """Train, judge and maybe promote each letter reader in ``names``; ``counts`` is updated
-    with the data used."""
+@dataclass(frozen=True)
+class Steps:
+    """Progress through a retrain's ``total`` models, one step each."""
+
+    progress: Progress
+    total: int
+
+    def each(self, names: list[str], train: Callable[[str], Decision], done: int) -> list[Decision]:
+        """``train`` each of ``names`` (``done`` models trained before them), saying so."""
+        decisions = []
+        for name in names:
+            self.progress(f"training {name}", (done + len(decisions)) / self.total)
+            decisions.append(train(name))
+            self.progress(f"{name}: {decisions[-1].reason}", (done + len(decisions)) / self.total)
+        return decisions
+
+
+def _letter_reader_training(
+    config: RetrainConfig, registry: Registry, split: LearnerSplit, counts: dict
+) -> Callable[[str], Decision]:
+    """Assemble the letter readers' training data once (``counts`` is updated with it); the
+    function that trains, judges and maybe promotes one letter reader on it."""
     real = load_real(config.real_folders) if config.real_folders else empty_set()
     recipe = assemble(real, config.synthetic_per_letter, seed=config.seed)
     weighted = weigh(split.training, len(recipe.data), config.collected_share)
@@ -266,14 +275,9 @@ def _retrain_letter_readers(
         "training_images": len(recipe.data),
         "held_out_images": len(sets.fixed),
     }
-    decisions = []
-    for n, name in enumerate(names):
-        progress(f"training {name}", n * step)
-        decisions.append(
-            _retrain_one(name, config, registry, recipe, sets, counts, split.training_ids)
-        )
-        progress(f"{name}: {decisions[-1].reason}", (n + 1) * step)
-    return decisions
+    return lambda name: _retrain_one(
+        name, config, registry, recipe, sets, counts, split.training_ids
+    )
 
 
 def _retrain_one(

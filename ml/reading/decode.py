@@ -112,8 +112,9 @@ class Decoded:
         return _as_array(self.source.copy(), side)
 
 
-def decode(data: bytes, work_side: int = WORK_SIDE) -> Decoded:
-    """:func:`decode_greyscale`, keeping the larger decoded image when it is small."""
+def decode(data: bytes, work_side: int = WORK_SIDE, keep: bool = False) -> Decoded:
+    """:func:`decode_greyscale`; ``keep``: also keep the larger decoded image when it is
+    small."""
     if not data:
         raise PictureError(Verdict.EMPTY_FILE)
     if len(data) > MAX_FILE_BYTES:
@@ -129,7 +130,8 @@ def decode(data: bytes, work_side: int = WORK_SIDE) -> Decoded:
         check_bounds(image, data)
         try:
             upright = _upright(image, work_side)
-            kept = upright.copy() if upright.width * upright.height <= KEEP_PIXELS else None
+            small = upright.width * upright.height <= KEEP_PIXELS
+            kept = upright.copy() if keep and small else None
             return Decoded(_as_array(upright, work_side), kept)
         except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
             raise PictureError(Verdict.TRUNCATED) from None

@@ -182,7 +182,7 @@ def canonical_from_bytes(data: bytes, blocks: bool = False) -> Canonical:
     ``blocks``: also the writing's syllable blocks, from a closer look when it is small
     (:func:`_closer_blocks`)."""
     try:
-        decoded = decode(data)
+        decoded = decode(data, keep=blocks)
         found = canonicalize(decoded.grey, blocks)
         return _closer_blocks(data, decoded, found) if blocks else found
     except PictureError as error:

@@ -103,6 +103,9 @@ class SyllableModel:
         """The model a registry name, ``name:version`` or folder path names."""
         return cls((registry or Registry()).resolve(spec))
 
+    def refresh(self) -> None:
+        """A model of one version has nothing to refresh."""
+
     def probabilities(self, blocks: np.ndarray) -> dict[str, np.ndarray]:
         """For canonical blocks (B, size, size): each head's probabilities, by output name."""
         batch = np.ascontiguousarray(blocks, np.float32).reshape(-1, 1, BLOCK_SIZE, BLOCK_SIZE)
