@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageOps
 from conftest import centre_of_mass, dim_page_on_dark_desk, draw_letter, encode
 from ml.reading.decode import MAX_FILE_BYTES, WORK_SIDE, PictureError, decode_greyscale
 from ml.reading.ink import stroke_width
-from ml.reading.preprocess import BOX, SIZE, canonical_from_bytes, canonicalize
+from ml.reading.preprocess import BOX, SIZE, ZOOM_SIDE, canonical_from_bytes, canonicalize
 
 
 def test_canonical_form_follows_the_input_contract(korean_font):
@@ -252,6 +252,28 @@ def test_a_letter_fainter_than_any_pen_is_blank(korean_font):
     legible = draw_letter(korean_font, "ㅎ", size=(320, 240), font_size=140, ink=150, paper=240)
     assert canonical_from_bytes(encode(faint)).verdict == "blank"
     assert canonical_from_bytes(encode(legible)).ok
+
+
+def _corner_photo(pen: int) -> bytes:
+    """JPEG of a ㄴ-like corner drawn with a ``pen`` px wide dark pen on a 1600 x 1200 page."""
+    page = Image.new("L", (1600, 1200), 235)
+    ImageDraw.Draw(page).line([(720, 456), (720, 756), (960, 756)], fill=60, width=pen)
+    return encode(page, "JPEG")
+
+
+def test_a_thin_pen_faded_in_a_large_picture_is_read_from_a_closer_look():
+    thin = _corner_photo(3)
+    assert canonicalize(decode_greyscale(thin)).verdict == "blank"  # faded at the working size
+    read, bold = canonical_from_bytes(thin), canonical_from_bytes(_corner_photo(16))
+    assert read.ok and _close(read.image, bold.image) < 0.1
+
+
+def test_fine_noise_is_not_taken_for_a_thin_pen_when_looked_at_closer():
+    rng = np.random.default_rng(1)
+    noise = encode(Image.fromarray(rng.integers(0, 256, (1000, 1000), dtype=np.uint8)))
+    assert canonicalize(decode_greyscale(noise)).verdict == "blank"
+    assert canonicalize(decode_greyscale(noise, ZOOM_SIDE)).ok  # its grain, seen closer
+    assert canonical_from_bytes(noise).verdict == "blank"
 
 
 def test_a_far_part_as_big_as_the_letter_is_kept_not_cropped_away(korean_font):
