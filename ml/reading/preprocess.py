@@ -209,16 +209,23 @@ def _closer_faint(data: bytes, decoded: Decoded, found: Canonical, blocks: bool)
     fades into the paper when the picture is shrunk, but keeps its contrast at twice the size; a
     blank page, a smudge or a shadow is as faint at any size, and the grain of a noisy picture
     seen closer covers it (:data:`MAX_FAINT_INK`). ``found`` unless that reads."""
-    grey = decoded.grey
-    if max(grey.shape) < WORK_SIDE:
-        return found
-    closer = decoded.closer(ZOOM_SIDE)
+    closer = _closer_picture(data, decoded)
     if closer is None:
-        closer = decode_greyscale(data, ZOOM_SIDE)
-    if max(closer.shape) < MIN_ZOOM * max(grey.shape):
         return found
     again = canonicalize(closer, blocks)
     return again if again.ok and again.ink_share <= MAX_FAINT_INK else found
+
+
+def _closer_picture(data: bytes, decoded: Decoded) -> np.ndarray | None:
+    """The picture at up to :data:`ZOOM_SIDE` (the image decoding kept, else decoded again),
+    or ``None`` when that is not at least :data:`MIN_ZOOM` times the working picture."""
+    grey = decoded.grey
+    if max(grey.shape) < WORK_SIDE:
+        return None
+    closer = decoded.closer(ZOOM_SIDE)
+    if closer is None:
+        closer = decode_greyscale(data, ZOOM_SIDE)
+    return closer if max(closer.shape) >= MIN_ZOOM * max(grey.shape) else None
 
 
 def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical:
@@ -228,19 +235,17 @@ def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical
     :data:`ZOOM_SIDE` (the image decoding kept, else decoded again). A word written small in a
     phone photo keeps the gaps between its blocks and their strokes. The letter reading, the
     lines counted and the groups apart stay the working size's."""
-    written, grey = found.blocks, decoded.grey
-    if written is None or written.box is None or max(grey.shape) < WORK_SIDE:
+    written = found.blocks
+    if written is None or written.box is None:
         return found
     rows, columns = written.box
     height = rows.stop - rows.start
     if height >= ZOOM_BELOW:
         return found
-    closer = decoded.closer(ZOOM_SIDE)
+    closer = _closer_picture(data, decoded)
     if closer is None:
-        closer = decode_greyscale(data, ZOOM_SIDE)
-    scale = closer.shape[0] / grey.shape[0]
-    if scale < MIN_ZOOM:
         return found
+    scale = closer.shape[0] / decoded.grey.shape[0]
     crop = tuple(
         slice(max(0, round((part.start - height) * scale)), round((part.stop + height) * scale))
         for part in (rows, columns)
