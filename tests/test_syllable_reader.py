@@ -16,6 +16,8 @@ from ml.training.syllable_data import (
     canonical_syllable,
     junk_pictures,
     letter_pictures,
+    pictured_block,
+    pictured_words,
     syllable_labels,
     syllable_set,
 )
@@ -101,3 +103,33 @@ def test_training_sets_teach_the_kind_head_letters_and_junk():
         tuple(torch.zeros(len(data), n) for n in (19, 21, 28, 3)),
         torch.from_numpy(np.concatenate([data.labels, data.kinds[:, None]], 1)),
     ).isfinite()
+
+
+def test_a_pictured_syllable_is_read_back_through_the_learners_preprocessing():
+    picture = syllable_pictures(["닭"], 1, fonts=[], seed=4)[0]
+    block = pictured_block(picture.image, np.random.default_rng(0))
+    clean = canonical_syllable(picture.image)
+    assert block.shape == clean.shape == (32, 32) and block.dtype == np.float32
+    assert 0.0 <= block.min() and block.max() <= 1.0
+    overlap = np.minimum(block > 0.5, clean > 0.5).sum() / max((clean > 0.5).sum(), 1)
+    assert overlap > 0.5  # the same writing, seen through a photo, a screenshot or a PNG
+    assert pictured_block(np.full((64, 64), 255, np.uint8), np.random.default_rng(0)) is None
+
+
+def test_a_share_of_a_set_is_pictured_the_same_in_parallel():
+    pictures = syllable_pictures(["가", "한"], 6, fonts=[], seed=5)
+    clean = syllable_set(pictures)
+    alone = syllable_set(pictures, pictured=0.5, seed=1)
+    together = syllable_set(pictures, pictured=0.5, seed=1, workers=2)
+    assert np.array_equal(alone.images, together.images) and alone.syllables == together.syllables
+    assert len(alone) == len(clean) == 12
+    changed = (alone.images != clean.images).any(axis=(1, 2)).sum()
+    assert 2 <= changed <= 10  # about half were sent as pictures
+
+
+def test_pictured_words_are_cut_into_blocks_each_labelled_with_its_syllable():
+    data = pictured_words(["가", "나", "닭", "모"], 4, seed=0)
+    assert 4 <= len(data) <= 4 * 3  # words of 2-4 blocks; a word cut wrong is left out
+    assert set(data.sources) == {"word"} and (data.kinds == KINDS.index("syllable")).all()
+    assert [tuple(row) for row in data.labels] == [syllable_labels(s) for s in data.syllables]
+    assert data.images.shape[1:] == (32, 32) and data.images.max() > 200

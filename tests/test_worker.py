@@ -20,6 +20,7 @@ from ml.reading.alphabet import LETTERS
 from ml.reading.classifier import Classifier
 from ml.reading.preprocess import canonicalize
 from ml.reading.registry import PACKAGED_ROOT, Registry, RegistryError
+from ml.reading.syllables import SyllableModel
 from ml.reading.worker_client import WorkerClient, WorkerUnavailable
 from ml.writing.strokes import render_letter
 
@@ -83,6 +84,21 @@ def test_worker_gives_the_in_process_probabilities(client, images, model):
     assert np.allclose(probabilities, expected, atol=1e-5)
 
 
+def test_worker_reads_syllable_blocks_as_in_process(worker_url, client, registry):
+    blocks = np.random.default_rng(3).random((5, 32, 32), np.float32)
+    local = SyllableModel(registry.current("syllable-lenet"))
+    version, heads = client.outputs("syllable-lenet", blocks)
+    expected = local.computed(blocks)
+    assert version == "syllable-lenet:packaged" and set(heads) == set(expected)
+    for name, rows in expected.items():
+        assert np.allclose(heads[name], rows, atol=1e-5)
+    remote = SyllableModel(registry.current("syllable-lenet"), worker=WorkerClient(worker_url))
+    assert [r.text for r in remote.read(blocks)] == [r.text for r in local.read(blocks)]
+    wrong_size = {"model": "syllable-lenet", "images": encoded(np.zeros((1, 28, 28))), "n": 1}
+    answer = post(worker_url, wrong_size)
+    assert answer.status_code == 400 and "32x32" in answer.json()["error"]
+
+
 def test_concurrent_requests_are_all_answered_correctly(client, images):
     expected = Classifier.load("lenet").probabilities(images)
     jobs = [i % len(images) for i in range(64)]
@@ -131,9 +147,10 @@ def test_update_versions_switches_a_model_in_place(client, registry, images):
     replica = client.health()["replica"]
     try:
         served = worker.update_versions(registry.root)
-        assert served == {"lenet": added.version, "mlp": "packaged"}
+        both = {"lenet": added.version, "mlp": "packaged", "syllable-lenet": "packaged"}
+        assert served == both
         health = client.health()
-        assert health["versions"] == {"lenet": added.version, "mlp": "packaged"}
+        assert health["versions"] == both
         assert health["replica"] == replica, "the replica was restarted"
         assert client.probabilities("lenet", images)[0] == f"lenet:{added.version}"
         worker.update_versions(registry.root, {"lenet": "packaged"})

@@ -1,6 +1,6 @@
 """The bot's side of the model worker against misbehaving servers on 127.0.0.1: a total deadline
 (a reply trickled byte by byte is given up on), and a circuit breaker that stops paying the
-timeout on every picture once the worker keeps failing."""
+timeout on every picture once the worker keeps failing, for letters and syllable blocks alike."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from ml.reading.classifier import TRIPPING_FAILURES, OnnxModel, WorkerFallback
+from ml.reading.classifier import OnnxModel, WorkerFallback
 from ml.reading.registry import Registry
-from ml.reading.worker_client import WorkerClient, WorkerUnavailable
+from ml.reading.syllables import SyllableModel
+from ml.reading.worker_client import TRIPPING_FAILURES, WorkerClient, WorkerUnavailable
 
 
 class Trickler(BaseHTTPRequestHandler):
@@ -79,3 +80,16 @@ def test_after_its_rest_the_worker_is_tried_once_more(trickling_worker, tmp_path
     model.probabilities(images)
     model.probabilities(images)
     assert Trickler.requests == TRIPPING_FAILURES + 1
+
+
+def test_a_syllable_reader_falls_back_on_a_failing_worker_and_then_rests_it(
+    trickling_worker, tmp_path
+):
+    stored = Registry(tmp_path).current("syllable-lenet")
+    local = SyllableModel(stored)
+    model = SyllableModel(stored, worker=WorkerClient(trickling_worker, timeout=0.3), cool_down=60)
+    blocks = np.random.default_rng(0).random((3, 32, 32), np.float32)
+    expected = local.read(blocks)
+    for _ in range(TRIPPING_FAILURES + 3):
+        assert model.read(blocks) == expected
+    assert Trickler.requests == TRIPPING_FAILURES

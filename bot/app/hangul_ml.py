@@ -179,6 +179,7 @@ def cmd_train_syllables(args: argparse.Namespace, settings: Settings) -> int:
         per_syllable=args.per_syllable,
         epochs=args.epochs,
         seed=args.seed,
+        **({} if args.pictured is None else {"pictured": args.pictured}),
         held_out_syllables=tuple(everyday_syllables()[:: args.held_out_every])
         if args.held_out_every > 1
         else None,
@@ -256,7 +257,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     address = settings.ray.address
     if args.update:
         served = worker.update_versions(settings.model_registry, address=address)
-        print(f"letter worker now serves {served}")
+        print(f"model worker now serves {served}")
         return 0
     stop = threading.Event()
     url = worker.deploy(
@@ -268,11 +269,11 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     )
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    print(f"letter worker at {url} (POST /classify, GET /health); stop with Ctrl-C", flush=True)
+    print(f"model worker at {url} (POST /classify, GET /health); stop with Ctrl-C", flush=True)
     while not stop.wait(1.0):
         pass
     worker.shutdown()
-    print("letter worker stopped", flush=True)
+    print("model worker stopped", flush=True)
     return 0
 
 
@@ -506,6 +507,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--syllables", type=int, default=3000, help="syllables drawn (80%% everyday)")
     p.add_argument("--per-syllable", type=int, default=16, help="pictures of each")
     p.add_argument(
+        "--pictured",
+        type=float,
+        help="share of the training pictures sent as photos, screenshots or transparent PNGs "
+        "first (default: a quarter)",
+    )
+    p.add_argument(
         "--held-out-every",
         type=int,
         default=1,
@@ -523,7 +530,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", help="version to promote (e.g. v0002)")
     p.set_defaults(func=cmd_models)
 
-    p = sub.add_parser("worker", help="serve both models over HTTP on Ray Serve (GPU if present)")
+    p = sub.add_parser(
+        "worker",
+        help="serve the letter and syllable models over HTTP on Ray Serve (GPU if present)",
+    )
     p.add_argument("--port", type=int, default=8000, help="HTTP port")
     p.add_argument("--host", default="127.0.0.1", help="HTTP address (0.0.0.0: all interfaces)")
     p.add_argument("--replicas", type=int, default=1, help="model replicas (one CPU each)")

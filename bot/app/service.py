@@ -52,17 +52,18 @@ async def open_tutor(settings: Settings, pictures: Preprocessor = IN_PROCESS) ->
     classifier = await asyncio.to_thread(
         live_classifier, settings.model, settings.registry, worker, pictures
     )
-    syllables = await asyncio.to_thread(syllable_model, settings)
+    syllables = await asyncio.to_thread(syllable_model, settings, worker)
     return tutor_for(settings, db, classifier, syllables=syllables)
 
 
-def syllable_model(settings: Settings) -> SyllableReader | None:
-    """The syllable reader the settings name, or ``None`` (letters only) when they turn it off
-    or it cannot be loaded (said in the log: the bot still reads letters)."""
+def syllable_model(settings: Settings, worker: WorkerClient | None = None) -> SyllableReader | None:
+    """The syllable reader the settings name (through ``worker`` when it answers), or ``None``
+    (letters only) when they turn it off or it cannot be loaded (said in the log: the bot still
+    reads letters)."""
     if settings.syllable_model is None:
         return None
     try:
-        return live_syllable_model(settings.syllable_model, settings.registry)
+        return live_syllable_model(settings.syllable_model, settings.registry, worker)
     except (RegistryError, SyllableContractError, OSError, ValueError) as error:
         log.warning("no syllable reader (%s): pictures are read as single letters", error)
         return None

@@ -44,7 +44,7 @@ from ml.training.syllable_data import (
     SyllableSet,
     held_out_pictures,
     syllable_set,
-    training_pictures,
+    training_set,
 )
 from ml.training.syllable_models import LEARNING_RATE, OUTPUTS, train_syllable_model
 from ml.training.syllable_pipeline import syllable_meta
@@ -121,10 +121,8 @@ class SyllableRetrain:
 
     def training_set(self) -> SyllableSet:
         """Synthetic blocks plus the collected training blocks weighted to their share."""
-        base = syllable_set(
-            training_pictures(
-                self.config.synthetic_syllables, SYNTHETIC_PER_SYLLABLE, self.config.seed
-            )
+        base = training_set(
+            self.config.synthetic_syllables, SYNTHETIC_PER_SYLLABLE, self.config.seed
         )
         weighted = weigh_blocks(self.split.training, len(base), self.config.collected_share)
         return SyllableSet.concat([base, weighted]) if len(weighted) else base

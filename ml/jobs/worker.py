@@ -1,15 +1,21 @@
-"""The model worker: both letter models (``lenet`` and ``mlp``) behind one Ray Serve application.
+"""The model worker: both letter models (``lenet`` and ``mlp``) and the syllable reader
+(``syllable-lenet``) behind one Ray Serve application.
 
-The bot canonicalises pictures itself; only canonical 28x28 float32 images travel here (see
-``ml.reading.preprocess``). Concurrent requests are gathered by ``@serve.batch`` and classified with
-one ONNX Runtime call per model, on CUDA when the replica has a GPU, else on the CPU.
+The bot canonicalises pictures itself; only canonical float32 images travel here: 28x28 letters
+(``ml.reading.preprocess``) and 32x32 syllable blocks (``ml.reading.blocks``). Concurrent requests
+are gathered by ``@serve.batch`` and read with one ONNX Runtime call per model, on CUDA when the
+replica has a GPU, else on the CPU.
 
 HTTP interface (``ml.reading.worker_client.WorkerClient`` speaks it)::
 
     POST /classify  {"model": "lenet", "images": "<base64 float32 (N, 28, 28), C order>", "n": N}
                     -> {"model": "lenet:v0003", "probabilities": [[41 floats], ...]}
-    GET  /health    -> {"versions": {"lenet": "v0003", "mlp": "packaged"}, "device": "cpu",
-                        "replica": "<replica id>"}
+    POST /classify  {"model": "syllable-lenet", "images": "<base64 float32 (N, 32, 32)>", "n": N}
+                    -> {"model": "syllable-lenet:packaged", "initial": [[19 floats], ...],
+                        "medial": [[21 floats], ...], "final": [[28 floats], ...],
+                        "kind": [[3 floats], ...]}
+    GET  /health    -> {"versions": {"lenet": "v0003", "mlp": "packaged",
+                        "syllable-lenet": "packaged"}, "device": "cpu", "replica": "<replica id>"}
 
 Bad requests get 400 and ``{"error": "..."}``. The registry and the model versions are the
 Serve ``user_config`` (``{"registry": "/var/lib/hangul/models", "versions": {"lenet": "v0003"}}``;
@@ -49,15 +55,18 @@ from ray.serve.schema import ServeDeploySchema
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from ml.reading.blocks import BLOCK_SIZE
 from ml.reading.classifier import CPU, OnnxModel
 from ml.reading.preprocess import SIZE
 from ml.reading.registry import ModelVersion, Registry, RegistryError
+from ml.reading.syllables import DEFAULT_MODEL as SYLLABLE_MODEL
+from ml.reading.syllables import SyllableModel, is_syllable_model
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "hangul-letters"
 DEPLOYMENT_NAME = "LetterModels"
-MODEL_NAMES = ("lenet", "mlp")
+MODEL_NAMES = ("lenet", "mlp", SYLLABLE_MODEL)
 MAX_IMAGES = 256
 """The most images one request may carry."""
 MAX_BATCH_REQUESTS = 64
@@ -73,20 +82,40 @@ class BadRequest(ValueError):
     """A request the worker refuses (answered with 400 and this message)."""
 
 
-def load_model(stored: ModelVersion) -> OnnxModel:
-    """``stored`` on ONNX Runtime, on CUDA when ONNX Runtime has it."""
-    cuda = CUDA in ort.get_available_providers()
-    return OnnxModel(stored, providers=(CUDA, *CPU) if cuda else CPU)
+ServedModel = OnnxModel | SyllableModel
+
+
+def load_model(stored: ModelVersion) -> ServedModel:
+    """``stored`` (a letter model or a syllable reader) on ONNX Runtime, on CUDA when ONNX
+    Runtime has it."""
+    providers = (CUDA, *CPU) if CUDA in ort.get_available_providers() else CPU
+    if is_syllable_model(stored.name):
+        return SyllableModel(stored, providers=providers)
+    return OnnxModel(stored, providers=providers)
+
+
+def image_side(name: str) -> int:
+    """The side of the canonical images the model ``name`` reads."""
+    return BLOCK_SIZE if is_syllable_model(name) else SIZE
+
+
+def outputs(model: ServedModel, images: np.ndarray) -> dict[str, np.ndarray]:
+    """The model's outputs by name: ``probabilities`` for a letter model, each head's for a
+    syllable reader."""
+    if isinstance(model, SyllableModel):
+        return model.computed(images)
+    return {"probabilities": model.probabilities(images)}
 
 
 def decode_request(payload: Any, known: set[str] | frozenset[str]) -> tuple[str, np.ndarray]:
-    """The model name and (N, 28, 28) float32 images of a ``/classify`` body, or
-    :class:`BadRequest`."""
+    """The model name and (N, side, side) float32 images (:func:`image_side`) of a
+    ``/classify`` body, or :class:`BadRequest`."""
     if not isinstance(payload, dict):
         raise BadRequest("the body must be a JSON object")
     model, images, n = payload.get("model"), payload.get("images"), payload.get("n")
     if model not in known:
         raise BadRequest(f"unknown model {model!r}; known: {', '.join(sorted(known))}")
+    side = image_side(model)
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_IMAGES:
         raise BadRequest(f"'n' must be an integer from 1 to {MAX_IMAGES}")
     if not isinstance(images, str):
@@ -95,12 +124,12 @@ def decode_request(payload: Any, known: set[str] | frozenset[str]) -> tuple[str,
         raw = base64.b64decode(images, validate=True)
     except (binascii.Error, ValueError):
         raise BadRequest("'images' is not valid base64") from None
-    expected = n * SIZE * SIZE * 4
+    expected = n * side * side * 4
     if len(raw) != expected:
         raise BadRequest(
-            f"'images' holds {len(raw)} bytes; {n} float32 images of {SIZE}x{SIZE} take {expected}"
+            f"'images' holds {len(raw)} bytes; {n} float32 images of {side}x{side} take {expected}"
         )
-    array = np.frombuffer(raw, dtype=np.float32).reshape(n, SIZE, SIZE)
+    array = np.frombuffer(raw, dtype=np.float32).reshape(n, side, side)
     if not np.isfinite(array).all():
         raise BadRequest("'images' holds NaN or infinite values")
     return model, array
@@ -108,10 +137,11 @@ def decode_request(payload: Any, known: set[str] | frozenset[str]) -> tuple[str,
 
 @serve.deployment(name=DEPLOYMENT_NAME, max_ongoing_requests=256)
 class LetterModels:
-    """One replica: a classifier per model name, requests batched per model."""
+    """One replica: each model of :data:`MODEL_NAMES` (the letter models and the syllable
+    reader), requests batched per model."""
 
     def __init__(self) -> None:
-        self.models: dict[str, OnnxModel] = {}
+        self.models: dict[str, ServedModel] = {}
         self.device = "cuda" if CUDA in ort.get_available_providers() else "cpu"
         self.reconfigure({})
 
@@ -135,17 +165,17 @@ class LetterModels:
     @serve.batch(max_batch_size=MAX_BATCH_REQUESTS, batch_wait_timeout_s=BATCH_WAIT_S)
     async def classify(
         self, requests: list[tuple[str, np.ndarray]]
-    ) -> list[tuple[str, np.ndarray]]:
-        """Probabilities for a batch of requests: one ONNX Runtime call per model named."""
-        results: list[tuple[str, np.ndarray] | None] = [None] * len(requests)
+    ) -> list[tuple[str, dict[str, np.ndarray]]]:
+        """Outputs for a batch of requests: one ONNX Runtime call per model named."""
+        results: list[tuple[str, dict[str, np.ndarray]] | None] = [None] * len(requests)
         for name in {model for model, _ in requests}:
             indices = [i for i, (model, _) in enumerate(requests) if model == name]
             model = self.models[name]
-            stacked = np.concatenate([requests[i][1] for i in indices])
-            probabilities = model.probabilities(stacked)
+            found = outputs(model, np.concatenate([requests[i][1] for i in indices]))
             bounds = np.cumsum([len(requests[i][1]) for i in indices])[:-1]
-            for i, rows in zip(indices, np.split(probabilities, bounds), strict=True):
-                results[i] = (model.version, rows)
+            parts = {key: np.split(rows, bounds) for key, rows in found.items()}
+            for k, i in enumerate(indices):
+                results[i] = (model.version, {key: rows[k] for key, rows in parts.items()})
         return results
 
     def health(self) -> dict:
@@ -166,8 +196,8 @@ class LetterModels:
             model, images = decode_request(await _json(request), frozenset(self.models))
         except BadRequest as error:
             return JSONResponse({"error": str(error)}, status_code=400)
-        version, probabilities = await self.classify((model, images))
-        return JSONResponse({"model": version, "probabilities": probabilities.tolist()})
+        version, found = await self.classify((model, images))
+        return JSONResponse({"model": version} | {k: rows.tolist() for k, rows in found.items()})
 
 
 async def _json(request: Request) -> Any:
@@ -298,7 +328,7 @@ def deploy(
         log.warning("Serve already listens on %s:%s; deploying there", http["host"], http["port"])
     _apply(_app_config(_user_config(registry, pinned), replicas, gpu), http["host"], http["port"])
     url = f"http://{http['host']}:{http['port']}"
-    log.info("letter worker at %s (%d replica(s), %s)", url, replicas, "GPU" if gpu else "CPU")
+    log.info("model worker at %s (%d replica(s), %s)", url, replicas, "GPU" if gpu else "CPU")
     return url
 
 
@@ -320,7 +350,7 @@ def update_versions(
     app_config["deployments"][0]["user_config"] = _user_config(registry, pinned)
     http = details["http_options"]
     _apply(app_config, http["host"], http["port"])
-    log.info("letter worker now serves %s", pinned)
+    log.info("model worker now serves %s", pinned)
     return pinned
 
 

@@ -16,9 +16,6 @@ marked unsure, unless its "not a letter" probability also reaches the higher
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,14 +29,9 @@ from ml.reading.isolation import IN_PROCESS, Preprocessor
 from ml.reading.preprocess import INPUT_CONTRACT, SIZE, Canonical
 from ml.reading.registry import RECHECK_SECONDS, CurrentVersion, ModelVersion, Registry
 from ml.reading.verdicts import REASONS, Verdict
-from ml.reading.worker_client import WorkerClient, WorkerUnavailable
-
-log = logging.getLogger(__name__)
+from ml.reading.worker_client import COOL_DOWN_S, WorkerBreaker, WorkerClient
 
 CPU = ("CPUExecutionProvider",)
-TRIPPING_FAILURES = 3
-"""Failures of the model worker in a row after which it is left alone for a while."""
-COOL_DOWN_S = 30.0
 
 
 class ModelContractError(ValueError):
@@ -162,53 +154,22 @@ class OnnxModel:
 
 class WorkerFallback:
     """A model asked through the model worker (``hangul-ml worker``), and computed in-process
-    when the worker does not answer. After :data:`TRIPPING_FAILURES` failures in a row the
-    worker is left alone for :data:`COOL_DOWN_S` (a circuit breaker: a worker that hangs costs
-    its timeout once, not on every picture); then one picture tries it again."""
+    when the worker does not answer or rests after failing (:class:`WorkerBreaker`)."""
 
     def __init__(
         self, local: OnnxModel, worker: WorkerClient, cool_down: float = COOL_DOWN_S
     ) -> None:
         self.local = local
         self.worker = worker
-        self.cool_down = cool_down
+        self.breaker = WorkerBreaker(cool_down)
         self.name, self.version = local.name, local.version
         self.letters, self.threshold = local.letters, local.threshold
         self.context_threshold = local.context_threshold
-        self._failures = 0
-        self._resting_until = 0.0
-        self._lock = threading.Lock()
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         batch = np.ascontiguousarray(images, dtype=np.float32).reshape(-1, SIZE, SIZE)
-        if self._worth_asking():
-            try:
-                found = self.worker.probabilities(self.name, batch)[1]
-            except WorkerUnavailable as error:
-                self._failed(error)
-            else:
-                self._answered()
-                return found
-        return self.local.probabilities(batch)
-
-    def _worth_asking(self) -> bool:
-        with self._lock:
-            if time.monotonic() < self._resting_until:
-                return False
-            if self._failures >= TRIPPING_FAILURES:  # the one trial after a rest
-                self._resting_until = time.monotonic() + self.cool_down
-            return True
-
-    def _failed(self, error: WorkerUnavailable) -> None:
-        with self._lock:
-            self._failures += 1
-            if self._failures >= TRIPPING_FAILURES:
-                self._resting_until = time.monotonic() + self.cool_down
-        log.warning("model worker unavailable (%s); classifying in-process", error)
-
-    def _answered(self) -> None:
-        with self._lock:
-            self._failures, self._resting_until = 0, 0.0
+        found = self.breaker.ask(lambda: self.worker.probabilities(self.name, batch)[1])
+        return self.local.probabilities(batch) if found is None else found
 
 
 class LetterReader(Protocol):

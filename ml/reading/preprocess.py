@@ -180,6 +180,16 @@ class Canonical:
     def ok(self) -> bool:
         return self.verdict == Verdict.OK
 
+    @property
+    def writing(self) -> Blocks | None:
+        """The syllable blocks of the likelier ink polarity that holds writing (this reading,
+        else :attr:`other`), or ``None``."""
+        for version in (self, self.other):
+            found = version.blocks if version is not None else None
+            if found is not None and len(found) and found.whole is not None:
+                return found
+        return None
+
 
 def refusal(verdict: Verdict) -> Canonical:
     """A picture refused with ``verdict``, and why."""

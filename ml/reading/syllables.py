@@ -10,6 +10,7 @@ reply can say "the vowel could be ㅏ or ㅓ"), and its kind is what the kind he
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +18,9 @@ import numpy as np
 
 from ml.reading.alphabet import compose
 from ml.reading.blocks import BLOCK_CONTRACT, BLOCK_SIZE, KINDS
-from ml.reading.classifier import onnx_session, softmax
+from ml.reading.classifier import CPU, onnx_session, softmax
 from ml.reading.registry import RECHECK_SECONDS, CurrentVersion, ModelVersion, Registry
+from ml.reading.worker_client import COOL_DOWN_S, WorkerBreaker, WorkerClient, WorkerUnavailable
 
 NAME_PREFIX = "syllable-"
 """Registry names of syllable readers begin with it (``syllable-lenet``)."""
@@ -77,9 +79,18 @@ class BlockReading:
 
 
 class SyllableModel:
-    """A registry syllable model on an in-process ONNX Runtime session."""
+    """A registry syllable model on an in-process ONNX Runtime session (CUDA too, given its
+    provider); with ``worker``, asked through the model worker first and computed in-process
+    when it does not answer or rests after failing (:class:`WorkerBreaker`)."""
 
-    def __init__(self, stored: ModelVersion, threads: int = 1) -> None:
+    def __init__(
+        self,
+        stored: ModelVersion,
+        threads: int = 1,
+        providers: Sequence[str] = CPU,
+        worker: WorkerClient | None = None,
+        cool_down: float = COOL_DOWN_S,
+    ) -> None:
         meta = stored.meta
         contract = meta.get("input_contract", {})
         if contract.get("version") != BLOCK_CONTRACT["version"] or contract.get("size") != [
@@ -92,11 +103,15 @@ class SyllableModel:
             )
         if tuple(meta.get("kinds", ())) != KINDS:
             raise SyllableContractError(f"model {stored.name} has other kinds: {meta.get('kinds')}")
-        self._session = onnx_session(stored.onnx_path, threads)
+        self._session = onnx_session(stored.onnx_path, threads, providers)
         self._input = self._session.get_inputs()[0].name
         self._outputs = list(meta["outputs"])
         self.heads = (tuple(meta["initials"]), tuple(meta["medials"]), tuple(meta["finals"]))
+        self.stored = stored
+        self.name = stored.name
         self.version = f"{stored.name}:{stored.version}"
+        self.worker = worker
+        self.breaker = WorkerBreaker(cool_down)
 
     @classmethod
     def load(cls, spec: str = DEFAULT_MODEL, registry: Registry | None = None) -> SyllableModel:
@@ -108,9 +123,24 @@ class SyllableModel:
 
     def probabilities(self, blocks: np.ndarray) -> dict[str, np.ndarray]:
         """For canonical blocks (B, size, size): each head's probabilities, by output name."""
+        batch = np.ascontiguousarray(blocks, np.float32).reshape(-1, BLOCK_SIZE, BLOCK_SIZE)
+        found = None if self.worker is None else self.breaker.ask(lambda: self._asked(batch))
+        return self.computed(batch) if found is None else found
+
+    def computed(self, blocks: np.ndarray) -> dict[str, np.ndarray]:
+        """:meth:`probabilities` computed in this process."""
         batch = np.ascontiguousarray(blocks, np.float32).reshape(-1, 1, BLOCK_SIZE, BLOCK_SIZE)
         logits = self._session.run(self._outputs, {self._input: batch})
         return {name: softmax(out) for name, out in zip(self._outputs, logits, strict=True)}
+
+    def _asked(self, blocks: np.ndarray) -> dict[str, np.ndarray]:
+        """:meth:`probabilities` from the model worker."""
+        assert self.worker is not None
+        found = self.worker.outputs(self.name, blocks)[1]
+        missing = set(self._outputs) - set(found)
+        if missing:
+            raise WorkerUnavailable(f"worker sent no {', '.join(sorted(missing))}")
+        return found
 
     def read(self, blocks: np.ndarray) -> list[BlockReading]:
         """A :class:`BlockReading` for each canonical block."""
@@ -141,8 +171,15 @@ class LiveSyllableModel:
     (:class:`ml.reading.registry.CurrentVersion`): a promotion or rollback is served within
     ``recheck`` seconds, without a restart."""
 
-    def __init__(self, name: str, registry: Registry, recheck: float = RECHECK_SECONDS) -> None:
-        self._current = CurrentVersion(name, registry, SyllableModel, recheck)
+    def __init__(
+        self,
+        name: str,
+        registry: Registry,
+        recheck: float = RECHECK_SECONDS,
+        worker: WorkerClient | None = None,
+    ) -> None:
+        self.worker = worker
+        self._current = CurrentVersion(name, registry, self._open, recheck)
 
     @property
     def version(self) -> str:
@@ -155,19 +192,25 @@ class LiveSyllableModel:
         """Look for a new current version now."""
         self._current.refresh()
 
+    def _open(self, stored: ModelVersion) -> SyllableModel:
+        return SyllableModel(stored, worker=self.worker)
+
 
 SyllableReader = SyllableModel | LiveSyllableModel
 
 
 def live_syllable_model(
-    spec: str = DEFAULT_MODEL, registry: Registry | None = None
+    spec: str = DEFAULT_MODEL,
+    registry: Registry | None = None,
+    worker: WorkerClient | None = None,
 ) -> SyllableReader:
     """A :class:`LiveSyllableModel` for a plain model name (``syllable-lenet``), else the pinned
-    version or folder ``spec`` names."""
+    version or folder ``spec`` names; ``worker``: read blocks through that model worker when it
+    answers."""
     registry = registry or Registry()
     if ":" in spec or Path(spec).exists():
-        return SyllableModel(registry.resolve(spec))
-    return LiveSyllableModel(spec, registry)
+        return SyllableModel(registry.resolve(spec), worker=worker)
+    return LiveSyllableModel(spec, registry, worker=worker)
 
 
 def _top(probabilities: np.ndarray, letters: tuple[str, ...]) -> tuple[tuple[str, float], ...]:

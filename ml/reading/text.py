@@ -163,12 +163,11 @@ def _blocks_of(canonical: Canonical) -> tuple[np.ndarray, int, int]:
     """The canonical writing of a picture as one block, then its blocks, then the blocks apart
     from its row (of its likelier polarity that has writing; none when it has no writing); how
     many are apart; and its lines of writing."""
-    for version in (canonical, canonical.other):
-        found = version.blocks if version is not None else None
-        if found is not None and len(found) and found.whole is not None:
-            images = np.concatenate([found.whole[None], found.images, found.apart])
-            return images, len(found.apart), found.lines
-    return np.zeros((0, 0, 0), np.float32), 0, 1
+    found = canonical.writing
+    if found is None or found.whole is None:
+        return np.zeros((0, 0, 0), np.float32), 0, 1
+    images = np.concatenate([found.whole[None], found.images, found.apart])
+    return images, len(found.apart), found.lines
 
 
 def _stacked(found: list[np.ndarray]) -> np.ndarray:

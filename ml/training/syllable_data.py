@@ -12,16 +12,19 @@ head what is not a syllable (their letter labels are :data:`NO_LABEL`, which the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 
 import numpy as np
 
 from ml.reading.alphabet import FINALS, INITIALS, LETTERS, MEDIALS, decompose, everyday_syllables
 from ml.reading.blocks import BLOCK_SIZE, KINDS, canonical_block
 from ml.reading.ink import grow
-from ml.reading.preprocess import dark_ink
+from ml.reading.preprocess import canonical_from_bytes, dark_ink
 from ml.training import junk
 from ml.training.recipe import held_out_fonts, training_fonts
+from ml.training.rejection import PICTURE_STYLES
 from ml.training.syllable_synth import (
     SIZE,
     SyllablePicture,
@@ -32,7 +35,7 @@ from ml.training.syllable_synth import (
 from ml.writing.fonts import covers
 from ml.writing.informal import HELD_OUT_STYLES, TRAINING_STYLES, informal_letter
 from ml.writing.strokes import render_letter
-from ml.writing.syllables import font_syllable, render_syllable
+from ml.writing.syllables import font_syllable, render_syllable, render_word
 
 HELD_OUT_SEED = 1000
 """Seed of the held-out writers (the measuring convention)."""
@@ -42,6 +45,18 @@ JUNK_KINDS = ("symbols", "doodles", "blobs", "textures", "scenes", "arcs", "face
 and side-by-side jamo are not)."""
 KIND_SHARE = 0.25
 """Letters and junk added to a training set, as a share of its syllables (half each)."""
+PICTURED_SHARE = 0.25
+"""Share of a training set's pictures (syllables, letters and junk alike) sent as a phone photo,
+a drawing app's screenshot or a transparent PNG and read back through the preprocessing, as a
+learner's picture is (:func:`pictured_block`)."""
+PICTURED_STYLE_ODDS = (0.6, 0.2, 0.2)
+"""How often a pictured block is a phone photo, a screenshot or a transparent PNG
+(:data:`ml.training.rejection.PICTURE_STYLES`): photos, the farthest from clean drawings, most."""
+PICTURE_PAD = 24
+"""White border around a drawn block sent as a picture (a learner leaves room around it)."""
+PICTURED_WORDS = 0.06
+"""Words of 2-4 syllables sent as pictures and cut into blocks (:func:`pictured_words`), as a
+share of a training set's syllable pictures: blocks as small as a word's in a photo."""
 
 
 def canonical_syllable(image: np.ndarray) -> np.ndarray | None:
@@ -51,6 +66,32 @@ def canonical_syllable(image: np.ndarray) -> np.ndarray | None:
     if not hasattr(found, "mask"):
         return None
     return canonical_block(np.where(grow(found.mask, 1), found.ink, 0.0))
+
+
+def pictured_block(image: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
+    """The canonical block of all the writing in ``image`` (uint8, dark ink on white) sent in a
+    picture style chosen by ``rng`` and read back as the reader reads learners' pictures
+    (:func:`ml.reading.preprocess.canonical_from_bytes` with blocks): blurred or thickened
+    strokes, page edges and shadows next to the writing. ``None`` when no writing is found."""
+    style = PICTURE_STYLES[int(rng.choice(len(PICTURE_STYLES), p=PICTURED_STYLE_ODDS))]
+    picture = style(np.pad(image, PICTURE_PAD, constant_values=255), rng)
+    found = canonical_from_bytes(picture, blocks=True).writing
+    return None if found is None else found.whole
+
+
+def pictured_word(
+    syllables: Sequence[str], rng: np.random.Generator
+) -> list[tuple[str, np.ndarray]]:
+    """A word of ``syllables`` drawn by a stroke writer from ``rng``, sent as a picture
+    (:func:`pictured_block`'s styles) and cut into blocks as the reader cuts learners' words:
+    each block with its syllable, or none when the cut finds another number of blocks."""
+    word = "".join(syllables)
+    style = PICTURE_STYLES[int(rng.choice(len(PICTURE_STYLES), p=PICTURED_STYLE_ODDS))]
+    picture = style(np.pad(render_word(word, rng), PICTURE_PAD, constant_values=255), rng)
+    found = canonical_from_bytes(picture, blocks=True).writing
+    if found is None or len(found.images) != len(word):
+        return []
+    return list(zip(word, found.images, strict=True))
 
 
 def syllable_labels(syllable: str) -> tuple[int, int, int]:
@@ -112,12 +153,25 @@ class SyllableSet:
         return self.subset(self.kinds == KINDS.index(kind))
 
 
-def syllable_set(pictures: Sequence[SyllablePicture]) -> SyllableSet:
-    """The canonical form of each picture, with its labels; pictures in which preprocessing
-    finds no writing are left out."""
+def syllable_set(
+    pictures: Sequence[SyllablePicture], pictured: float = 0.0, seed: int = 0, workers: int = 1
+) -> SyllableSet:
+    """The canonical form of each picture, with its labels; ``pictured``: the share of them
+    (chosen at random from ``seed``) sent as pictures first (:func:`pictured_block`, in
+    ``workers`` processes); pictures in which preprocessing finds no writing are left out."""
+    rngs = [np.random.default_rng([seed, i, 11]) for i in range(len(pictures))]
+    sent = [i for i, rng in enumerate(rngs) if rng.random() < pictured]
+    drawn = [pictures[i].image for i in sent]
+    chosen = [rngs[i] for i in sent]
+    if workers > 1 and len(sent) > workers:
+        with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+            read_back = list(pool.map(pictured_block, drawn, chosen, chunksize=32))
+    else:
+        read_back = list(map(pictured_block, drawn, chosen))
+    blocks = dict(zip(sent, read_back, strict=True))
     kept, images = [], []
-    for picture in pictures:
-        image = canonical_syllable(picture.image)
+    for i, picture in enumerate(pictures):
+        image = blocks[i] if i in blocks else canonical_syllable(picture.image)
         if image is not None:
             kept.append(picture)
             images.append(np.round(image * 255).astype(np.uint8))
@@ -125,6 +179,46 @@ def syllable_set(pictures: Sequence[SyllablePicture]) -> SyllableSet:
     labels = np.array([_labels(p) for p in kept], np.int64).reshape(-1, 3)
     kinds = np.array([KINDS.index(p.kind) for p in kept], np.int64)
     return SyllableSet(stacked, labels, kinds, [p.syllable for p in kept], [p.source for p in kept])
+
+
+def pictured_words(
+    syllables: Sequence[str], count: int, seed: int = 0, workers: int = 1
+) -> SyllableSet:
+    """The blocks of ``count`` words of 2-4 of ``syllables`` (:func:`pictured_word`, in
+    ``workers`` processes), each labelled with its syllable; source ``word``."""
+    rngs = [np.random.default_rng([seed, i, 13]) for i in range(count)]
+    words = [list(rng.choice(syllables, 2 + i % 3)) for i, rng in enumerate(rngs)]
+    if workers > 1 and count > workers:
+        with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+            cut = list(pool.map(pictured_word, words, rngs, chunksize=8))
+    else:
+        cut = list(map(pictured_word, words, rngs))
+    blocks = [block for word in cut for block in word]
+    images = [np.round(image * 255).astype(np.uint8) for _, image in blocks]
+    return SyllableSet(
+        np.stack(images) if images else np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.uint8),
+        np.array([syllable_labels(s) for s, _ in blocks], np.int64).reshape(-1, 3),
+        np.full(len(blocks), KINDS.index("syllable"), np.int64),
+        [s for s, _ in blocks],
+        ["word"] * len(blocks),
+    )
+
+
+def training_set(
+    count: int,
+    per_syllable: int,
+    seed: int = 0,
+    pictured: float = PICTURED_SHARE,
+    workers: int = 1,
+) -> SyllableSet:
+    """:func:`training_pictures` in canonical form, ``pictured`` of them sent as pictures
+    first, with the blocks of :data:`PICTURED_WORDS` as many pictured words (``pictured`` 0:
+    none) of the same syllables."""
+    pictures = training_pictures(count, per_syllable, seed)
+    drawn = syllable_set(pictures, pictured, seed, workers)
+    syllables = sorted({p.syllable for p in pictures if p.kind == "syllable"})
+    words = round(PICTURED_WORDS * count * per_syllable) if pictured > 0 else 0
+    return SyllableSet.concat([drawn, pictured_words(syllables, words, seed, workers)])
 
 
 def letter_pictures(
@@ -169,11 +263,6 @@ def training_pictures(count: int, per_syllable: int, seed: int = 0) -> list[Syll
     syllables = syllable_pictures(pick_syllables(count, seed), per_syllable, training_fonts(), seed)
     others = round(KIND_SHARE * len(syllables) / 2)
     return syllables + letter_pictures(others, seed) + junk_pictures(others, seed)
-
-
-def training_syllables(count: int, per_syllable: int, seed: int = 0) -> SyllableSet:
-    """:func:`training_pictures` in canonical form."""
-    return syllable_set(training_pictures(count, per_syllable, seed))
 
 
 def held_out_pictures(

@@ -6,6 +6,7 @@ block contract (:data:`ml.reading.blocks.BLOCK_CONTRACT`) and the letters of eac
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -14,10 +15,11 @@ from ml.reading.blocks import BLOCK_CONTRACT, BLOCK_SIZE, KINDS
 from ml.reading.syllables import NAME_PREFIX
 from ml.training.export import write_model_folder
 from ml.training.syllable_data import (
+    PICTURED_SHARE,
     held_out_letters,
     held_out_pictures,
     syllable_set,
-    training_pictures,
+    training_set,
 )
 from ml.training.syllable_models import OUTPUTS, evaluate_syllables, train_syllable_model
 
@@ -33,6 +35,9 @@ class SyllableTraining:
     per_syllable: int = 16
     epochs: int = 10
     seed: int = 0
+    pictured: float = PICTURED_SHARE
+    """Share of the training pictures sent as photos, screenshots or transparent PNGs first
+    (with pictured words: :func:`ml.training.syllable_data.training_set`)."""
     held_out_syllables: tuple[str, ...] | None = None
     """Measure on these instead of all 2,350 everyday syllables (tests)."""
 
@@ -41,7 +46,13 @@ def train_and_save_syllables(config: SyllableTraining, out_dir: Path | str) -> d
     """Train a syllable reader as ``config`` says, measure it and write it into ``out_dir``;
     the metadata written."""
     out = Path(out_dir)
-    training = syllable_set(training_pictures(config.syllables, config.per_syllable, config.seed))
+    training = training_set(
+        config.syllables,
+        config.per_syllable,
+        config.seed,
+        config.pictured,
+        workers=os.cpu_count() or 1,
+    )
     log.info("training a syllable %s on %d blocks", config.architecture, len(training))
     model, seconds = train_syllable_model(
         config.architecture, training, epochs=config.epochs, seed=config.seed
