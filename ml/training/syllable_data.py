@@ -11,7 +11,7 @@ head what is not a syllable (their letter labels are :data:`NO_LABEL`, which the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -19,7 +19,7 @@ from multiprocessing import get_context
 import numpy as np
 
 from ml.reading.alphabet import FINALS, INITIALS, LETTERS, MEDIALS, decompose, everyday_syllables
-from ml.reading.blocks import BLOCK_SIZE, KINDS, canonical_block
+from ml.reading.blocks import BLOCK_SIZE, KINDS, Blocks, canonical_block
 from ml.reading.ink import grow
 from ml.reading.preprocess import canonical_from_bytes, dark_ink
 from ml.training import junk
@@ -73,10 +73,19 @@ def pictured_block(image: np.ndarray, rng: np.random.Generator) -> np.ndarray | 
     picture style chosen by ``rng`` and read back as the reader reads learners' pictures
     (:func:`ml.reading.preprocess.canonical_from_bytes` with blocks): blurred or thickened
     strokes, page edges and shadows next to the writing. ``None`` when no writing is found."""
-    style = PICTURE_STYLES[int(rng.choice(len(PICTURE_STYLES), p=PICTURED_STYLE_ODDS))]
-    picture = style(np.pad(image, PICTURE_PAD, constant_values=255), rng)
-    found = canonical_from_bytes(picture, blocks=True).writing
+    found = _pictured_writing(lambda _: image, rng)
     return None if found is None else found.whole
+
+
+def _pictured_writing(
+    draw: Callable[[np.random.Generator], np.ndarray], rng: np.random.Generator
+) -> Blocks | None:
+    """The writing ``draw(rng)`` makes (uint8, dark ink on white), sent in a picture style
+    chosen by ``rng`` first (:data:`PICTURED_STYLE_ODDS`, with a :data:`PICTURE_PAD` border)
+    and found again, cut into blocks, by the reader's preprocessing."""
+    style = PICTURE_STYLES[int(rng.choice(len(PICTURE_STYLES), p=PICTURED_STYLE_ODDS))]
+    picture = style(np.pad(draw(rng), PICTURE_PAD, constant_values=255), rng)
+    return canonical_from_bytes(picture, blocks=True).writing
 
 
 def pictured_word(
@@ -86,9 +95,7 @@ def pictured_word(
     (:func:`pictured_block`'s styles) and cut into blocks as the reader cuts learners' words:
     each block with its syllable, or none when the cut finds another number of blocks."""
     word = "".join(syllables)
-    style = PICTURE_STYLES[int(rng.choice(len(PICTURE_STYLES), p=PICTURED_STYLE_ODDS))]
-    picture = style(np.pad(render_word(word, rng), PICTURE_PAD, constant_values=255), rng)
-    found = canonical_from_bytes(picture, blocks=True).writing
+    found = _pictured_writing(lambda chosen: render_word(word, chosen), rng)
     if found is None or len(found.images) != len(word):
         return []
     return list(zip(word, found.images, strict=True))
@@ -163,11 +170,7 @@ def syllable_set(
     sent = [i for i, rng in enumerate(rngs) if rng.random() < pictured]
     drawn = [pictures[i].image for i in sent]
     chosen = [rngs[i] for i in sent]
-    if workers > 1 and len(sent) > workers:
-        with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
-            read_back = list(pool.map(pictured_block, drawn, chosen, chunksize=32))
-    else:
-        read_back = list(map(pictured_block, drawn, chosen))
+    read_back = _mapped(pictured_block, drawn, chosen, workers=workers, chunksize=32)
     blocks = dict(zip(sent, read_back, strict=True))
     kept, images = [], []
     for i, picture in enumerate(pictures):
@@ -188,11 +191,7 @@ def pictured_words(
     ``workers`` processes), each labelled with its syllable; source ``word``."""
     rngs = [np.random.default_rng([seed, i, 13]) for i in range(count)]
     words = [list(rng.choice(syllables, 2 + i % 3)) for i, rng in enumerate(rngs)]
-    if workers > 1 and count > workers:
-        with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
-            cut = list(pool.map(pictured_word, words, rngs, chunksize=8))
-    else:
-        cut = list(map(pictured_word, words, rngs))
+    cut = _mapped(pictured_word, words, rngs, workers=workers, chunksize=8)
     blocks = [block for word in cut for block in word]
     images = [np.round(image * 255).astype(np.uint8) for _, image in blocks]
     return SyllableSet(
@@ -219,6 +218,15 @@ def training_set(
     syllables = sorted({p.syllable for p in pictures if p.kind == "syllable"})
     words = round(PICTURED_WORDS * count * per_syllable) if pictured > 0 else 0
     return SyllableSet.concat([drawn, pictured_words(syllables, words, seed, workers)])
+
+
+def _mapped(function: Callable, *arguments: Sequence, workers: int, chunksize: int) -> list:
+    """``function`` over ``arguments`` in order, in ``workers`` processes when that many have
+    more than one job each."""
+    if workers > 1 and len(arguments[0]) > workers:
+        with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+            return list(pool.map(function, *arguments, chunksize=chunksize))
+    return list(map(function, *arguments))
 
 
 def letter_pictures(
