@@ -272,8 +272,22 @@ def test_fine_noise_is_not_taken_for_a_thin_pen_when_looked_at_closer():
     rng = np.random.default_rng(1)
     noise = encode(Image.fromarray(rng.integers(0, 256, (1000, 1000), dtype=np.uint8)))
     assert canonicalize(decode_greyscale(noise)).verdict == "blank"
-    assert canonicalize(decode_greyscale(noise, ZOOM_SIDE)).ok  # its grain, seen closer
+    closer = canonicalize(decode_greyscale(noise, ZOOM_SIDE))
+    assert closer.verdict == "not_a_letter"  # its grain, seen closer, is no pen's strokes
     assert canonical_from_bytes(noise).verdict == "blank"
+
+
+@pytest.mark.parametrize("vertical", [True, False])
+def test_a_bar_of_grain_is_not_a_letter_but_the_same_bar_in_ink_is(vertical):
+    rng = np.random.default_rng(3)
+    page = np.full((400, 400), 235, np.uint8)
+    band = (slice(80, 320), slice(185, 215)) if vertical else (slice(185, 215), slice(80, 320))
+    solid = page.copy()
+    solid[band] = 30
+    grain = page.copy()
+    grain[band] = np.where(rng.random(grain[band].shape) < 0.5, 30, 235)
+    assert canonical_from_bytes(encode(Image.fromarray(solid))).ok  # ㅣ or ㅡ
+    assert canonical_from_bytes(encode(Image.fromarray(grain))).verdict == "not_a_letter"
 
 
 def test_a_far_part_as_big_as_the_letter_is_kept_not_cropped_away(korean_font):

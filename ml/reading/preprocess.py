@@ -15,7 +15,8 @@ code refuses a model whose contract differs):
 the way it evens out lighting and shadows (dividing by a morphological estimate of the paper),
 drops what is left of shadows (dark patches without sharp edges), ruled and grid lines and
 specks, and gives a verdict: ``ok``, ``blank`` (nothing written or too faint), ``too_small``
-(the letter is a speck in the frame), or ``several_letters``. A picture too faint at the working
+(the letter is a speck in the frame), ``several_letters``, or ``not_a_letter`` for ink that is
+grain rather than strokes (a noisy texture). A picture too faint at the working
 size is looked at again closer (:func:`canonical_from_bytes`): a thin pen fades when a large
 photo is shrunk. Where a dark picture leaves the
 ink's polarity in doubt, the less likely reading comes along as :attr:`Canonical.other`.
@@ -143,6 +144,10 @@ RIVAL = 0.3
 
 SAME_PEN = 0.5
 """...if its strokes are at least this fraction as thick as the letter's."""
+
+GRAIN = 0.75
+"""Ink filling less of itself closed by 3x3 pixels than this is grain (a noisy texture, a
+sensor's noise), not pen strokes: letters fill 0.87 or more, as clean pictures and as photos."""
 
 ROW_REACH = (0.6, 0.12)
 """Ink within these shares of the main group's height (across, down) of the writing kept may be
@@ -356,6 +361,8 @@ def _canonical_letter(found: Ink) -> Canonical:
     mask = _main_group(mask)
     if np.quantile(contrast[mask], 0.9) < MIN_LETTER_CONTRAST:
         return refusal(Verdict.BLANK)
+    if _solidity(mask) < GRAIN:
+        return refusal(Verdict.NOT_A_LETTER)
     glyph = normalise_strokes(np.where(grow(mask, 1), ink, 0.0)[ink_box(mask)], STROKE)
     if glyph is None:
         return refusal(Verdict.BLANK)
@@ -579,6 +586,13 @@ def _count_letters(mask: np.ndarray) -> int:
     groups = np.split(inked, breaks + 1)
     total = column_ink.sum()
     return sum(column_ink[g].sum() >= 0.1 * total for g in groups)
+
+
+def _solidity(mask: np.ndarray) -> float:
+    """The share of the ink's closing (3x3) that is ink: about 1 for strokes, less for grain."""
+    ink = np.pad(mask[ink_box(mask)], 2).astype(np.uint8)
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    return float(ink.sum() / max(int(closed.sum()), 1))
 
 
 def _groups(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, int] | None:
