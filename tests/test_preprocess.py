@@ -272,8 +272,8 @@ def test_fine_noise_is_not_taken_for_a_thin_pen_when_looked_at_closer():
     rng = np.random.default_rng(1)
     noise = encode(Image.fromarray(rng.integers(0, 256, (1000, 1000), dtype=np.uint8)))
     assert canonicalize(decode_greyscale(noise)).verdict == "blank"
-    closer = canonicalize(decode_greyscale(noise, ZOOM_SIDE))
-    assert closer.verdict == "not_a_letter"  # its grain, seen closer, is no pen's strokes
+    # its grain, seen closer, is no pen's strokes
+    assert canonicalize(decode_greyscale(noise, ZOOM_SIDE)).verdict == "not_a_letter"
     assert canonical_from_bytes(noise).verdict == "blank"
 
 

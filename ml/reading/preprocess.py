@@ -361,9 +361,10 @@ def _canonical_letter(found: Ink) -> Canonical:
     mask = _main_group(mask)
     if np.quantile(contrast[mask], 0.9) < MIN_LETTER_CONTRAST:
         return refusal(Verdict.BLANK)
-    if _solidity(mask) < GRAIN:
+    box = ink_box(mask)
+    if _solidity(mask[box]) < GRAIN:
         return refusal(Verdict.NOT_A_LETTER)
-    glyph = normalise_strokes(np.where(grow(mask, 1), ink, 0.0)[ink_box(mask)], STROKE)
+    glyph = normalise_strokes(np.where(grow(mask, 1), ink, 0.0)[box], STROKE)
     if glyph is None:
         return refusal(Verdict.BLANK)
     return Canonical(Verdict.OK, _place(glyph), ink_share=float(found.mask.mean()))
@@ -588,9 +589,10 @@ def _count_letters(mask: np.ndarray) -> int:
     return sum(column_ink[g].sum() >= 0.1 * total for g in groups)
 
 
-def _solidity(mask: np.ndarray) -> float:
-    """The share of the ink's closing (3x3) that is ink: about 1 for strokes, less for grain."""
-    ink = np.pad(mask[ink_box(mask)], 2).astype(np.uint8)
+def _solidity(cropped: np.ndarray) -> float:
+    """The share of the closing (3x3) of ink ``cropped`` to its box that is ink: about 1 for
+    strokes, less for grain."""
+    ink = np.pad(cropped, 2).astype(np.uint8)
     closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     return float(ink.sum() / max(int(closed.sum()), 1))
 
