@@ -116,12 +116,16 @@ def test_level_writing_and_single_blocks_are_left_as_they_are():
         assert turned is ink
 
 
-def test_small_writing_in_a_large_picture_is_cut_from_a_closer_look(monkeypatch):
-    page = np.full((1200, 1600), 255, np.uint8)
-    word = render_word("고양이", np.random.default_rng(4), size_per_block=100)
-    page[500 : 500 + word.shape[0], 700 : 700 + word.shape[1]] = word
+@pytest.mark.parametrize(
+    "size, kind",
+    [((1600, 1200), "PNG"), ((1280, 960), "JPEG")],  # 2 MP: not kept; a JPEG kept at 320 x 240
+)
+def test_small_writing_in_a_large_picture_is_cut_from_a_closer_look(monkeypatch, size, kind):
+    page = np.full(size[::-1], 255, np.uint8)
+    word = render_word("고양이", np.random.default_rng(4), size_per_block=size[0] // 16)
+    page[size[1] // 2 : size[1] // 2 + word.shape[0], 500 : 500 + word.shape[1]] = word
     out = io.BytesIO()
-    Image.fromarray(page).save(out, "PNG")
+    Image.fromarray(page).save(out, kind)
     sides = []
     real_decode = preprocess.decode_greyscale
 
@@ -131,7 +135,7 @@ def test_small_writing_in_a_large_picture_is_cut_from_a_closer_look(monkeypatch)
 
     monkeypatch.setattr(preprocess, "decode_greyscale", decode)
     found = preprocess.canonical_with_blocks(out.getvalue())
-    assert sides == [preprocess.ZOOM_SIDE] and len(found.blocks) == 3  # 2 MP: decoded again
+    assert sides == [preprocess.BLOCKS_ZOOM_SIDE] and len(found.blocks) == 3  # decoded again
     rows, _ = found.blocks.box  # where the writing is at the working size
     assert rows.stop - rows.start < preprocess.ZOOM_BELOW
 
@@ -142,6 +146,15 @@ def test_a_phone_jpeg_keeps_its_decoded_image_for_a_closer_look():
     assert decode(out.getvalue()).source is None  # kept only when asked
     decoded = decode(out.getvalue(), keep=True)
     assert decoded.grey.shape == (240, WORK_SIDE)
-    closer = decoded.closer(preprocess.ZOOM_SIDE)  # the reduced-scale decoding, 504 x 378
-    assert closer.shape[1] / WORK_SIDE >= preprocess.MIN_ZOOM and max(closer.shape) <= 640
+    closer = decoded.closer(480)  # from the reduced-scale decoding, 504 x 378
+    assert closer.shape == (360, 480)
     assert decoded.closer(WORK_SIDE).tobytes() == decoded.grey.tobytes()
+    assert decoded.closer(preprocess.ZOOM_SIDE) is None  # closer than it was kept: decode again
+
+
+def test_a_picture_kept_whole_is_looked_at_closer_from_what_was_kept():
+    out = io.BytesIO()
+    Image.fromarray(np.full((500, 700), 250, np.uint8)).save(out, "JPEG")
+    decoded = decode(out.getvalue(), keep=True)
+    assert decoded.stored_side == 700
+    assert decoded.closer(preprocess.BLOCKS_ZOOM_SIDE).shape == (500, 700)  # never enlarged

@@ -161,13 +161,14 @@ def test_train_syllables_writes_a_reader_that_predict_can_use(tmp_path, korean_f
     out = tmp_path / "syllables"
     result = run_cli(
         "train-syllables", "--syllables", "12", "--per-syllable", "3", "--epochs", "1",
-        "--held-out-every", "470", "--out", str(out),
+        "--held-out-every", "470", "--pictured-words", "0.5", "--out", str(out),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["held_out_writers"]["n"] == 5 and 0 <= figures["held_out_letters"]["kind"] <= 1
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["input_contract"]["size"] == [32, 32] and meta["kinds"][0] == "syllable"
+    assert meta["train_config"]["pictured_words"] == 0.5
     picture = tmp_path / "ga.png"
     draw_letter(korean_font, "가", size=(300, 300), font_size=160).save(picture)
     read = run_cli("predict", "--json", "--syllable-model", str(out), str(picture))

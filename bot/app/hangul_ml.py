@@ -180,6 +180,7 @@ def cmd_train_syllables(args: argparse.Namespace, settings: Settings) -> int:
         epochs=args.epochs,
         seed=args.seed,
         **({} if args.pictured is None else {"pictured": args.pictured}),
+        **({} if args.pictured_words is None else {"pictured_words": args.pictured_words}),
         held_out_syllables=tuple(everyday_syllables()[:: args.held_out_every])
         if args.held_out_every > 1
         else None,
@@ -511,6 +512,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         help="share of the training pictures sent as photos, screenshots or transparent PNGs "
         "first (default: a quarter)",
+    )
+    p.add_argument(
+        "--pictured-words",
+        type=float,
+        help="words of 2-4 blocks sent as pictures and cut into blocks, as a share of the "
+        "syllable pictures (default: 0.06)",
     )
     p.add_argument(
         "--held-out-every",

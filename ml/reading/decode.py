@@ -97,17 +97,20 @@ def decode_greyscale(data: bytes, work_side: int = WORK_SIDE) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Decoded:
-    """A decoded picture: ``grey`` as :func:`decode_greyscale` gives it, and the upright image it
+    """A decoded picture: ``grey`` as :func:`decode_greyscale` gives it, the upright image it
     was shrunk from when that is small enough to keep (:data:`KEEP_PIXELS`; a JPEG is decoded
-    at a reduced scale close to the working size), for a closer look without decoding again."""
+    at a reduced scale close to the working size), for a closer look without decoding again,
+    and the longest side of the picture as stored."""
 
     grey: np.ndarray
     source: Image.Image | None
+    stored_side: int
 
     def closer(self, side: int) -> np.ndarray | None:
         """The picture at most ``side`` pixels on its longest side, from the kept image (never
-        enlarged), or None when none was kept."""
-        if self.source is None:
+        enlarged), or None when none was kept or the kept one is smaller than that while the
+        stored picture is not (a JPEG's reduced-scale decoding): decode again to see closer."""
+        if self.source is None or max(self.source.size) < min(side, self.stored_side):
             return None
         return _as_array(self.source.copy(), side)
 
@@ -128,11 +131,12 @@ def decode(data: bytes, work_side: int = WORK_SIDE, keep: bool = False) -> Decod
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
             raise PictureError(Verdict.NOT_AN_IMAGE) from None
         check_bounds(image, data)
+        stored_side = max(image.size)
         try:
             upright = _upright(image, work_side)
             small = upright.width * upright.height <= KEEP_PIXELS
             kept = upright.copy() if keep and small else None
-            return Decoded(_as_array(upright, work_side), kept)
+            return Decoded(_as_array(upright, work_side), kept, stored_side)
         except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning):
             raise PictureError(Verdict.TRUNCATED) from None
         except MemoryError:

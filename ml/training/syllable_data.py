@@ -208,15 +208,16 @@ def training_set(
     per_syllable: int,
     seed: int = 0,
     pictured: float = PICTURED_SHARE,
+    word_share: float = PICTURED_WORDS,
     workers: int = 1,
 ) -> SyllableSet:
     """:func:`training_pictures` in canonical form, ``pictured`` of them sent as pictures
-    first, with the blocks of :data:`PICTURED_WORDS` as many pictured words (``pictured`` 0:
-    none) of the same syllables."""
+    first, with the blocks of ``word_share`` as many pictured words (``pictured`` 0: none)
+    of the same syllables."""
     pictures = training_pictures(count, per_syllable, seed)
     drawn = syllable_set(pictures, pictured, seed, workers)
     syllables = sorted({p.syllable for p in pictures if p.kind == "syllable"})
-    words = round(PICTURED_WORDS * count * per_syllable) if pictured > 0 else 0
+    words = round(word_share * count * per_syllable) if pictured > 0 else 0
     return SyllableSet.concat([drawn, pictured_words(syllables, words, seed, workers)])
 
 

@@ -16,6 +16,7 @@ from ml.reading.syllables import NAME_PREFIX
 from ml.training.export import write_model_folder
 from ml.training.syllable_data import (
     PICTURED_SHARE,
+    PICTURED_WORDS,
     held_out_letters,
     held_out_pictures,
     syllable_set,
@@ -38,6 +39,8 @@ class SyllableTraining:
     pictured: float = PICTURED_SHARE
     """Share of the training pictures sent as photos, screenshots or transparent PNGs first
     (with pictured words: :func:`ml.training.syllable_data.training_set`)."""
+    pictured_words: float = PICTURED_WORDS
+    """Words sent as pictures and cut into blocks, as a share of the syllable pictures."""
     held_out_syllables: tuple[str, ...] | None = None
     """Measure on these instead of all 2,350 everyday syllables (tests)."""
 
@@ -51,6 +54,7 @@ def train_and_save_syllables(config: SyllableTraining, out_dir: Path | str) -> d
         config.per_syllable,
         config.seed,
         config.pictured,
+        config.pictured_words,
         workers=os.cpu_count() or 1,
     )
     log.info("training a syllable %s on %d blocks", config.architecture, len(training))
