@@ -129,9 +129,9 @@ def test_small_writing_in_a_large_picture_is_cut_from_a_closer_look(monkeypatch,
     sides = []
     real_decode = preprocess.decode_greyscale
 
-    def decode(data: bytes, work_side: int = WORK_SIDE):
+    def decode(data: bytes, work_side: int = WORK_SIDE, **options):
         sides.append(work_side)
-        return real_decode(data, work_side)
+        return real_decode(data, work_side, **options)
 
     monkeypatch.setattr(preprocess, "decode_greyscale", decode)
     found = preprocess.canonical_with_blocks(out.getvalue())
@@ -149,7 +149,11 @@ def test_a_phone_jpeg_keeps_its_decoded_image_for_a_closer_look():
     closer = decoded.closer(480)  # from the reduced-scale decoding, 504 x 378
     assert closer.shape == (360, 480)
     assert decoded.closer(WORK_SIDE).tobytes() == decoded.grey.tobytes()
-    assert decoded.closer(preprocess.ZOOM_SIDE) is None  # closer than it was kept: decode again
+    assert decoded.closer(preprocess.ZOOM_SIDE).shape == (378, 504)  # what was kept
+    assert decoded.closer(preprocess.ZOOM_SIDE, strict=True) is None  # that close: decode again
+    again = decode(out.getvalue(), preprocess.BLOCKS_ZOOM_SIDE, keep=True, longest_only=True)
+    assert again.source.size == (1008, 756)  # a quarter of the width, not half
+    assert again.grey.shape == (720, preprocess.BLOCKS_ZOOM_SIDE)
 
 
 def test_a_picture_kept_whole_is_looked_at_closer_from_what_was_kept():
@@ -157,4 +161,4 @@ def test_a_picture_kept_whole_is_looked_at_closer_from_what_was_kept():
     Image.fromarray(np.full((500, 700), 250, np.uint8)).save(out, "JPEG")
     decoded = decode(out.getvalue(), keep=True)
     assert decoded.stored_side == 700
-    assert decoded.closer(preprocess.BLOCKS_ZOOM_SIDE).shape == (500, 700)  # never enlarged
+    assert decoded.closer(preprocess.BLOCKS_ZOOM_SIDE, strict=True).shape == (500, 700)

@@ -84,15 +84,19 @@ class PictureError(ValueError):
         super().__init__(self.message)
 
 
-def decode_greyscale(data: bytes, work_side: int = WORK_SIDE) -> np.ndarray:
+def decode_greyscale(
+    data: bytes, work_side: int = WORK_SIDE, longest_only: bool = False
+) -> np.ndarray:
     """Decode picture bytes to a float32 greyscale array in [0, 1] (1 = white paper).
 
     The picture is turned upright by its EXIF orientation and is at most ``work_side`` pixels on
     its longest side. A picture with a largely transparent canvas is read from its alpha channel
     (opaque = ink, whatever colour the ink pixels carry); other transparency is composited over
-    white.
+    white. ``longest_only``: a JPEG is decoded at the smallest reduced scale whose longest side
+    still reaches ``work_side``, rather than both sides (a closer look at a 12 MP photo decodes
+    a quarter of its width, not half).
     """
-    return decode(data, work_side).grey
+    return decode(data, work_side, longest_only=longest_only).grey
 
 
 @dataclass(frozen=True)
@@ -106,16 +110,21 @@ class Decoded:
     source: Image.Image | None
     stored_side: int
 
-    def closer(self, side: int) -> np.ndarray | None:
+    def closer(self, side: int, strict: bool = False) -> np.ndarray | None:
         """The picture at most ``side`` pixels on its longest side, from the kept image (never
-        enlarged), or None when none was kept or the kept one is smaller than that while the
-        stored picture is not (a JPEG's reduced-scale decoding): decode again to see closer."""
-        if self.source is None or max(self.source.size) < min(side, self.stored_side):
+        enlarged), or None when none was kept; ``strict``: None also when the kept image is
+        smaller than ``side`` while the stored picture is not (a JPEG's reduced-scale
+        decoding), to be decoded again that close."""
+        if self.source is None:
+            return None
+        if strict and max(self.source.size) < min(side, self.stored_side):
             return None
         return _as_array(self.source.copy(), side)
 
 
-def decode(data: bytes, work_side: int = WORK_SIDE, keep: bool = False) -> Decoded:
+def decode(
+    data: bytes, work_side: int = WORK_SIDE, keep: bool = False, longest_only: bool = False
+) -> Decoded:
     """:func:`decode_greyscale`; ``keep``: also keep the larger decoded image when it is
     small."""
     if not data:
@@ -133,7 +142,7 @@ def decode(data: bytes, work_side: int = WORK_SIDE, keep: bool = False) -> Decod
         check_bounds(image, data)
         stored_side = max(image.size)
         try:
-            upright = _upright(image, work_side)
+            upright = _upright(image, work_side, longest_only)
             small = upright.width * upright.height <= KEEP_PIXELS
             kept = upright.copy() if keep and small else None
             return Decoded(_as_array(upright, work_side), kept, stored_side)
@@ -212,11 +221,15 @@ def _tiff_block_pixels(image: Image.Image) -> int:
     return width * min(int(tags.get(278, height)), height)  # RowsPerStrip
 
 
-def _upright(image: Image.Image, work_side: int) -> Image.Image:
-    """The image loaded (a JPEG at the smallest scale still at least ``work_side``), turned by
-    its EXIF orientation, in an 8-bit mode."""
+def _upright(image: Image.Image, work_side: int, longest_only: bool = False) -> Image.Image:
+    """The image loaded (a JPEG at the smallest scale still at least ``work_side`` on both
+    sides, or on its longest side only), turned by its EXIF orientation, in an 8-bit mode."""
     if image.format == "JPEG":
-        image.draft("L", (work_side, work_side))
+        box = (work_side, work_side)
+        if longest_only:
+            shrink = work_side / max(image.size)
+            box = (max(1, round(image.width * shrink)), max(1, round(image.height * shrink)))
+        image.draft("L", box)
     image.load()
     image = ImageOps.exif_transpose(image)
     if image.mode not in EIGHT_BIT_MODES:

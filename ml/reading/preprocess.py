@@ -74,7 +74,7 @@ ZOOM_SIDE = 640
 """Longest side of the closer look at a picture too faint at the working size."""
 BLOCKS_ZOOM_SIDE = 960
 """Longest side of the closer look that cuts small writing into blocks: at 960 rather than 640
-px, 348 rather than 340 of 400 validation words as phone photos were read (seed 2000),
+px, 349 rather than 340 of 400 validation words as phone photos were read (seed 2000),
 syllables alike; 1280 px read no more."""
 MIN_ZOOM = 1.5
 """A closer look must be at least this much larger than the working picture to be taken."""
@@ -236,15 +236,19 @@ def _closer_faint(data: bytes, decoded: Decoded, found: Canonical, blocks: bool)
     return again if again.ok and again.ink_share <= MAX_FAINT_INK else found
 
 
-def _closer_picture(data: bytes, decoded: Decoded, side: int = ZOOM_SIDE) -> np.ndarray | None:
-    """The picture at up to ``side`` pixels (the image decoding kept, else decoded again), or
-    ``None`` when that is not at least :data:`MIN_ZOOM` times the working picture."""
+def _closer_picture(
+    data: bytes, decoded: Decoded, side: int = ZOOM_SIDE, strict: bool = False
+) -> np.ndarray | None:
+    """The picture at up to ``side`` pixels (the image decoding kept, else decoded again;
+    ``strict``: decoded again too when the kept one is smaller than that, see
+    :meth:`Decoded.closer`, a JPEG at the smallest scale whose longest side reaches ``side``),
+    or ``None`` when that is not at least :data:`MIN_ZOOM` times the working picture."""
     grey = decoded.grey
     if max(grey.shape) < WORK_SIDE:
         return None
-    closer = decoded.closer(side)
+    closer = decoded.closer(side, strict)
     if closer is None:
-        closer = decode_greyscale(data, side)
+        closer = decode_greyscale(data, side, longest_only=strict)
     return closer if max(closer.shape) >= MIN_ZOOM * max(grey.shape) else None
 
 
@@ -262,7 +266,7 @@ def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical
     height = rows.stop - rows.start
     if height >= ZOOM_BELOW:
         return found
-    closer = _closer_picture(data, decoded, BLOCKS_ZOOM_SIDE)
+    closer = _closer_picture(data, decoded, BLOCKS_ZOOM_SIDE, strict=True)
     if closer is None:
         return found
     scale = closer.shape[0] / decoded.grey.shape[0]
