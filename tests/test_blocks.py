@@ -118,7 +118,7 @@ def test_level_writing_and_single_blocks_are_left_as_they_are():
 
 @pytest.mark.parametrize(
     "size, kind",
-    [((1600, 1200), "PNG"), ((1280, 960), "JPEG")],  # 2 MP: not kept; a JPEG kept at 320 x 240
+    [((1600, 1200), "PNG"), ((1280, 960), "JPEG")],  # 2 MP: not kept; a JPEG kept at 640 x 480
 )
 def test_small_writing_in_a_large_picture_is_cut_from_a_closer_look(monkeypatch, size, kind):
     page = np.full(size[::-1], 255, np.uint8)
