@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
-from ml.reading import preprocess
+from ml.reading import blocks, preprocess
 from ml.reading.blocks import BLOCK_SIZE, canonical_block, level, split_row
 from ml.reading.decode import WORK_SIDE, decode
 from ml.reading.ink import ink_box
 from ml.reading.preprocess import canonicalize
 from ml.writing.syllables import render_syllable, render_word
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WORDS = ("나무", "고양이", "가", "한국어요", "닭", "의자", "바다", "왜")
 
 
@@ -108,12 +110,32 @@ def test_a_tilted_word_is_turned_level_before_it_is_cut(degrees):
     assert len(_blocks(_turned(word, degrees))) == 4
 
 
-def test_level_writing_and_single_blocks_are_left_as_they_are():
+def test_straight_writing_is_left_as_it_is():
     word = (255 - render_word("나무", None)).astype(np.float32) / 255  # the clean writer's
-    block = (255 - render_syllable("닭", np.random.default_rng(2))).astype(np.float32) / 255
+    block = (255 - render_syllable("닭", None)).astype(np.float32) / 255
     for ink in (word, block):
         turned, kept = level(ink, ink > 0.3)
         assert turned is ink
+
+
+@pytest.mark.parametrize("syllable", ["강", "뭘", "티", "닭"])
+@pytest.mark.parametrize("degrees", [-13, -9, 8, 14])
+def test_a_tilted_block_is_turned_upright(monkeypatch, syllable, degrees):
+    image = render_syllable(syllable, None)
+    straight = _blocks(image).whole
+    tilted = _blocks(_turned(image, degrees)).whole
+    assert np.corrcoef(tilted.ravel(), straight.ravel())[0, 1] > 0.9
+    monkeypatch.setattr(blocks, "upright", lambda ink, mask: (ink, mask))
+    as_it_was = _blocks(_turned(image, degrees)).whole
+    assert np.corrcoef(as_it_was.ravel(), straight.ravel())[0, 1] < 0.75  # what it fixes
+
+
+def test_a_letter_written_askew_is_not_turned(monkeypatch):
+    """examples/yo.jpg: a ㅛ whose strokes slant every way is about as uneven at any turn."""
+    turns = []
+    monkeypatch.setattr(blocks, "_turned", lambda *args: turns.append(args))
+    found = preprocess.canonical_from_bytes((EXAMPLES / "yo.jpg").read_bytes(), blocks=True)
+    assert found.writing is not None and turns == []
 
 
 @pytest.mark.parametrize(
