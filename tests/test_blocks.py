@@ -184,3 +184,14 @@ def test_a_picture_kept_whole_is_looked_at_closer_from_what_was_kept():
     decoded = decode(out.getvalue(), keep=True)
     assert decoded.stored_side == 700
     assert decoded.closer(preprocess.BLOCKS_ZOOM_SIDE, strict=True).shape == (500, 700)
+
+
+def test_only_specks_near_the_writing_join_it():
+    row = np.zeros((60, 120), bool)
+    row[20:24, 10:110] = True  # a stroke 4 px wide
+    specks = np.zeros_like(row)
+    specks[14:16, 50:52] = True  # 4 px above it
+    specks[50:52, 50:52] = True  # 26 px below it: dust
+    dots = preprocess._dots_of(row, specks)
+    assert dots[14:16, 50:52].all() and not dots[40:].any()
+    assert not preprocess._dots_of(row, None).any()

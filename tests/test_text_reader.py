@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ml.reading import preprocess
 from ml.reading.alphabet import decompose
 from ml.reading.classifier import Classifier, Reading
 from ml.reading.syllables import BlockReading, SyllableModel
@@ -115,6 +116,15 @@ def test_the_shipped_models_read_letters_syllables_and_words(reader):
     assert kinds[7:] == ["word"] * 3
     right = sum(r.text == t for r, t in zip(readings, truth, strict=True))
     assert right >= 9, [(r.text, r.verdict) for r in readings]
+
+
+def test_chieut_keeps_its_short_stroke_in_a_word_written_small(reader, monkeypatch):
+    """추's ㅊ in a word written small (a validation writer): its top stroke is smaller than a
+    speck (a share of the largest group of ink) and was dropped, and ㅊ read as ㅈ."""
+    picture = _png(render_word("쟨추", np.random.default_rng([2000, 265, 3])))
+    assert reader.read(picture).text == "쟨추"
+    monkeypatch.setattr(preprocess, "_dots_of", lambda row, specks: np.zeros_like(row))
+    assert reader.read(picture).text == "쟨주"
 
 
 def test_a_broken_file_is_refused_with_its_reason(reader):

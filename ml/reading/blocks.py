@@ -10,11 +10,13 @@ the serving code refuses a model whose contract differs):
   picture, leaving :data:`BLOCK_MARGIN` of its side blank all round.
 
 The ink comes from the letter preprocessing (:func:`ml.reading.preprocess.canonicalize` with
-``blocks=True``: lighting, polarity, shadows, ruled lines and specks dealt with as for a letter).
-A row of blocks is cut at gaps between columns of ink: of all the ways to cut at gaps, the one
-whose pieces are closest to square (a block is about as wide as the line is high) and whose cuts
-fall in the widest gaps (:func:`split_row`). The parts of one block (가's ㄱ and ㅏ) have gaps
-between them too, but cutting there leaves pieces far narrower than the line is high.
+``blocks=True``: lighting, polarity, shadows, ruled lines and specks dealt with as for a letter,
+but specks close to the writing kept: ㅊ's short stroke in a word written small). The writing is
+turned straight first (:func:`level`, :func:`upright`). A row of blocks is cut at gaps between
+columns of ink: of all the ways to cut at gaps, the one whose pieces are closest to square (a
+block is about as wide as the line is high) and whose cuts fall in the widest gaps
+(:func:`split_row`). The parts of one block (가's ㄱ and ㅏ) have gaps between them too, but
+cutting there leaves pieces far narrower than the line is high.
 """
 
 from __future__ import annotations
@@ -276,13 +278,14 @@ def upright(ink: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return ink, mask
     rows, columns = rows - rows.mean(), columns - columns.mean()
     tilts = np.arange(-MAX_TILT, MAX_TILT + UPRIGHT_STEP / 2, UPRIGHT_STEP)
-    radians = np.deg2rad(tilts)[:, None]
-    across = np.rint(rows * np.cos(radians) - columns * np.sin(radians)).astype(np.int64)
-    along = np.rint(rows * np.sin(radians) + columns * np.cos(radians)).astype(np.int64)
-    unevenness = [
-        np.sum(np.bincount(y - y.min()) ** 2) + np.sum(np.bincount(x - x.min()) ** 2)
-        for y, x in zip(across, along, strict=True)
-    ]
+    unevenness = []
+    for radians in np.deg2rad(tilts):  # one turn at a time: a few small arrays, not 81 large
+        across = np.rint(rows * np.cos(radians) - columns * np.sin(radians)).astype(np.int64)
+        along = np.rint(rows * np.sin(radians) + columns * np.cos(radians)).astype(np.int64)
+        unevenness.append(
+            np.sum(np.bincount(across - across.min()) ** 2)
+            + np.sum(np.bincount(along - along.min()) ** 2)
+        )
     best = int(np.argmax(unevenness))
     tilt, as_it_is = float(tilts[best]), unevenness[len(tilts) // 2]  # the middle turn is 0
     if abs(tilt) < MIN_TILT or unevenness[best] < UPRIGHT_GAIN * as_it_is:
