@@ -133,7 +133,9 @@ def test_a_tilted_block_is_turned_upright(monkeypatch, syllable, degrees):
 def test_a_letter_written_askew_is_not_turned(monkeypatch):
     """examples/yo.jpg: a ㅛ whose strokes slant every way is about as uneven at any turn."""
     turns = []
-    monkeypatch.setattr(blocks, "_turned", lambda *args: turns.append(args))
+    monkeypatch.setattr(
+        blocks, "_turned", lambda ink, mask, tilt: turns.append(tilt) or (ink, mask)
+    )
     found = preprocess.canonical_from_bytes((EXAMPLES / "yo.jpg").read_bytes(), blocks=True)
     assert found.writing is not None and turns == []
 
