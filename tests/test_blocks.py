@@ -88,6 +88,8 @@ def test_two_lines_of_words_are_counted_and_a_stacked_block_is_one_line():
     assert _blocks(page).lines == 2
     for syllable in ("고", "강", "둘", "쾅", "곬", "읊", "뷁"):
         assert _blocks(render_syllable(syllable, np.random.default_rng(5))).lines == 1
+    # A validation writer's word: each block's final sits below a gap after its vowel's bar.
+    assert _blocks(render_word("움통", np.random.default_rng([2000, 393, 3]))).lines == 1
 
 
 def _turned(image: np.ndarray, degrees: float) -> np.ndarray:

@@ -57,8 +57,11 @@ VALLEY_COST = 0.1
 VALLEY_SIDE = 0.5
 """A column this share of the row's height tall, near a valley on both sides, is a block's
 (touching blocks); a long bar's end has none on one side."""
-LINE_GAP = 0.02
-"""Empty rows at least this share of the ink's height apart bands that may be lines."""
+LINE_GAP = 0.08
+"""Empty rows at least this share of the ink's height apart bands that may be lines. In a word
+of stacked blocks (움통) the empty rows between a vowel's bar and the final below it take up to
+about a tenth of the ink's height, and between two lines of writing 13% or more (validation
+writers, clean and as photos)."""
 LINE_HEIGHT = 0.2
 """A band at least this share of the ink's height high may be a line of writing."""
 MAX_SPLIT_BLOCKS = 12
