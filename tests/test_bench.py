@@ -1,8 +1,15 @@
 """A smoke run of ``hangul-ml bench --quick``: every section produces its figures."""
 
+import json
+import shutil
+
 from ml.evaluation.bench import phone_photo_jpeg, run_bench
+from ml.evaluation.text_bench import real_letter_figures
+from ml.reading.classifier import Classifier
 from ml.reading.decode import decode_greyscale
 from ml.reading.registry import Registry
+from ml.reading.syllables import SyllableModel
+from ml.reading.text import TextReader
 
 
 def test_quick_bench_reports_speed_and_inference(dev_data, registry_root):
@@ -61,7 +68,26 @@ def test_quick_bench_reads_syllables_words_and_letters_end_to_end(dev_data, regi
     assert set(figures["syllables"]) == {"clean", "photo", "screen", "alpha"}
     assert figures["syllables"]["clean"]["n"] == 10 and figures["words"]["clean"]["n"] == 8
     assert figures["syllables"]["clean"]["accuracy"] >= 0.8  # held-out writers, shipped reader
-    assert set(figures["real_letters"]) == {"all", "block0", "block1", "block2"}
-    assert figures["real_letters"]["all"]["n"] == 12 and figures["letters"]["n"] == 40
+    real = figures["real_letters"]
+    assert set(real) == {"held_out", "block0", "block1", "block2"}
+    assert real["held_out"]["writers"] == ["block0", "block1", "block2"]  # shipped: synthetic only
+    assert real["held_out"]["n"] == 12 and real["block1"]["n"] == 4
+    assert figures["letters"]["n"] == 40
     assert figures["speed"]["photo_12mp_word_ms"]["p50"] > 0
     assert figures["speed"]["blocks_per_second_batched"] > 0
+
+
+def test_real_letter_blocks_pool_only_the_writers_the_reader_never_trained_on(dev_data, tmp_path):
+    shipped = Registry(tmp_path / "registry").current("syllable-lenet")
+    folder = tmp_path / "trained-on-two"
+    shutil.copytree(shipped.path, folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    meta["data"]["real_letter_writers"] = ["block0", "block2"]
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    reader = TextReader(
+        Classifier.open(Registry(tmp_path / "registry").current("lenet")),
+        SyllableModel.load(str(folder)),
+    )
+    figures = real_letter_figures(reader, dev_data, per_writer=2)
+    assert figures["held_out"]["writers"] == ["block1"]
+    assert figures["held_out"]["n"] == figures["block1"]["n"] == 2

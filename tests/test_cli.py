@@ -157,18 +157,22 @@ def test_train_writes_a_model_that_predict_can_use(tmp_path, korean_font, regist
     assert rolled.returncode == 0 and "lenet is now packaged" in rolled.stdout
 
 
-def test_train_syllables_writes_a_reader_that_predict_can_use(tmp_path, korean_font):
+def test_train_syllables_writes_a_reader_that_predict_can_use(tmp_path, korean_font, dev_data):
     out = tmp_path / "syllables"
     result = run_cli(
         "train-syllables", "--syllables", "12", "--per-syllable", "3", "--epochs", "1",
         "--held-out-every", "470", "--pictured-words", "0.5", "--out", str(out),
+        "--data", str(dev_data), "--real-blocks", "4",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["held_out_writers"]["n"] == 5 and 0 <= figures["held_out_letters"]["kind"] <= 1
+    assert figures["held_out_real_writer"]["n"] == 400  # blocks of block1's letters
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["input_contract"]["size"] == [32, 32] and meta["kinds"][0] == "syllable"
     assert meta["train_config"]["pictured_words"] == 0.5
+    assert meta["data"]["real_letter_writers"] == ["block0", "block2"]  # never the test writer
+    assert meta["data"]["real_letter_blocks"] == 2 * 3 * 4
     picture = tmp_path / "ga.png"
     draw_letter(korean_font, "가", size=(300, 300), font_size=160).save(picture)
     read = run_cli("predict", "--json", "--syllable-model", str(out), str(picture))

@@ -18,6 +18,7 @@ from ml.training.syllable_data import (
     letter_pictures,
     pictured_block,
     pictured_words,
+    real_letter_pictures,
     syllable_labels,
     syllable_set,
 )
@@ -28,6 +29,7 @@ from ml.training.syllable_models import (
     train_syllable_model,
 )
 from ml.training.syllable_synth import syllable_pictures
+from ml.writing.real_syllables import pieces_of
 
 
 def test_canonical_form_crops_squares_and_centres_the_ink():
@@ -103,6 +105,26 @@ def test_training_sets_teach_the_kind_head_letters_and_junk():
         tuple(torch.zeros(len(data), n) for n in (19, 21, 28, 3)),
         torch.from_numpy(np.concatenate([data.labels, data.kinds[:, None]], 1)),
     ).isfinite()
+
+
+def test_real_letter_blocks_are_made_of_each_writers_own_letters_in_rounds():
+    def letter(mark: int) -> np.ndarray:  # a 28 px picture: a bar at ``mark``
+        picture = np.full((28, 28), 255, np.uint8)
+        picture[6:22, mark : mark + 3] = 0
+        return picture
+
+    writers = {
+        name: {x: [letter(6 + k), letter(12 + k)] for x in "ㄱㄴㅏㅗ"}
+        for k, name in enumerate(("left", "right"))
+    }
+    pictures = real_letter_pictures(writers, per_writer=3, rounds=2, seed=1)
+    assert len(pictures) == 2 * 2 * 3
+    assert {p.source for p in pictures} == {"real:left", "real:right"}
+    assert all(set(pieces_of(p.syllable)) <= set("ㄱㄴㅏㅗ") for p in pictures)
+    first, second = pictures[:6], pictures[6:]
+    assert [p.syllable for p in first] != [p.syllable for p in second]  # each round others
+    again = real_letter_pictures(writers, per_writer=3, rounds=2, seed=1)
+    assert all(np.array_equal(a.image, p.image) for a, p in zip(again, pictures, strict=True))
 
 
 def test_a_pictured_syllable_is_read_back_through_the_learners_preprocessing():

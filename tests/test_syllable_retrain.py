@@ -85,6 +85,9 @@ def test_the_shipped_reader_fine_tuned_is_judged_and_kept_when_not_better(tmp_pa
     assert registry.current("syllable-lenet").version == "packaged"
     [candidate] = registry.versions("syllable-lenet")
     assert (tmp_path / "registry" / "syllable-lenet" / candidate / "retrain_report.json").exists()
+    # fine-tuned, it claims the real writers its base learned from: the shipped reader, none
+    meta = registry.resolve(f"syllable-lenet:{candidate}").meta
+    assert meta["data"]["real_letter_writers"] == []
 
 
 @pytest.fixture
@@ -94,9 +97,8 @@ def weak_reader(tmp_path) -> Registry:
     torch.manual_seed(0)
     folder = tmp_path / "weak"
     model = build_syllable_model("lenet", BLOCK_SIZE)
-    write_model_folder(
-        model, folder, syllable_meta("lenet", {}, {}, {}), side=BLOCK_SIZE, outputs=OUTPUTS
-    )
+    meta = syllable_meta("lenet", {"real_letter_writers": ["block0"]}, {}, {})
+    write_model_folder(model, folder, meta, side=BLOCK_SIZE, outputs=OUTPUTS)
     weak = registry.add("syllable-lenet", folder)
     registry.promote("syllable-lenet", weak.version)
     return registry
@@ -114,6 +116,8 @@ def test_a_better_reader_is_promoted_served_without_restart_and_reported(tmp_pat
     report = retrain(config, weak_reader)
     [decision] = report["models"]
     assert decision["promoted"], decision["reason"]
+    trained = weak_reader.resolve(f"syllable-lenet:{decision['after_version']}").meta["data"]
+    assert trained["real_letter_writers"] == []  # from scratch: not the weak reader's block0
     assert decision["learners_before"]["accuracy"] < decision["learners_after"]["accuracy"]
     assert served.version == f"syllable-lenet:{decision['after_version']}"
     assert report["samples_used"] == sorted(report["samples_used"]) and report["samples_used"]

@@ -184,6 +184,9 @@ def cmd_train_syllables(args: argparse.Namespace, settings: Settings) -> int:
         held_out_syllables=tuple(everyday_syllables()[:: args.held_out_every])
         if args.held_out_every > 1
         else None,
+        data=str(args.data) if args.data else None,
+        test_writer=args.test_writer,
+        real_per_writer=args.real_blocks,
     )
     meta = train_and_save_syllables(config, args.out)
     if args.register:
@@ -518,6 +521,25 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         help="words of 2-4 blocks sent as pictures and cut into blocks, as a share of the "
         "syllable pictures (default: 0.06)",
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        help="real letters (class folders, e.g. ../shared/datasets/kaggle-hangul-30): blocks "
+        "made of each writer's own letters are trained on, but for --test-writer's",
+    )
+    p.add_argument(
+        "--test-writer",
+        default="block1",
+        help="the writer of --data measured on, never trained on (default: block1, the dev "
+        "writer whose blocks read worst)",
+    )
+    p.add_argument(
+        "--real-blocks",
+        type=int,
+        default=1200,
+        help="blocks made of each trained --data writer's letters, in each of 3 rounds "
+        "(default: 1200)",
     )
     p.add_argument(
         "--held-out-every",

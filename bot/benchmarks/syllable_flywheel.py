@@ -4,7 +4,8 @@ runs it, from their exported blocks) learns from them, and blocks of that style 
 read before and after.
 
 The style: blocks built from one dev writer's own letter pictures
-(:mod:`ml.evaluation.real_syllables`), by default the writer the shipped reader reads worst. Each
+(:mod:`ml.writing.real_syllables`), by default block1: the writer whose letters the shipped
+reader never trained on (it trained on the other two's), and reads worst. Each
 letter's pictures are split in two halves (even and odd pictures): the learners' blocks are made
 of one half, the measuring blocks of the other and of other syllables, so that no letter picture
 is both learned from and measured on. The learners are that one hand with different pictures and
@@ -18,17 +19,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
-from ml.evaluation.real_syllables import real_blocks
 from ml.jobs.retrain import retrain
 from ml.jobs.retrain_job import FINE_TUNE_EPOCHS, FINE_TUNE_LR, RetrainConfig, write_samples
 from ml.jobs.syllable_retrain import score_blocks
 from ml.reading.registry import Registry
 from ml.reading.syllables import DEFAULT_MODEL, SyllableModel
 from ml.training.collected import COLLECTED_SHARE
-from ml.training.data import scan_folder, writer_of
+from ml.training.data import letters_by_writer
 from ml.training.syllable_data import HELD_OUT_SEED, SyllablePicture, SyllableSet, syllable_set
+from ml.writing.real_syllables import real_blocks
 
 Letters = dict[str, list[np.ndarray]]
 
@@ -56,10 +56,7 @@ class SyllableFlywheel:
 
 def halves(data_root: Path, writer: str) -> tuple[Letters, Letters]:
     """The writer's letter pictures, even and odd ones of each letter apart."""
-    letters: Letters = {}
-    for path, letter in scan_folder(data_root).files:
-        if writer_of(path) == writer:
-            letters.setdefault(letter, []).append(np.asarray(Image.open(path).convert("L")))
+    letters = letters_by_writer(data_root).get(writer, {})
     return (
         {x: pictures[0::2] for x, pictures in letters.items()},
         {x: pictures[1::2] for x, pictures in letters.items()},

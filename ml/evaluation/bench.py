@@ -501,8 +501,10 @@ def summary_lines(figures: dict) -> list[str]:
         words = ", ".join(f"{k} {v['accuracy']:.2%}" for k, v in t["words"].items())
         speed = t["speed"]["photo_12mp_word_ms"]
         lines.append(
-            f"text: syllables {styles}; words {words}; real letters' blocks "
-            f"{t['real_letters']['all']['accuracy']:.2%}; letters {t['letters']['accuracy']:.2%}; "
+            f"text: syllables {styles}; words {words}; real letters' blocks by writers never "
+            f"trained on ({', '.join(t['real_letters']['held_out']['writers'])}) "
+            f"{t['real_letters']['held_out']['accuracy']:.2%}; "
+            f"letters {t['letters']['accuracy']:.2%}; "
             f"12 MP word photo p50 {speed['p50']} ms"
         )
     if "hostile" in figures:

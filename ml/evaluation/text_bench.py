@@ -6,7 +6,8 @@ in, text out, :class:`ml.reading.text.TextReader`):
   (:mod:`ml.writing.picture_styles`): whole syllable and each letter position;
 * **words** of 1-4 everyday syllables by held-out writers, as PNGs and as phone photos;
 * **real letters**: blocks built from the dev writers' own letter pictures
-  (:mod:`ml.evaluation.real_syllables`), which the syllable reader never trains on;
+  (:mod:`ml.writing.real_syllables`), per writer and pooled over the writers the syllable
+  reader never trained on;
 * **letters**: the held-out informal writers' single letters, which must still be read as
   letters (the router's kind);
 * **speed**: a 12 MP phone photo of a word, p50/p95 from bytes to text; canonical blocks per
@@ -23,14 +24,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ml.evaluation.real_syllables import real_blocks
 from ml.evaluation.text_evaluate import summarize_texts
 from ml.reading.alphabet import LETTERS, everyday_syllables
 from ml.reading.blocks import BLOCK_SIZE
 from ml.reading.text import TextReader
-from ml.training.data import scan_folder, writer_of
+from ml.training.data import letters_by_writer
 from ml.writing.informal import HELD_OUT_STYLES, informal_letter
 from ml.writing.picture_styles import alpha_version, photo_version, screen_version
+from ml.writing.real_syllables import RealBlock, real_blocks
 from ml.writing.syllables import render_syllable, render_word
 
 HELD_OUT_SEED = 1000
@@ -101,16 +102,19 @@ def word_figures(reader: TextReader, count: int) -> dict:
 
 
 def real_letter_figures(reader: TextReader, data_root: Path, per_writer: int) -> dict:
-    """Blocks made of the dev writers' own letters, per writer and pooled."""
-    writers: dict[str, dict[str, list[np.ndarray]]] = {}
-    for path, letter in scan_folder(data_root).files:
-        picture = np.asarray(Image.open(path).convert("L"))
-        writers.setdefault(writer_of(path), {}).setdefault(letter, []).append(picture)
+    """Blocks made of the dev writers' own letters, per writer, and pooled over the writers
+    whose letters the syllable reader was not trained on (``held_out``; its metadata names
+    those it was: ``data.real_letter_writers``)."""
+    writers = letters_by_writer(data_root)
     blocks = real_blocks(writers, per_writer, seed=HELD_OUT_SEED)
-    figures = {"all": _score(reader, [b.syllable for b in blocks], [png(b.image) for b in blocks])}
-    for writer in sorted(writers):
-        mine = [b for b in blocks if b.writer == writer]
-        figures[writer] = _score(reader, [b.syllable for b in mine], [png(b.image) for b in mine])
+    trained = set(reader.syllables.stored.meta.get("data", {}).get("real_letter_writers", []))
+
+    def score(chosen: list[RealBlock]) -> dict:
+        return _score(reader, [b.syllable for b in chosen], [png(b.image) for b in chosen])
+
+    figures = {w: score([b for b in blocks if b.writer == w]) for w in sorted(writers)}
+    figures["held_out"] = score([b for b in blocks if b.writer not in trained])
+    figures["held_out"]["writers"] = sorted(set(writers) - trained)
     return figures
 
 

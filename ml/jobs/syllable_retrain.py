@@ -146,9 +146,15 @@ def retrain_syllable_reader(
         seed=config.seed,
         initial_weights=current.torch_path if config.fine_tune else None,
     )
+    inherited = current.meta.get("data", {}).get("real_letter_writers", [])
     meta = syllable_meta(
         architecture,
-        {**counts, "collected_sample_ids": job.split.training_ids},
+        {
+            **counts,
+            "collected_sample_ids": job.split.training_ids,
+            # a fine-tuned reader still knows the real writers its base was trained on
+            "real_letter_writers": inherited if config.fine_tune else [],
+        },
         {"train_seconds": round(seconds, 1)},
         {"epochs": config.epochs, "fine_tune": config.fine_tune, "seed": config.seed},
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from ml.reading.alphabet import LETTERS, index_of, letter_from_folder
 from ml.reading.preprocess import canonical_from_bytes
@@ -106,6 +107,16 @@ def writer_of(path: Path) -> str:
     if match:
         return f"block{int(match.group(1)) // KAGGLE_SHEETS_PER_BLOCK}"
     return f"{path.parent.parent.name}"
+
+
+def letters_by_writer(root: Path | str) -> dict[str, dict[str, list[np.ndarray]]]:
+    """Every picture under ``root`` as it is (uint8 grey, dark on white), by writer
+    (:func:`writer_of`) and letter."""
+    writers: dict[str, dict[str, list[np.ndarray]]] = {}
+    for path, letter in scan_folder(root).files:
+        picture = np.asarray(Image.open(path).convert("L"))
+        writers.setdefault(writer_of(path), {}).setdefault(letter, []).append(picture)
+    return writers
 
 
 def load_folder(root: Path | str) -> LetterSet:

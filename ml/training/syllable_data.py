@@ -34,6 +34,7 @@ from ml.training.syllable_synth import (
 )
 from ml.writing.fonts import covers
 from ml.writing.informal import HELD_OUT_STYLES, TRAINING_STYLES, informal_letter
+from ml.writing.real_syllables import real_blocks
 from ml.writing.strokes import render_letter
 from ml.writing.syllables import font_syllable, render_syllable, render_word
 
@@ -57,6 +58,13 @@ PICTURE_PAD = 24
 PICTURED_WORDS = 0.06
 """Words of 2-4 syllables sent as pictures and cut into blocks (:func:`pictured_words`), as a
 share of a training set's syllable pictures: blocks as small as a word's in a photo."""
+REAL_PER_WRITER = 1200
+"""Blocks made of each training writer's own letter pictures in one round
+(:func:`real_letter_pictures`)."""
+REAL_ROUNDS = 3
+"""Rounds of such blocks: each round other syllables and other pictures of their letters."""
+Writers = dict[str, dict[str, list[np.ndarray]]]
+"""Real letter pictures (uint8, dark on white) by writer and letter."""
 
 
 def canonical_syllable(image: np.ndarray) -> np.ndarray | None:
@@ -203,6 +211,19 @@ def pictured_words(
     )
 
 
+def real_letter_pictures(
+    writers: Writers, per_writer: int = REAL_PER_WRITER, rounds: int = REAL_ROUNDS, seed: int = 0
+) -> list[SyllablePicture]:
+    """Everyday syllables made of real writers' own letter pictures
+    (:func:`ml.writing.real_syllables.real_blocks`), up to ``per_writer`` of each writer in each
+    of ``rounds`` rounds; source ``real:<writer>``."""
+    return [
+        SyllablePicture(block.syllable, f"real:{block.writer}", block.image)
+        for r in range(rounds)
+        for block in real_blocks(writers, per_writer, seed=seed * rounds + r)
+    ]
+
+
 def training_set(
     count: int,
     per_syllable: int,
@@ -210,13 +231,16 @@ def training_set(
     pictured: float = PICTURED_SHARE,
     word_share: float = PICTURED_WORDS,
     workers: int = 1,
+    real: Sequence[SyllablePicture] = (),
 ) -> SyllableSet:
-    """:func:`training_pictures` in canonical form, ``pictured`` of them sent as pictures
+    """:func:`training_pictures` and ``real`` (blocks of real letters,
+    :func:`real_letter_pictures`) in canonical form, ``pictured`` of them sent as pictures
     first, with the blocks of ``word_share`` as many pictured words (``pictured`` 0: none)
-    of the same syllables."""
+    of the drawn syllables."""
     pictures = training_pictures(count, per_syllable, seed)
-    drawn = syllable_set(pictures, pictured, seed, workers)
     syllables = sorted({p.syllable for p in pictures if p.kind == "syllable"})
+    pictures += real
+    drawn = syllable_set(pictures, pictured, seed, workers)
     words = round(word_share * count * per_syllable) if pictured > 0 else 0
     return SyllableSet.concat([drawn, pictured_words(syllables, words, seed, workers)])
 

@@ -1,7 +1,8 @@
 """Syllable blocks built from real handwritten letters: each letter of a block is one writer's
 own picture of it (from a class-folder dataset such as the dev set), cropped to its ink and
 placed in its slot as :func:`ml.writing.syllables.layout` lays blocks out. The syllable reader
-never trains on real letters, so every writer of such a set is unseen by it.
+trains on such blocks of all the dev writers but one (``hangul-ml train-syllables --data``), and
+is measured on that one's (:mod:`ml.evaluation.text_bench`).
 
 A block is made only of letters the writer has pictures of: a mixed vowel (ㅘ) from its two
 parts (ㅗ, ㅏ) and a double final (ㄺ) from its two consonants, as the layout writes them.
