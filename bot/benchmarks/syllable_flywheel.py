@@ -4,8 +4,8 @@ runs it, from their exported blocks) learns from them, and blocks of that style 
 read before and after.
 
 The style: blocks built from one dev writer's own letter pictures
-(:mod:`ml.writing.real_syllables`), by default block1: the writer whose letters the shipped
-reader never trained on (it trained on the other two's), and reads worst. Each
+(:mod:`ml.writing.real_syllables`), by default block1: the writer the shipped reader reads
+worst, and the one a reader trained with real letters (``train-syllables --data``) leaves out. Each
 letter's pictures are split in two halves (even and odd pictures): the learners' blocks are made
 of one half, the measuring blocks of the other and of other syllables, so that no letter picture
 is both learned from and measured on. The learners are that one hand with different pictures and

@@ -31,8 +31,9 @@ from ml.training.syllable_models import OUTPUTS, evaluate_syllables, train_sylla
 log = logging.getLogger(__name__)
 
 TEST_WRITER = "block1"
-"""The dev writer whose letters no syllable reader trains on: the one whose blocks read worst
-before any real letters were trained on (87.75% against 98.75 and 94.00)."""
+"""The dev writer left out when training on real letters (:attr:`SyllableTraining.data`) and
+measured on: the one whose blocks a reader trained on none reads worst (87.75% against 98.75
+and 94.00)."""
 
 
 @dataclass(frozen=True)
