@@ -78,14 +78,14 @@ def test_quick_bench_reads_syllables_words_and_letters_end_to_end(dev_data, regi
 
 
 def test_real_letter_blocks_pool_only_the_writers_the_reader_never_trained_on(dev_data, tmp_path):
-    shipped = Registry(tmp_path / "registry").current("syllable-lenet")
+    registry = Registry(tmp_path / "registry")
     folder = tmp_path / "trained-on-two"
-    shutil.copytree(shipped.path, folder)
+    shutil.copytree(registry.current("syllable-lenet").path, folder)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     meta["data"]["real_letter_writers"] = ["block0", "block2"]
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     reader = TextReader(
-        Classifier.open(Registry(tmp_path / "registry").current("lenet")),
+        Classifier.open(registry.current("lenet")),
         SyllableModel.load(str(folder)),
     )
     figures = real_letter_figures(reader, dev_data, per_writer=2)

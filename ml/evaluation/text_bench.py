@@ -27,11 +27,11 @@ from PIL import Image
 from ml.evaluation.text_evaluate import summarize_texts
 from ml.reading.alphabet import LETTERS, everyday_syllables
 from ml.reading.blocks import BLOCK_SIZE
-from ml.reading.text import TextReader
+from ml.reading.text import TextReader, TextReading
 from ml.training.data import letters_by_writer
 from ml.writing.informal import HELD_OUT_STYLES, informal_letter
 from ml.writing.picture_styles import alpha_version, photo_version, screen_version
-from ml.writing.real_syllables import RealBlock, real_blocks
+from ml.writing.real_syllables import real_blocks
 from ml.writing.syllables import render_syllable, render_word
 
 HELD_OUT_SEED = 1000
@@ -64,7 +64,11 @@ def random_words(count: int, seed: int) -> list[str]:
 
 
 def _score(reader: TextReader, truth: list[str], pictures: list[bytes]) -> dict:
-    report = summarize_texts(reader.version, truth, reader.read_many(pictures)).as_json()
+    return _summary(reader.version, truth, reader.read_many(pictures))
+
+
+def _summary(version: str, truth: list[str], readings: list[TextReading]) -> dict:
+    report = summarize_texts(version, truth, readings).as_json()
     keep = ("accuracy", "best_guess_accuracy", "n", "jamo_accuracy", "kind_accuracy")
     return {key: report[key] for key in keep} | {"confused": report["confused"][:5]}
 
@@ -108,12 +112,14 @@ def real_letter_figures(reader: TextReader, data_root: Path, per_writer: int) ->
     writers = letters_by_writer(data_root)
     blocks = real_blocks(writers, per_writer, seed=HELD_OUT_SEED)
     trained = set(reader.syllables.stored.meta.get("data", {}).get("real_letter_writers", []))
+    read = list(zip(blocks, reader.read_many([png(b.image) for b in blocks]), strict=True))
 
-    def score(chosen: list[RealBlock]) -> dict:
-        return _score(reader, [b.syllable for b in chosen], [png(b.image) for b in chosen])
+    def score(names: set[str]) -> dict:
+        picked = [(b.syllable, r) for b, r in read if b.writer in names]
+        return _summary(reader.version, [s for s, _ in picked], [r for _, r in picked])
 
-    figures = {w: score([b for b in blocks if b.writer == w]) for w in sorted(writers)}
-    figures["held_out"] = score([b for b in blocks if b.writer not in trained])
+    figures = {w: score({w}) for w in sorted(writers)}
+    figures["held_out"] = score(set(writers) - trained)
     figures["held_out"]["writers"] = sorted(set(writers) - trained)
     return figures
 

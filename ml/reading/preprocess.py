@@ -670,8 +670,7 @@ def _writing_row(mask: np.ndarray) -> np.ndarray:
     across, down = (max(1, round(reach * height)) for reach in ROW_REACH)
     around = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * across + 1, 2 * down + 1))
     for _ in range(MAX_ROW_STEPS):
-        near = np.unique(groups[mask & cv2.dilate(kept.astype(np.uint8), around).astype(bool)])
-        grown = np.isin(groups, near[near > 0])
+        grown = _groups_within(groups, mask, cv2.dilate(kept.astype(np.uint8), around))
         if (grown == kept).all():
             break
         kept = grown
@@ -687,7 +686,13 @@ def _dots_of(row: np.ndarray, specks: np.ndarray | None) -> np.ndarray:
         return np.zeros_like(row)
     reach = max(1, round(DOT_REACH * stroke_width(row)))
     _, labels = cv2.connectedComponents(specks.astype(np.uint8), connectivity=8)
-    near = np.unique(labels[specks & grow(row, reach)])
+    return _groups_within(labels, specks, grow(row, reach))
+
+
+def _groups_within(labels: np.ndarray, mask: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Every group of ink (``labels``, 0 for none) with a pixel of ``mask`` inside ``region``,
+    whole."""
+    near = np.unique(labels[mask & region.astype(bool)])
     return np.isin(labels, near[near > 0])
 
 
