@@ -13,13 +13,14 @@ code refuses a model whose contract differs):
 
 :func:`canonicalize` produces it and is used by training data loading and inference alike. On
 the way it evens out lighting and shadows (dividing by a morphological estimate of the paper),
-drops what is left of shadows (dark patches without sharp edges), ruled and grid lines and
-specks, and gives a verdict: ``ok``, ``blank`` (nothing written or too faint), ``too_small``
-(the letter is a speck in the frame), ``several_letters``, or ``not_a_letter`` for ink that is
-grain rather than strokes (a noisy texture). A picture too faint at the working
-size is looked at again closer (:func:`canonical_from_bytes`): a thin pen fades when a large
-photo is shrunk. Where a dark picture leaves the
-ink's polarity in doubt, the less likely reading comes along as :attr:`Canonical.other`.
+drops the desk around a photographed sheet (:mod:`ml.reading.page`), what is left of shadows
+(dark patches without sharp edges), ruled and grid lines and specks, and gives a verdict:
+``ok``, ``blank`` (nothing written or too faint), ``too_small`` (the letter is a speck in the
+frame), ``several_letters``, or ``not_a_letter`` for ink that is grain rather than strokes (a
+noisy texture). A picture too faint at the working size is looked at again closer
+(:func:`canonical_from_bytes`): a thin pen fades when a large photo is shrunk. Where a dark
+picture leaves the ink's polarity in doubt, the less likely reading comes along as
+:attr:`Canonical.other`.
 
 Asked for (``blocks=True``), the same ink (:func:`find_ink`, before any letter is picked out of
 it) is also cut into syllable blocks in their own canonical form (:mod:`ml.reading.blocks`), for
@@ -46,6 +47,7 @@ from ml.reading.ink import (
     normalise_strokes,
     stroke_width,
 )
+from ml.reading.page import sheet_mask
 from ml.reading.verdicts import REASONS, Verdict
 
 log = logging.getLogger(__name__)
@@ -325,10 +327,11 @@ class Ink:
 
 
 def find_ink(grey: np.ndarray, ruled: bool = True) -> Ink | Verdict:
-    """The writing in a picture known to show dark ink on a lighter ground, with shadows, ruled
-    lines (if ``ruled``), ink cut by the edges and specks dropped; or why there is none to read
-    (``blank``, ``too_small``)."""
-    contrast = _ink_map(grey)
+    """The writing in a picture known to show dark ink on a lighter ground, with shadows, ink
+    cut by the edges and specks dropped, and (if ``ruled``: a picture of a page, not a crop of
+    one letter) ruled lines and the desk around the sheet (:func:`sheet_mask`); or why there is
+    none to read (``blank``, ``too_small``)."""
+    contrast = _ink_map(grey, sheet_mask(grey) if ruled else None)
     if contrast is None:
         return Verdict.BLANK
     ink = contrast / contrast.max()
@@ -446,9 +449,9 @@ def _light_on_dark(small: np.ndarray) -> bool:
     return lighter > darker
 
 
-def _ink_map(grey: np.ndarray) -> np.ndarray | None:
-    """Ink contrast in [0, 1] (how much darker than the local paper), or ``None`` when nothing
-    is written.
+def _ink_map(grey: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | None:
+    """Ink contrast in [0, 1] (how much darker than the local paper), none off the ``sheet`` of
+    paper when one is given, or ``None`` when nothing is written.
 
     The paper is estimated by a morphological closing with a square ``PAPER_KERNEL`` of the
     picture wide, which erases strokes thinner than that, so lighting gradients and shadows
@@ -463,6 +466,8 @@ def _ink_map(grey: np.ndarray) -> np.ndarray | None:
     paper = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, square)[side:-side, side:-side]
     paper = np.maximum(paper, grey)
     ink = (paper - grey) / np.maximum(paper, 0.05)
+    if sheet is not None:
+        ink[~sheet] = 0.0
     # The strongest ink, after a slight blur so that lone noisy pixels do not count.
     strongest = float(cv2.GaussianBlur(ink, (0, 0), 1.0).max())
     if strongest < MIN_CONTRAST:
