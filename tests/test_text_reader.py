@@ -9,12 +9,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ml.evaluation.text_bench import padded, random_words
 from ml.reading import preprocess
 from ml.reading.alphabet import decompose
 from ml.reading.classifier import Classifier, Reading
 from ml.reading.syllables import BlockReading, SyllableModel
 from ml.reading.text import MAX_BLOCKS, TextReader, route
 from ml.reading.verdicts import Verdict
+from ml.writing.picture_styles import photo_version
 from ml.writing.strokes import render_letter
 from ml.writing.syllables import render_syllable, render_word
 
@@ -125,6 +127,23 @@ def test_chieut_keeps_its_short_stroke_in_a_word_written_small(reader, monkeypat
     assert reader.read(picture).text == "쟨추"
     monkeypatch.setattr(preprocess, "_dots_of", lambda row, specks: np.zeros_like(row))
     assert reader.read(picture).text == "쟨주"
+
+
+@pytest.mark.parametrize(
+    ("index", "refused"), [(251, Verdict.NOT_A_LETTER), (307, Verdict.TOO_MANY_BLOCKS)]
+)
+def test_a_word_photographed_with_the_desk_beside_the_sheet_is_read(
+    reader, monkeypatch, index, refused
+):
+    """Validation writers' words (seed 2000) in the text bench's phone photos, the sheet on a
+    desk: without the sheet finder the desk's edge joined the writing (not a letter) or the
+    desk's stripes counted as more writing than a word (too many blocks)."""
+    word = random_words(400, 2000)[index]
+    drawn = padded(render_word(word, np.random.default_rng([2000, index, 3])))
+    photo = photo_version(drawn, np.random.default_rng([7, index]))
+    assert reader.read(photo).text == word
+    monkeypatch.setattr(preprocess, "sheet_mask", lambda grey: None)
+    assert reader.read(photo).verdict == refused
 
 
 def test_a_broken_file_is_refused_with_its_reason(reader):
