@@ -74,3 +74,15 @@ def test_light_falling_off_across_the_page_is_no_desk():
     picture = np.full((HEIGHT, WIDTH), PAPER, np.float32)
     _pencil(picture, 0.2)
     assert sheet_mask(picture * np.linspace(0.45, 1.0, WIDTH, dtype=np.float32)) is None
+
+
+def test_writing_on_a_sheet_darker_than_the_table_is_still_found():
+    """Brown paper at the frame's edge on a white table: the table is the light region, and
+    nothing is written on it, so the whole picture is looked at."""
+    picture = np.full((HEIGHT, WIDTH), 0.92, np.float32)
+    picture[:, :230] = 0.5
+    strokes = _pencil(picture, 0.1)
+    assert sheet_mask(picture) is not None  # the table, taken for the sheet
+    found = find_ink(picture)
+    assert isinstance(found, Ink)
+    assert found.mask[strokes].mean() > 0.8

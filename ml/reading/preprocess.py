@@ -330,8 +330,19 @@ def find_ink(grey: np.ndarray, ruled: bool = True) -> Ink | Verdict:
     """The writing in a picture known to show dark ink on a lighter ground, with shadows, ink
     cut by the edges and specks dropped, and (if ``ruled``: a picture of a page, not a crop of
     one letter) ruled lines and the desk around the sheet (:func:`sheet_mask`); or why there is
-    none to read (``blank``, ``too_small``)."""
-    contrast = _ink_map(grey, sheet_mask(grey) if ruled else None)
+    none to read (``blank``, ``too_small``). When nothing is written on what looked like the
+    sheet, it was the table (a sheet darker than the table it lies on, brown paper on a white
+    desk): the whole picture is looked at instead."""
+    sheet = sheet_mask(grey) if ruled else None
+    found = _ink_within(grey, ruled, sheet)
+    if sheet is not None and isinstance(found, Verdict):
+        return _ink_within(grey, ruled, None)
+    return found
+
+
+def _ink_within(grey: np.ndarray, ruled: bool, sheet: np.ndarray | None) -> Ink | Verdict:
+    """:func:`find_ink` on the ``sheet`` (all of the picture if ``None``)."""
+    contrast = _ink_map(grey, sheet)
     if contrast is None:
         return Verdict.BLANK
     ink = contrast / contrast.max()
