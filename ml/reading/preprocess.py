@@ -333,16 +333,18 @@ def find_ink(grey: np.ndarray, ruled: bool = True) -> Ink | Verdict:
     none to read (``blank``, ``too_small``). When nothing is written on what looked like the
     sheet, it was the table (a sheet darker than the table it lies on, brown paper on a white
     desk): the whole picture is looked at instead."""
+    darkness = _darkness(grey)
     sheet = sheet_mask(grey) if ruled else None
-    found = _ink_within(grey, ruled, sheet)
+    found = _ink_within(darkness, ruled, sheet)
     if sheet is not None and isinstance(found, Verdict):
-        return _ink_within(grey, ruled, None)
+        return _ink_within(darkness, ruled, None)
     return found
 
 
-def _ink_within(grey: np.ndarray, ruled: bool, sheet: np.ndarray | None) -> Ink | Verdict:
-    """:func:`find_ink` on the ``sheet`` (all of the picture if ``None``)."""
-    contrast = _ink_map(grey, sheet)
+def _ink_within(darkness: np.ndarray, ruled: bool, sheet: np.ndarray | None) -> Ink | Verdict:
+    """:func:`find_ink` on the ``sheet`` (all of the picture if ``None``), from the picture's
+    :func:`_darkness`."""
+    contrast = _ink_map(darkness, sheet)
     if contrast is None:
         return Verdict.BLANK
     ink = contrast / contrast.max()
@@ -353,7 +355,7 @@ def _ink_within(grey: np.ndarray, ruled: bool, sheet: np.ndarray | None) -> Ink 
     box = ink_box(mask)
     if box is None:
         return Verdict.BLANK
-    if box_side(box) < MIN_LETTER_SIDE * max(grey.shape):
+    if box_side(box) < MIN_LETTER_SIDE * max(darkness.shape):
         return Verdict.TOO_SMALL
     specks = cleaned & ~mask
     return Ink(contrast, ink, mask, specks if specks.any() else None)
@@ -460,9 +462,8 @@ def _light_on_dark(small: np.ndarray) -> bool:
     return lighter > darker
 
 
-def _ink_map(grey: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | None:
-    """Ink contrast in [0, 1] (how much darker than the local paper), none off the ``sheet`` of
-    paper when one is given, or ``None`` when nothing is written.
+def _darkness(grey: np.ndarray) -> np.ndarray:
+    """How much darker each pixel is than the local paper, as a share of the paper's light.
 
     The paper is estimated by a morphological closing with a square ``PAPER_KERNEL`` of the
     picture wide, which erases strokes thinner than that, so lighting gradients and shadows
@@ -476,9 +477,13 @@ def _ink_map(grey: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | 
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
     paper = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, square)[side:-side, side:-side]
     paper = np.maximum(paper, grey)
-    ink = (paper - grey) / np.maximum(paper, 0.05)
-    if sheet is not None:
-        ink[~sheet] = 0.0
+    return (paper - grey) / np.maximum(paper, 0.05)
+
+
+def _ink_map(darkness: np.ndarray, sheet: np.ndarray | None = None) -> np.ndarray | None:
+    """Ink contrast in [0, 1] from a picture's :func:`_darkness`, none off the ``sheet`` of
+    paper when one is given, or ``None`` when nothing is written."""
+    ink = darkness if sheet is None else np.where(sheet, darkness, 0.0).astype(darkness.dtype)
     # The strongest ink, after a slight blur so that lone noisy pixels do not count.
     strongest = float(cv2.GaussianBlur(ink, (0, 0), 1.0).max())
     if strongest < MIN_CONTRAST:

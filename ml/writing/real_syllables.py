@@ -1,8 +1,9 @@
 """Syllable blocks built from real handwritten letters: each letter of a block is one writer's
 own picture of it (from a class-folder dataset such as the dev set), cropped to its ink and
-placed in its slot as :func:`ml.writing.syllables.layout` lays blocks out. The syllable reader
-trains on such blocks of all the dev writers but one (``hangul-ml train-syllables --data``), and
-is measured on that one's (:mod:`ml.evaluation.text_bench`).
+placed in its slot as :func:`ml.writing.syllables.layout` lays blocks out. The shipped syllable
+reader never trained on them; one trained with ``hangul-ml train-syllables --data`` learns from
+such blocks of all the dev writers but one and is measured on that one's
+(:mod:`ml.evaluation.text_bench`).
 
 A block is made only of letters the writer has pictures of: a mixed vowel (ㅘ) from its two
 parts (ㅗ, ㅏ) and a double final (ㄺ) from its two consonants, as the layout writes them.
