@@ -29,7 +29,8 @@ def test_each_syllable_is_drawn_by_writers_informal_writers_and_fonts(tmp_path):
     pictures = syllable_pictures(["닭", "가", "읊"], 6, fonts, seed=1)
     assert [p.syllable for p in pictures] == ["닭"] * 6 + ["가"] * 6 + ["읊"] * 6
     kinds = {p.source.split(":")[0] for p in pictures}
-    assert kinds == ({"strokes", "informal", "font"} if fonts else {"strokes", "informal"})
+    writers = {"strokes", "informal", "letterforms"}
+    assert kinds == (writers | {"font"} if fonts else writers)
     for picture in pictures:
         assert picture.image.dtype == np.uint8 and picture.image.min() < 128  # inked
         assert picture.image.shape in ((SIZE, SIZE), (2 * SIZE, 2 * SIZE))
