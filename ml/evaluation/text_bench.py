@@ -118,9 +118,9 @@ def real_letter_figures(reader: TextReader, data_root: Path, per_writer: int) ->
         picked = [(b.syllable, r) for b, r in read if b.writer in names]
         return _summary(reader.version, [s for s, _ in picked], [r for _, r in picked])
 
+    held_out = set(writers) - trained
     figures = {w: score({w}) for w in sorted(writers)}
-    figures["held_out"] = score(set(writers) - trained)
-    figures["held_out"]["writers"] = sorted(set(writers) - trained)
+    figures["held_out"] = score(held_out) | {"writers": sorted(held_out)}
     return figures
 
 
