@@ -17,11 +17,9 @@ from ml.writing.informal import (
     Informal,
     corners,
     informal_letter,
-    letterform_writer,
     resample,
     rounded,
 )
-from ml.writing.letterforms import LETTERFORMS
 from ml.writing.strokes import STROKES, arc_lengths, render_letter
 
 
@@ -81,24 +79,6 @@ def test_one_stroke_shapes_replace_the_strokes_of_the_letters_that_have_them():
     assert len(Informal(one_stroke=True).glyph("ㄹ", rng)) == 1
     assert Informal(one_stroke=True).glyph("ㅏ", rng) is STROKES["ㅏ"]
     assert Informal().glyph("ㄹ", rng) is STROKES["ㄹ"]
-
-
-def test_letterform_writers_draw_the_other_shapes_readably_and_others_draw_as_before():
-    rng = np.random.default_rng(0)
-    for letter, forms in LETTERFORMS.items():
-        assert Informal(letterforms=1.0).glyph(letter, rng) in forms
-        assert Informal().glyph(letter, rng) is STROKES[letter]
-        for k in range(4):
-            picture = render_letter(
-                letter, np.random.default_rng([5, k]), informal=Informal(letterforms=1.0)
-            )
-            assert canonicalize(picture).ok, letter
-    assert Informal(letterforms=1.0).glyph("ㄱ", rng) is STROKES["ㄱ"]
-    state = rng.bit_generator.state
-    Informal().glyph("ㅈ", rng)  # a writer without the habit draws nothing from the generator
-    assert rng.bit_generator.state == state
-    shares = [letterform_writer(np.random.default_rng(k)).letterforms for k in range(20)]
-    assert 0.5 <= min(shares) < max(shares) <= 1.0
 
 
 def test_a_small_letter_sits_in_a_big_white_picture_and_a_thin_pen_inks_less():

@@ -29,8 +29,7 @@ def test_each_syllable_is_drawn_by_writers_informal_writers_and_fonts(tmp_path):
     pictures = syllable_pictures(["닭", "가", "읊"], 6, fonts, seed=1)
     assert [p.syllable for p in pictures] == ["닭"] * 6 + ["가"] * 6 + ["읊"] * 6
     kinds = {p.source.split(":")[0] for p in pictures}
-    writers = {"strokes", "informal", "letterforms"}
-    assert kinds == (writers | {"font"} if fonts else writers)
+    assert kinds == ({"strokes", "informal", "font"} if fonts else {"strokes", "informal"})
     for picture in pictures:
         assert picture.image.dtype == np.uint8 and picture.image.min() < 128  # inked
         assert picture.image.shape in ((SIZE, SIZE), (2 * SIZE, 2 * SIZE))

@@ -17,7 +17,7 @@ from PIL import Image
 
 from ml.reading.alphabet import ALL_SYLLABLES, everyday_syllables
 from ml.writing.fonts import covers
-from ml.writing.informal import TRAINING_STYLES, Informal, letterform_writer
+from ml.writing.informal import TRAINING_STYLES, Informal
 from ml.writing.syllables import font_syllable, render_syllable
 
 EVERYDAY_SHARE = 0.8
@@ -25,7 +25,7 @@ EVERYDAY_SHARE = 0.8
 SIZE = 64
 INK_THRESHOLD = 128
 """Pixels darker than this are ink (a picture with none has no ink)."""
-SOURCES = ("strokes", "informal", "font", "letterforms")
+SOURCES = ("strokes", "informal", "font")
 """What draws picture ``i`` of a syllable, in turn (a font only where one covers it)."""
 
 
@@ -33,7 +33,7 @@ SOURCES = ("strokes", "informal", "font", "letterforms")
 class SyllablePicture:
     syllable: str
     source: str
-    """``strokes``, ``informal:<style>``, ``letterforms`` or ``font:<file name>``."""
+    """``strokes``, ``informal:<style>`` or ``font:<file name>``."""
     image: np.ndarray
     """uint8, dark ink on white: ``SIZE`` x ``SIZE``, twice that for a writer of small letters
     (a small block in a big white picture, as :func:`ml.writing.informal.informal_letter`)."""
@@ -77,9 +77,6 @@ def _draw(syllable: str, source: str, fonts: Sequence[Path], rng: np.random.Gene
         source = "strokes"
     if source == "strokes":
         return SyllablePicture(syllable, source, render_syllable(syllable, rng, size=SIZE))
-    if source == "letterforms":
-        image = render_syllable(syllable, rng, size=SIZE, informal=letterform_writer(rng))
-        return SyllablePicture(syllable, source, image)
     style = TRAINING_STYLES[int(rng.integers(len(TRAINING_STYLES)))]
     habits = Informal.draw(rng, style)
     size = 2 * SIZE if habits.size else SIZE  # a small block in a big white picture

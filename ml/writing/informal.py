@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ml.writing.letterforms import LETTERFORMS
 from ml.writing.strokes import STROKES, Glyph, arc_lengths, glyph_from_specs, render_letter
 
 Rng = np.random.Generator
@@ -60,7 +59,6 @@ class Informal:
     one_stroke: bool = False  # write ㄹ, ㅁ, ㄴ in one of their one-stroke shapes
     pen_scale: float = 1.0  # the ordinary writer's pen width times this
     size: float | None = None  # the letter's size as a share of the picture (None: ordinary)
-    letterforms: float = 0.0  # share of letters written in another common shape (LETTERFORMS)
 
     @staticmethod
     def draw(rng: Rng, style: str) -> Informal:
@@ -72,9 +70,6 @@ class Informal:
         variants = _ONE_STROKE_VARIANTS.get(letter, ())
         if self.one_stroke and variants:
             return variants[int(rng.integers(len(variants)))]
-        forms = LETTERFORMS.get(letter, ())
-        if self.letterforms > 0 and forms and rng.random() < self.letterforms:
-            return forms[int(rng.integers(len(forms)))]
         return STROKES[letter]
 
     def reshape(self, glyph: Glyph, paths: list[np.ndarray], rng: Rng) -> list[np.ndarray]:
@@ -264,11 +259,3 @@ TRAINING_STYLES = ("rounded", "open", "cursive", "small", "thin")
 """The styles training data is drawn in."""
 HELD_OUT_STYLES = ("looped", "joined", "hurried")
 """Styles never trained on, for measuring."""
-
-
-def letterform_writer(rng: Rng) -> Informal:
-    """A writer who gives some letters their other common shapes
-    (:data:`ml.writing.letterforms.LETTERFORMS`), otherwise ordinary. Not one of
-    :data:`STYLES`: only the syllable reader's training draws them
-    (:mod:`ml.training.syllable_synth`)."""
-    return Informal(letterforms=rng.uniform(0.5, 1.0))

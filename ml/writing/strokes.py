@@ -57,7 +57,7 @@ def _stroke(spec: str) -> Stroke:
     return Stroke(points, tuple(j == "~" for j in joins))
 
 
-def ring(cx: float, cy: float, rx: float, ry: float) -> Stroke:
+def _ring(cx: float, cy: float, rx: float, ry: float) -> Stroke:
     """An ellipse (percent) drawn counter-clockwise from its top, through 8 key points."""
     angles = np.linspace(0, 2 * np.pi, 9)
     points = np.stack([cx - rx * np.sin(angles), cy - ry * np.cos(angles)], axis=1) / 100
@@ -95,13 +95,13 @@ _BASE: dict[str, Glyph] = {
     "ㅁ": _glyph("20,18 - 20,82", "20,18 - 80,18 - 80,82", "20,82 - 80,82"),  # │, ㄱ, ─
     "ㅂ": _glyph("22,14 - 22,86", "78,14 - 78,86", "22,48 - 78,48", "22,86 - 78,86"),  # ││──
     "ㅅ": _glyph("50,12 ~ 42,46 ~ 14,86", "42,46 ~ 62,70 ~ 86,86"),  # ╱ then ╲ from its middle
-    "ㅇ": _glyph(ring(50, 50, 34, 34)),
+    "ㅇ": _glyph(_ring(50, 50, 34, 34)),
     "ㅈ": _glyph("18,18 - 80,18 ~ 54,52 ~ 14,86", "54,52 ~ 66,72 ~ 86,86"),  # フ, ╲
     "ㅊ": _glyph("50,4 - 50,16", "18,28 - 80,28 ~ 54,58 ~ 14,88", "54,58 ~ 66,76 ~ 86,88"),
     "ㅋ": _glyph("15,16 - 82,16 - 80,86", "15,50 - 81,50"),  # ㄱ, ─
     "ㅌ": _glyph("20,14 - 80,14", "20,48 - 80,48", "20,14 - 20,84 - 86,84"),  # ─ ─ ㄴ
     "ㅍ": _glyph("14,18 - 86,18", "34,18 - 38,80", "66,18 - 62,80", "14,80 - 86,80"),  # ─││─
-    "ㅎ": _glyph("50,4 - 50,16", "16,28 - 84,28", ring(50, 64, 26, 22)),  # tick, ─, ㅇ
+    "ㅎ": _glyph("50,4 - 50,16", "16,28 - 84,28", _ring(50, 64, 26, 22)),  # tick, ─, ㅇ
     "ㅏ": _glyph("35,10 - 35,90", "35,48 - 72,48"),  # │, tick →
     "ㅑ": _glyph("35,10 - 35,90", "35,35 - 70,35", "35,62 - 70,62"),
     "ㅓ": _glyph("28,48 - 65,48", "65,10 - 65,90"),  # tick →, │
