@@ -96,8 +96,9 @@ def train_and_save_syllables(config: SyllableTraining, out_dir: Path | str) -> d
         "held_out_letters": evaluate_syllables(model, held_out.of_kind("letter")),
     }
     if config.test_writer in writers:
-        test_writer = {config.test_writer: writers[config.test_writer]}
-        measured = real_letter_pictures(test_writer, config.real_blocks_measured, 1, HELD_OUT_SEED)
+        # made among all the writers, as the text bench makes them: the same blocks it reads
+        every = real_letter_pictures(writers, config.real_blocks_measured, 1, HELD_OUT_SEED)
+        measured = [p for p in every if p.source == f"real:{config.test_writer}"]
         metrics["held_out_real_writer"] = evaluate_syllables(model, syllable_set(measured))
     meta = syllable_meta(
         config.architecture,
