@@ -27,7 +27,8 @@ from ml.reading.registry import Registry
 from ml.reading.syllables import DEFAULT_MODEL, SyllableModel
 from ml.training.collected import COLLECTED_SHARE
 from ml.training.data import letters_by_writer
-from ml.training.syllable_data import HELD_OUT_SEED, SyllablePicture, SyllableSet, syllable_set
+from ml.training.syllable_data import SyllablePicture, SyllableSet, syllable_set
+from ml.writing.held_out import HELD_OUT_SEED
 from ml.writing.real_syllables import real_blocks
 
 Letters = dict[str, list[np.ndarray]]

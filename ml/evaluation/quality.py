@@ -32,6 +32,7 @@ from ml.reading.classifier import Classifier, in_quiz_context
 from ml.training.data import LetterSet
 from ml.training.recipe import held_out_fonts
 from ml.training.synth import font_letters, stroke_letters
+from ml.writing.held_out import HELD_OUT_SEED
 from ml.writing.informal import HELD_OUT_STYLES, informal_letter
 from ml.writing.informal import STYLES as INFORMAL_STYLES
 from ml.writing.picture_styles import encode, photo_version, upscaled
@@ -39,8 +40,6 @@ from ml.writing.picture_styles import encode, photo_version, upscaled
 STYLES = ("clean", "photo", "screen", "alpha", "smooth")
 """The robustness suite's versions of each letter."""
 ABSENT_LETTERS = tuple(x for x in LETTERS if x not in DATASET30_LETTERS)
-HELD_OUT_STROKE_SEED = 1000
-"""Stroke writers from this seed are never used for training (training uses small seeds)."""
 
 
 def score(classifier: Classifier, data: LetterSet) -> Report:
@@ -66,8 +65,8 @@ def _accuracy(classifier: Classifier, data: LetterSet) -> dict:
 
 def absent_letters(classifier: Classifier, per_letter: int = 100) -> dict:
     """Accuracy on the 10 absent letters from held-out stroke writers and held-out fonts."""
-    writers = stroke_letters(per_letter, ABSENT_LETTERS, seed=HELD_OUT_STROKE_SEED)
-    fonts = font_letters(held_out_fonts(), per_letter, ABSENT_LETTERS, seed=HELD_OUT_STROKE_SEED)
+    writers = stroke_letters(per_letter, ABSENT_LETTERS, seed=HELD_OUT_SEED)
+    fonts = font_letters(held_out_fonts(), per_letter, ABSENT_LETTERS, seed=HELD_OUT_SEED)
     both = LetterSet.concat([writers, fonts])
     return {
         "letters": "".join(ABSENT_LETTERS),
@@ -91,7 +90,7 @@ def informal_pictures(
             sets[f"{style}/photo"] = ([], [])
         for label, letter in enumerate(LETTERS):
             for i in range(max(per_letter, photos_per_letter)):
-                rng = np.random.default_rng([HELD_OUT_STROKE_SEED, label, i, 2])
+                rng = np.random.default_rng([HELD_OUT_SEED, label, i, 2])
                 picture = informal_letter(letter, style, rng)
                 if i < per_letter:
                     sets[style][0].append(encode(Image.fromarray(picture)))
@@ -106,7 +105,7 @@ def junk_pictures(per_kind: int = 40) -> dict[str, list[bytes]]:
     """``per_kind`` pictures of each of the robustness suite's junk kinds, from the held-out
     seed."""
     return {
-        kind: [make(file_rng(HELD_OUT_STROKE_SEED, kind, n)) for n in range(per_kind)]
+        kind: [make(file_rng(HELD_OUT_SEED, kind, n)) for n in range(per_kind)]
         for kind, make in JUNK_KINDS.items()
     }
 

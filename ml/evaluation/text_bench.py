@@ -29,12 +29,12 @@ from ml.reading.alphabet import LETTERS, everyday_syllables
 from ml.reading.blocks import BLOCK_SIZE
 from ml.reading.text import TextReader, TextReading
 from ml.training.data import letters_by_writer
+from ml.writing.held_out import HELD_OUT_SEED
 from ml.writing.informal import HELD_OUT_STYLES, informal_letter
 from ml.writing.picture_styles import alpha_version, photo_version, screen_version
 from ml.writing.real_syllables import real_blocks
 from ml.writing.syllables import render_syllable, render_word
 
-HELD_OUT_SEED = 1000
 PAD = 24
 """White border around a drawn block or word (a learner leaves room around their writing)."""
 STYLES: dict[str, Callable[[np.ndarray, np.random.Generator], bytes]] = {

@@ -7,7 +7,7 @@ is judged on two sets by :mod:`ml.jobs.gate`, and the report gives both, before 
 
 - **the held-out learners' pictures**: it must read them strictly better than the current model;
 - **the fixed held-out set**, which never changes between runs and is never trained on (stroke-
-  drawn letters by held-out writers, seed :data:`ml.evaluation.quality.HELD_OUT_STROKE_SEED`, and
+  drawn letters by held-out writers, seed :data:`ml.writing.held_out.HELD_OUT_SEED`, and
   renderings in the held-out fonts, all 40 letters): a guard against regression, overall (at most
   :data:`ml.jobs.gate.FIXED_SET_TOLERANCE` worse) and per letter (at most ``max_letter_drop``).
 
@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ml.evaluation.plots import plot_confusion
-from ml.evaluation.quality import HELD_OUT_STROKE_SEED, score
+from ml.evaluation.quality import score
 from ml.jobs.gate import Decision, settle
 from ml.jobs.retrain_job import (
     CONFIG_FILE,
@@ -77,6 +77,7 @@ from ml.training.recipe import TrainingData, assemble, held_out_fonts, load_real
 from ml.training.synth import font_letters, stroke_letters
 from ml.training.train import TrainConfig
 from ml.writing.fonts import use_extra_font_dirs
+from ml.writing.held_out import HELD_OUT_SEED
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +134,8 @@ def refusal(samples: str | None, learners: int) -> str | None:
 def fixed_set(per_letter: int) -> LetterSet:
     """The fixed evaluation set (see the module docstring)."""
     half = per_letter // 2
-    writers = stroke_letters(per_letter - half, LETTERS, seed=HELD_OUT_STROKE_SEED)
-    fonts = font_letters(held_out_fonts(), half, LETTERS, seed=HELD_OUT_STROKE_SEED)
+    writers = stroke_letters(per_letter - half, LETTERS, seed=HELD_OUT_SEED)
+    fonts = font_letters(held_out_fonts(), half, LETTERS, seed=HELD_OUT_SEED)
     return LetterSet.concat([writers, fonts])
 
 

@@ -33,13 +33,12 @@ from ml.training.syllable_synth import (
     syllable_pictures,
 )
 from ml.writing.fonts import covers
+from ml.writing.held_out import HELD_OUT_SEED
 from ml.writing.informal import HELD_OUT_STYLES, TRAINING_STYLES, informal_letter
 from ml.writing.real_syllables import real_blocks
 from ml.writing.strokes import render_letter
 from ml.writing.syllables import font_syllable, render_syllable, render_word
 
-HELD_OUT_SEED = 1000
-"""Seed of the held-out writers (the measuring convention)."""
 NO_LABEL = -100
 JUNK_KINDS = ("symbols", "doodles", "blobs", "textures", "scenes", "arcs", "faces", "noise")
 """The letter training's junk kinds that are junk for a syllable reader too (its font syllables

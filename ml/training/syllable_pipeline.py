@@ -16,7 +16,6 @@ from ml.reading.syllables import NAME_PREFIX
 from ml.training.data import letters_by_writer
 from ml.training.export import write_model_folder
 from ml.training.syllable_data import (
-    HELD_OUT_SEED,
     PICTURED_SHARE,
     PICTURED_WORDS,
     REAL_PER_WRITER,
@@ -27,6 +26,7 @@ from ml.training.syllable_data import (
     training_set,
 )
 from ml.training.syllable_models import OUTPUTS, evaluate_syllables, train_syllable_model
+from ml.writing.held_out import HELD_OUT_SEED
 
 log = logging.getLogger(__name__)
 
