@@ -203,7 +203,12 @@ def test_a_row_of_letters_is_refused_as_several(korean_font):
     assert result.verdict == "several_letters" and "one letter" in result.reason
 
 
-@pytest.mark.parametrize("letter", ["ㅆ", "ㅎ", "ㅒ", "ㅢ", "ㅙ", "ㅃ", "ㅞ"])
+def test_a_column_of_letters_is_refused_as_several(korean_font):
+    column = draw_letter(korean_font, "ㄱ\nㄴ\nㄷ", size=(300, 600), font_size=120)
+    assert canonical_from_bytes(encode(column)).verdict == "several_letters"
+
+
+@pytest.mark.parametrize("letter", ["ㅆ", "ㅎ", "ㅊ", "ㅒ", "ㅢ", "ㅙ", "ㅃ", "ㅞ", "ㅕ", "ㅛ"])
 def test_letters_made_of_separate_parts_stay_one_letter(korean_font, letter):
     assert canonical_from_bytes(encode(draw_letter(korean_font, letter))).ok
 
