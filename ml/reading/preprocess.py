@@ -614,16 +614,16 @@ def _drop_specks(mask: np.ndarray) -> np.ndarray:
 def _count_letters(mask: np.ndarray) -> int:
     """How many groups of ink stand side by side, or one above another (the more of the two),
     each a sizeable share of the ink: a row of letters, or a column of them (letters written
-    down a page, a word photographed on its side)."""
+    down a page). The parts of one letter stacked one above another (ㅎ's and ㅊ's top
+    strokes) sit too close to count apart, as side by side."""
     return max(_side_by_side(mask), _side_by_side(mask.T))
 
 
 def _side_by_side(mask: np.ndarray) -> int:
     """How many groups of ink stand side by side, each a sizeable share of the ink.
 
-    Parts of one letter (ㅆ's two ㅅ, ㅐ's bars; ㅎ's and ㅊ's top strokes, one above another)
-    sit closer than letters of a word: column runs of ink are merged across gaps narrower than
-    a third of the ink's height.
+    Parts of one letter (ㅆ's two ㅅ, ㅐ's bars) sit closer than letters of a word: column runs
+    of ink are merged across gaps narrower than a third of the ink's height.
     """
     height = mask.shape[0]
     column_ink = mask.sum(axis=0)
