@@ -4,6 +4,7 @@ words and font renderings."""
 import re
 import time
 import unicodedata
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -197,6 +198,21 @@ def test_a_compound_final_is_two_consonants_side_by_side():
 def test_writers_proportion_blocks_differently():
     boxes = {layout("닭", Proportions.draw(np.random.default_rng(k))) for k in range(10)}
     assert len(boxes) == 10 and layout("닭") == layout("닭", CLEAN_PROPORTIONS)
+
+
+@pytest.mark.parametrize("syllable", ["과", "뒤", "왠", "의"])
+def test_a_tucking_writer_writes_a_compound_vowels_o_or_u_small_against_its_stem(syllable):
+    tucked = replace(CLEAN_PROPORTIONS, tuck=0.4)
+    usual = {piece.role + piece.letter: piece.box for piece in layout(syllable)}
+    small = {piece.role + piece.letter: piece.box for piece in layout(syllable, tucked)}
+    across = next(key for key in usual if key[-1] in "ㅗㅜㅡ")
+    width = usual[across][2] - usual[across][0]
+    if across.endswith("ㅡ"):  # ㅢ's ㅡ spans the initial as ever
+        assert small == usual
+        return
+    assert small[across][2] == usual[across][2]  # against the vertical part
+    assert small[across][2] - small[across][0] == pytest.approx(0.4 * width)
+    assert small[across][3] == usual[across][3] and small[across][1] > usual[across][1]
 
 
 def test_same_seed_same_picture_other_seed_other_picture():

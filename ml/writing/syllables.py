@@ -57,6 +57,7 @@ class Proportions:
     wobble: float  # sd of each letter's shift
     tilt: float  # sd of each letter's rotation, radians
     resize: float  # sd of each letter's log scale
+    tuck: float  # width of a compound vowel's horizontal part, times the usual (see _above)
 
     @staticmethod
     def draw(rng: Rng) -> Proportions:
@@ -72,6 +73,7 @@ class Proportions:
             wobble=rng.uniform(0.0, 0.015),
             tilt=np.radians(rng.uniform(0, 4)),
             resize=rng.uniform(0.0, 0.08),
+            tuck=rng.uniform(*TUCKED) if rng.random() < TUCKING_WRITERS else 1.0,
         )
 
 
@@ -86,7 +88,14 @@ CLEAN_PROPORTIONS = Proportions(
     wobble=0.0,
     tilt=0.0,
     resize=0.0,
+    tuck=1.0,
 )
+
+TUCKING_WRITERS = 0.35
+"""Share of writers who write a compound vowel's ㅗ or ㅜ small, tucked under the initial's
+right corner against the vertical part (과, 워, 뒤 as fast hands and brush fonts write them)."""
+TUCKED = (0.3, 0.7)
+"""How narrow such a writer makes that part, times the usual width."""
 
 PEN_SHARE = 0.5
 """A block's pen width relative to a lone letter's (the same pen, a letter about half as big)."""
@@ -157,11 +166,16 @@ def _beside(initial: str, vowel: str, floor: float, final: bool, p: Proportions)
 
 def _above(initial: str, medial: str, floor: float, final: bool, p: Proportions) -> list[Piece]:
     """An initial over a horizontal vowel, or over the horizontal part of a mixed vowel and left
-    of its vertical part; the horizontal stroke(s) just above ``floor``."""
+    of its vertical part; the horizontal stroke(s) just above ``floor``. A mixed vowel's ㅗ or
+    ㅜ is ``p.tuck`` as wide as usual, against the vertical part, its tick as much shorter (no
+    shorter than half)."""
     across, down = MIXED_VOWELS.get(medial, (medial, ""))
     x0, x1 = _column(down, p) if down else (RIGHT, RIGHT)
     depth, lift = _BANDS[across][final]
-    band = (LEFT, floor - lift - depth, x0 - p.gap / 2 if down else RIGHT, floor - lift)
+    end = x0 - p.gap / 2 if down else RIGHT
+    tuck = p.tuck if down and across != "ㅡ" else 1.0
+    depth *= max(tuck, 0.5)
+    band = (end - (end - LEFT) * tuck, floor - lift - depth, end, floor - lift)
     centre, half = (LEFT + x0) / 2 if down else 0.5, p.initial_width / 2
     left, right = max(LEFT + 0.04, centre - half), min(x0 - p.gap, centre + half)
     pieces = [Piece("initial", initial, (left, TOP, right, band[1] - p.gap), (0.5, 1.0))]
