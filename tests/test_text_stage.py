@@ -394,7 +394,8 @@ async def test_a_word_is_kept_as_its_blocks_and_without_consent_nothing_is(tutor
     *_, second = await tutor.handle_picture(LEARNER, text_png(question.expected))
     assert await samples(db) == []
     await tutor.handle_text(LEARNER, "/consent on")
-    await tutor.handle_picture(LEARNER, text_png(second.expected))
+    # a writer whose blocks stand apart (seed 3's runs 누나's two together: read as one block)
+    await tutor.handle_picture(LEARNER, text_png(second.expected, seed=4))
     [kept] = await samples(db)
     side = BLOCK_CONTRACT["size"][0]
     assert kept.label == second.expected
