@@ -88,7 +88,7 @@ def test_two_lines_of_words_are_counted_and_a_stacked_block_is_one_line():
     assert _blocks(page).lines == 2
     stacked = ("고", "강", "둘", "쾅", "곬", "읊", "뷁")
     assert all(_blocks(render_syllable(syllable, None)).lines == 1 for syllable in stacked)
-    # a random writer leaves a wide gap above the final now and then (읊: 1 in 12): two lines
+    # a random writer leaves a wide gap above the final now and then (읊: 1 in 14): two lines
     apart = [
         _blocks(render_syllable(syllable, np.random.default_rng(k))).lines != 1
         for syllable in stacked
