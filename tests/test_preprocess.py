@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageOps
 
 from conftest import centre_of_mass, dim_page_on_dark_desk, draw_letter, encode
+from ml.reading import preprocess
 from ml.reading.decode import MAX_FILE_BYTES, WORK_SIDE, PictureError, decode_greyscale
 from ml.reading.ink import stroke_width
 from ml.reading.preprocess import BOX, SIZE, ZOOM_SIDE, canonical_from_bytes, canonicalize
@@ -370,3 +371,42 @@ def test_a_stroke_across_a_whole_crop_is_not_taken_for_a_ruled_line():
     assert eo.ok
     rows = np.flatnonzero(eo.image.max(axis=1) > 0.5)
     assert rows.max() - rows.min() >= 15  # the stem is there, not only the tick
+
+
+def _dashed_line(page: Image.Image, row: int, dash: int, dark: int, light: int) -> Image.Image:
+    """``page`` with a printed line along ``row`` as a phone photo shows a faint one: dashes as
+    dark as a pen's stroke, the rest of it lighter."""
+    arr = np.asarray(page).copy()
+    shade = np.where(np.arange(arr.shape[1]) // dash % 2 == 0, dark, light).astype(np.uint8)
+    arr[row : row + 2, :] = np.minimum(arr[row : row + 2, :], shade)
+    return Image.fromarray(arr)
+
+
+def test_a_faint_ruled_line_that_breaks_into_dashes_is_removed_where_it_crosses_a_letter(
+    korean_font,
+):
+    clean = draw_letter(korean_font, "ㅂ", size=(320, 240), font_size=140)
+    lined = _dashed_line(clean, 120, dash=10, dark=90, light=175)
+    a = canonical_from_bytes(encode(clean)).image
+    b = canonical_from_bytes(encode(lined)).image
+    assert b is not None and _close(a, b) < 0.05
+
+
+UPSCALED_STEMS = {"eo/eo_67_8.jpg": "ㅓ", "u/u_24_8.jpg": "ㅜ", "yae/yae_86_12.jpg": "ㅒ"}
+"""Dev letters whose stem or bar runs across nearly all of the picture."""
+
+
+def test_a_stem_across_an_upscaled_letter_is_not_taken_for_a_ruled_line(dev_data, monkeypatch):
+    """Upscaled 10x with soft edges, these stems are found as lines at ``LINE_LEVEL``; they are
+    far wider than a printed line (``LINE_WIDTH``), so they stay and the letters are read."""
+    from ml.reading.classifier import Classifier
+    from ml.writing.picture_styles import upscaled
+
+    classifier = Classifier.load("lenet")
+    pictures = [
+        upscaled(np.asarray(Image.open(dev_data / name).convert("L"))) for name in UPSCALED_STEMS
+    ]
+    truth = list(UPSCALED_STEMS.values())
+    assert [r.letter for r in classifier.read_many(pictures)] == truth
+    monkeypatch.setattr(preprocess, "LINE_WIDTH", 1.0)
+    assert [r.letter for r in classifier.read_many(pictures)] != truth

@@ -146,6 +146,20 @@ def test_a_word_photographed_with_the_desk_beside_the_sheet_is_read(
     assert reader.read(photo).verdict == refused
 
 
+@pytest.mark.parametrize(("index", "before"), [(30, Verdict.UNSURE), (253, Verdict.NOT_A_LETTER)])
+def test_a_word_photographed_on_squared_or_ruled_paper_is_read(reader, monkeypatch, index, before):
+    """Validation writers' words (seed 2000) in the text bench's phone photos on squared and
+    ruled paper: lines looked for at the pen's level broke up into dashes that were not found as
+    lines, and stayed on the writing (a block read wrong, or the word taken for one blot)."""
+    word = random_words(400, 2000)[index]
+    drawn = padded(render_word(word, np.random.default_rng([2000, index, 3])))
+    photo = photo_version(drawn, np.random.default_rng([7, index]))
+    assert reader.read(photo).text == word
+    monkeypatch.setattr(preprocess, "LINE_LEVEL", preprocess.INK_LEVEL)
+    monkeypatch.setattr(preprocess, "LINE_COVER", 0.0)
+    assert reader.read(photo).verdict == before
+
+
 def test_a_broken_file_is_refused_with_its_reason(reader):
     reading = reader.read(b"not a picture")
     assert reading.kind is None and reading.verdict == Verdict.NOT_AN_IMAGE
