@@ -147,12 +147,14 @@ LINE_SPAN = 0.9
 LINE_LEVEL = 0.25
 """Ruled and grid lines are looked for where the ink is at least this strong, half the pen's
 level (``INK_LEVEL``): a printed line a little fainter than the pen breaks up at the pen's level
-into dashes too short to be found as a line, and the dashes that touch the writing stay on it."""
+into dashes too short to be found as a line, and the dashes that touch the writing stay on it.
+On validation word photos (seed 2000) 0.2-0.3 read within a word of each other."""
 LINE_COVER = 0.4
 """A line found at ``LINE_LEVEL`` is removed only where the pen-level ink follows at least this
 share of it (within a pixel): one that left next to nothing at the pen's level crosses writing
-that must stay whole. Chosen on validation words photographed on ruled and squared paper (seeds
-2000 and 3000: 0.35-0.5 read the same; at 0.2 strokes along the lines were lost)."""
+that must stay whole. Chosen on validation words photographed on ruled and squared paper (seed
+2000: 0.35-0.5 read within a word of each other, at 0.2 strokes along the lines were lost; seed
+3000 to confirm)."""
 LINE_WIDTH = 0.03
 """...and only if it is at most this wide (a share of the picture's longer side, measured at
 ``LINE_LEVEL``): the lines removed from 400 validation word photos were at most 0.014 wide, while
