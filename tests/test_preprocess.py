@@ -410,3 +410,20 @@ def test_a_stem_across_an_upscaled_letter_is_not_taken_for_a_ruled_line(dev_data
     assert [r.letter for r in classifier.read_many(pictures)] == truth
     monkeypatch.setattr(preprocess, "LINE_WIDTH", 1.0)
     assert [r.letter for r in classifier.read_many(pictures)] != truth
+
+
+def test_the_row_of_writing_does_not_hop_along_the_dots_of_dotted_paper(monkeypatch):
+    """Two blocks of writing with a line of paper dots running off to the right: the dot next
+    to the writing may join the row, the dots beyond it do not."""
+    mask = np.zeros((120, 400), bool)
+    for left in (20, 70):  # two blocks, 40 px high, of two strokes each
+        mask[40:80, left : left + 4] = True
+        mask[58:62, left : left + 30] = True
+    dots = list(range(118, 400, 20))  # further apart than a block's parts, within a row's reach
+    for x in dots:
+        mask[59:62, x : x + 3] = True
+    row = preprocess._writing_row(mask)
+    assert row[40:80, 20:100].sum() == mask[40:80, 20:100].sum()
+    assert not row[:, dots[2] :].any()
+    monkeypatch.setattr(preprocess, "ROW_STEP_INK", 0.0)
+    assert preprocess._writing_row(mask)[:, dots[2] :].any()
