@@ -392,6 +392,21 @@ def test_a_faint_ruled_line_that_breaks_into_dashes_is_removed_where_it_crosses_
     assert b is not None and _close(a, b) < 0.05
 
 
+def test_a_line_across_a_sheet_smaller_than_the_picture_is_removed_and_a_stroke_is_not():
+    """A ruled line runs from the picture's left edge to the sheet's right edge, 70% of the
+    picture's width: a line on that sheet, though not across the picture; a pen stroke on the
+    sheet, shorter than the sheet is wide, stays."""
+    ink = np.zeros((240, 320), np.float32)
+    ink[60, :224] = 1.0  # the printed line, one pixel thin, to the sheet's edge
+    ink[150:154, 40:180] = 1.0  # a long pen stroke
+    mask = ink >= 0.5
+    sheet = np.zeros_like(mask)
+    sheet[:, :224] = True
+    kept = preprocess._remove_lines(mask, ink, sheet)
+    assert not kept[60].any() and kept[150:154, 40:180].all()
+    assert preprocess._remove_lines(mask, ink, None)[60, :224].all()
+
+
 UPSCALED_STEMS = {"eo/eo_67_8.jpg": "ㅓ", "u/u_24_8.jpg": "ㅜ", "yae/yae_86_12.jpg": "ㅒ"}
 """Dev letters whose stem or bar runs across nearly all of the picture."""
 

@@ -160,6 +160,34 @@ def test_a_word_photographed_on_squared_or_ruled_paper_is_read(reader, monkeypat
     assert reader.read(photo).verdict == before
 
 
+@pytest.mark.parametrize("index", [75, 95])
+def test_a_word_on_a_tilted_grid_is_read(reader, monkeypatch, index):
+    """Validation writers' words (seed 3000) in the text bench's phone photos on squared paper
+    turned in the frame: a grid line that cuts a corner of the picture (from its top edge to
+    its side) is as long as the picture lets it be, but shorter than the picture is wide; left
+    on the page, its dashes counted as more writing (too many blocks)."""
+    word = random_words(400, 3000)[index]
+    drawn = padded(render_word(word, np.random.default_rng([3000, index, 3])))
+    photo = photo_version(drawn, np.random.default_rng([7, index]))
+    assert reader.read(photo).text == word
+    monkeypatch.setattr(preprocess, "_chord", lambda x1, y1, x2, y2, paper: paper.shape)
+    assert reader.read(photo).verdict == Verdict.TOO_MANY_BLOCKS
+
+
+def test_a_word_too_faint_for_a_letter_is_cut_into_blocks_from_a_closer_look(reader, monkeypatch):
+    """A validation writer's word (seed 2000) written small in a thin pen on ruled paper: read
+    as one letter it is blank at the working size and at the faint closer look, but the word's
+    blocks are cut again from the closer look for small writing, not read at 10 px high."""
+    index = 19
+    word = random_words(400, 2000)[index]
+    drawn = padded(render_word(word, np.random.default_rng([2000, index, 3])))
+    photo = photo_version(drawn, np.random.default_rng([7, index]))
+    assert preprocess.canonical_from_bytes(photo).verdict == Verdict.BLANK
+    assert reader.read(photo).text == word
+    monkeypatch.setattr(preprocess, "_closer_blocks", lambda data, decoded, found: found)
+    assert reader.read(photo).text != word
+
+
 def test_a_broken_file_is_refused_with_its_reason(reader):
     reading = reader.read(b"not a picture")
     assert reading.kind is None and reading.verdict == Verdict.NOT_AN_IMAGE
