@@ -4,6 +4,7 @@ import io
 import struct
 import zlib
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
@@ -393,18 +394,37 @@ def test_a_faint_ruled_line_that_breaks_into_dashes_is_removed_where_it_crosses_
 
 
 def test_a_line_across_a_sheet_smaller_than_the_picture_is_removed_and_a_stroke_is_not():
-    """A ruled line runs from the picture's left edge to the sheet's right edge, 70% of the
-    picture's width: a line on that sheet, though not across the picture; a pen stroke on the
+    """Ruled lines run from the picture's left edge to the sheet's right edge, 70% of the
+    picture's width: lines on that sheet, though not across the picture; a pen stroke on the
     sheet, shorter than the sheet is wide, stays."""
     ink = np.zeros((240, 320), np.float32)
-    ink[60, :224] = 1.0  # the printed line, one pixel thin, to the sheet's edge
+    ink[[30, 60, 90], :224] = 1.0  # printed lines, one pixel thin, to the sheet's edge
     ink[150:154, 40:180] = 1.0  # a long pen stroke
     mask = ink >= 0.5
     sheet = np.zeros_like(mask)
     sheet[:, :224] = True
     kept = preprocess._remove_lines(mask, ink, sheet)
-    assert not kept[60].any() and kept[150:154, 40:180].all()
-    assert preprocess._remove_lines(mask, ink, None)[60, :224].all()
+    assert not kept[:100].any() and kept[150:154, 40:180].all()
+    assert preprocess._remove_lines(mask, ink, None)[[30, 60, 90], :224].all()
+
+
+def _lines_picture(*lines: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """A 240x320 ink map with thin straight ``lines`` (x1, y1, x2, y2; 2 px wide), and its
+    mask."""
+    ink = np.zeros((240, 320), np.uint8)
+    for x1, y1, x2, y2 in lines:
+        cv2.line(ink, (x1, y1), (x2, y2), 1, thickness=2)
+    return ink.astype(np.float32), ink.astype(bool)
+
+
+def test_a_line_that_cuts_a_corner_is_removed_with_its_ruling_but_a_lone_edge_is_not():
+    """A line from the left edge to the top edge, shorter than the picture is wide: removed when
+    lines parallel to it rule the page, kept alone (the straight edge of a sheet or a desk)."""
+    corner = (0, 100, 200, 0)
+    ink, mask = _lines_picture(corner, (0, 160, 319, 0), (0, 220, 319, 60))
+    assert not preprocess._remove_lines(mask, ink)[:100, :150].any()
+    ink, mask = _lines_picture(corner)
+    assert preprocess._remove_lines(mask, ink)[:100, :150].sum() > 100
 
 
 UPSCALED_STEMS = {"eo/eo_67_8.jpg": "ㅓ", "u/u_24_8.jpg": "ㅜ", "yae/yae_86_12.jpg": "ㅒ"}

@@ -150,6 +150,12 @@ LINE_CHORD = 0.5
 """...if that chord is at least this share of the picture's width or height (the way the line
 runs; not tuned). Validation word photos, with the closer look for a word too faint to be a
 letter: seed 2000 365 -> 366 of 400, seed 3000 360 -> 364 (lines cutting a grid's corners)."""
+LINE_FAMILY = 2
+"""A line short of the picture's width or height (cut by a corner or a sheet's edge) is removed
+only with at least this many lines parallel to it (a page's ruling): a lone straight edge is a
+sheet's or a desk's, and without it a blank sheet's glare or corner was left to read as ㅡ or ㅣ
+(validation junk, seed 2000: LeNet 19 -> 17, MLP 29 -> 28 of 560 accepted; 16 and 27 before
+``LINE_CHORD``; word photos the same)."""
 LINE_LEVEL = 0.25
 """Ruled and grid lines are looked for where the ink is at least this strong, half the pen's
 level (``INK_LEVEL``): a printed line a little fainter than the pen breaks up at the pen's level
@@ -565,8 +571,9 @@ def _remove_lines(mask: np.ndarray, ink: np.ndarray, sheet: np.ndarray | None = 
     when one was found (ruled lines, grids, edges), from the ink ``mask``.
 
     Long segments are found with a probabilistic Hough transform in the ``ink`` of at least
-    ``LINE_LEVEL`` and kept where they are thin (``LINE_WIDTH``) and the ``mask`` follows them
-    (``LINE_COVER``); along them only the pixels that are not part of a thicker pen stroke are
+    ``LINE_LEVEL`` and kept where they are thin (``LINE_WIDTH``), the ``mask`` follows them
+    (``LINE_COVER``) and, if they do not cross the whole picture, others run parallel to them
+    (``LINE_FAMILY``); along them only the pixels that are not part of a thicker pen stroke are
     removed, and the strokes a line crossed are closed again.
     """
     height, width = mask.shape
@@ -578,6 +585,7 @@ def _remove_lines(mask: np.ndarray, ink: np.ndarray, sheet: np.ndarray | None = 
     to_paper = cv2.distanceTransform(faint, cv2.DIST_L2, 3)
     paper = np.ones_like(mask) if sheet is None else sheet
     centres = np.zeros_like(binary)
+    across, cut = [], []
     # Lines across the picture first; then, in what they leave, the shorter ones that cut its
     # corner or cross a sheet smaller than it (looked for first, a line broken into dashes
     # would be found as pieces, each too short).
@@ -589,7 +597,13 @@ def _remove_lines(mask: np.ndarray, ink: np.ndarray, sheet: np.ndarray | None = 
             on_line = _segment_pixels((x1, y1), (x2, y2))
             thin_enough = 2 * np.median(to_paper[on_line]) <= LINE_WIDTH * side
             if thin_enough and near[on_line].mean() >= LINE_COVER:
+                whole = abs(x2 - x1) >= LINE_SPAN * width or abs(y2 - y1) >= LINE_SPAN * height
+                (across if whole else cut).append((x1, y1, x2, y2))
                 cv2.line(centres, (x1, y1), (x2, y2), 1, thickness=1)
+    centres = np.zeros_like(binary)
+    found = across + cut
+    for x1, y1, x2, y2 in across + [line for line in cut if _ruled(line, found)]:
+        cv2.line(centres, (x1, y1), (x2, y2), 1, thickness=1)
     if not centres.any():
         return mask
     depth = to_paper[centres.astype(bool)]
@@ -614,6 +628,17 @@ def _segments(faint: np.ndarray, shortest: int) -> list[list[int]]:
         maxLineGap=max(2, round(0.02 * side)),
     )
     return [] if found is None else found.reshape(-1, 4).tolist()
+
+
+def _ruled(line: tuple[int, ...], found: list[tuple[int, ...]]) -> bool:
+    """Whether ``line`` has at least ``LINE_FAMILY`` other ``found`` lines parallel to it (within
+    a degree): a page's ruling or grid, not a lone straight edge (a sheet's, a desk's)."""
+    angle = np.arctan2(line[3] - line[1], line[2] - line[0])
+    parallel = sum(
+        abs(np.sin(angle - np.arctan2(y2 - y1, x2 - x1))) <= np.sin(np.radians(1.0))
+        for x1, y1, x2, y2 in found
+    )
+    return parallel - 1 >= LINE_FAMILY
 
 
 def _spans(dx: int, dy: int, chord: tuple[int, int], shape: tuple[int, ...]) -> bool:
