@@ -584,13 +584,13 @@ def _remove_lines(mask: np.ndarray, ink: np.ndarray, sheet: np.ndarray | None = 
     # The distance to the paper: half a line's width along it (a crossed stroke is an outlier).
     to_paper = cv2.distanceTransform(faint, cv2.DIST_L2, 3)
     paper = np.ones_like(mask) if sheet is None else sheet
-    centres = np.zeros_like(binary)
+    taken = np.zeros_like(binary)  # the lines found so far, left out of the next search
     across, cut = [], []
     # Lines across the picture first; then, in what they leave, the shorter ones that cut its
     # corner or cross a sheet smaller than it (looked for first, a line broken into dashes
     # would be found as pieces, each too short).
     for shortest in (LINE_SPAN, LINE_SPAN * LINE_CHORD):
-        left = np.where(cv2.dilate(centres, ellipse(5)) > 0, 0, faint).astype(np.uint8)
+        left = np.where(cv2.dilate(taken, ellipse(5)) > 0, 0, faint).astype(np.uint8)
         for x1, y1, x2, y2 in _segments(left, round(shortest * min(height, width))):
             if not _spans(x2 - x1, y2 - y1, _chord(x1, y1, x2, y2, paper), (height, width)):
                 continue
@@ -599,10 +599,9 @@ def _remove_lines(mask: np.ndarray, ink: np.ndarray, sheet: np.ndarray | None = 
             if thin_enough and near[on_line].mean() >= LINE_COVER:
                 whole = abs(x2 - x1) >= LINE_SPAN * width or abs(y2 - y1) >= LINE_SPAN * height
                 (across if whole else cut).append((x1, y1, x2, y2))
-                cv2.line(centres, (x1, y1), (x2, y2), 1, thickness=1)
+                cv2.line(taken, (x1, y1), (x2, y2), 1, thickness=1)
     centres = np.zeros_like(binary)
-    found = across + cut
-    for x1, y1, x2, y2 in across + [line for line in cut if _ruled(line, found)]:
+    for x1, y1, x2, y2 in across + [line for line in cut if _ruled(line, across + cut)]:
         cv2.line(centres, (x1, y1), (x2, y2), 1, thickness=1)
     if not centres.any():
         return mask
