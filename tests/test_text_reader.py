@@ -129,6 +129,14 @@ def test_chieut_keeps_its_short_stroke_in_a_word_written_small(reader, monkeypat
     assert reader.read(picture).text == "쟨주"
 
 
+def _validation_word_photo(seed: int, index: int) -> tuple[str, bytes]:
+    """The text bench's ``index``-th word and its phone photo (``word_figures``), by the
+    writers of ``seed`` instead of the held-out ones."""
+    word = random_words(400, seed)[index]
+    drawn = padded(render_word(word, np.random.default_rng([seed, index, 3])))
+    return word, photo_version(drawn, np.random.default_rng([7, index]))
+
+
 @pytest.mark.parametrize(
     ("index", "refused"), [(251, Verdict.NOT_A_LETTER), (147, Verdict.TOO_MANY_BLOCKS)]
 )
@@ -138,9 +146,7 @@ def test_a_word_photographed_with_the_desk_beside_the_sheet_is_read(
     """Validation writers' words (seed 2000) in the text bench's phone photos, the sheet on a
     desk: without the sheet finder the desk's edge joined the writing (not a letter) or the
     dark desk around a turned sheet counted as more writing than a word (too many blocks)."""
-    word = random_words(400, 2000)[index]
-    drawn = padded(render_word(word, np.random.default_rng([2000, index, 3])))
-    photo = photo_version(drawn, np.random.default_rng([7, index]))
+    word, photo = _validation_word_photo(2000, index)
     assert reader.read(photo).text == word
     monkeypatch.setattr(preprocess, "sheet_mask", lambda grey: None)
     assert reader.read(photo).verdict == refused
@@ -151,9 +157,7 @@ def test_a_word_photographed_on_squared_or_ruled_paper_is_read(reader, monkeypat
     """Validation writers' words (seed 2000) in the text bench's phone photos on squared and
     ruled paper: lines looked for at the pen's level broke up into dashes that were not found as
     lines, and stayed on the writing (a block read wrong, or the word taken for one blot)."""
-    word = random_words(400, 2000)[index]
-    drawn = padded(render_word(word, np.random.default_rng([2000, index, 3])))
-    photo = photo_version(drawn, np.random.default_rng([7, index]))
+    word, photo = _validation_word_photo(2000, index)
     assert reader.read(photo).text == word
     monkeypatch.setattr(preprocess, "LINE_LEVEL", preprocess.INK_LEVEL)
     monkeypatch.setattr(preprocess, "LINE_COVER", 0.0)
@@ -166,9 +170,7 @@ def test_a_word_on_a_tilted_grid_is_read(reader, monkeypatch, index):
     turned in the frame: a grid line that cuts a corner of the picture (from its top edge to
     its side) is as long as the picture lets it be, but shorter than the picture is wide; left
     on the page, its dashes counted as more writing (too many blocks)."""
-    word = random_words(400, 3000)[index]
-    drawn = padded(render_word(word, np.random.default_rng([3000, index, 3])))
-    photo = photo_version(drawn, np.random.default_rng([7, index]))
+    word, photo = _validation_word_photo(3000, index)
     assert reader.read(photo).text == word
     monkeypatch.setattr(preprocess, "_chord", lambda x1, y1, x2, y2, paper: paper.shape)
     assert reader.read(photo).verdict == Verdict.TOO_MANY_BLOCKS
@@ -178,10 +180,7 @@ def test_a_word_too_faint_for_a_letter_is_cut_into_blocks_from_a_closer_look(rea
     """A validation writer's word (seed 2000) written small in a thin pen on ruled paper: read
     as one letter it is blank at the working size and at the faint closer look, but the word's
     blocks are cut again from the closer look for small writing, not read at 10 px high."""
-    index = 19
-    word = random_words(400, 2000)[index]
-    drawn = padded(render_word(word, np.random.default_rng([2000, index, 3])))
-    photo = photo_version(drawn, np.random.default_rng([7, index]))
+    word, photo = _validation_word_photo(2000, 19)
     assert preprocess.canonical_from_bytes(photo).verdict == Verdict.BLANK
     assert reader.read(photo).text == word
     monkeypatch.setattr(preprocess, "_closer_blocks", lambda data, decoded, found: found)
