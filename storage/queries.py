@@ -189,9 +189,10 @@ async def confusions(
 
 async def text_answers(session: AsyncSession, learner_id: int) -> list[tuple[str, str]]:
     """Every graded answer to a syllable or word asked for that was read: (asked for, read), in
-    the order answered."""
+    the order answered; an answer graded right counts as read as asked for (its letters were
+    right in the quiz's context, or the learner said I misread them)."""
     rows = await session.execute(
-        select(Attempt.expected, Attempt.read)
+        select(Attempt.expected, Attempt.read, Attempt.correct)
         .where(
             Attempt.learner_id == learner_id,
             Attempt.correct.is_not(None),
@@ -200,7 +201,7 @@ async def text_answers(session: AsyncSession, learner_id: int) -> list[tuple[str
         )
         .order_by(Attempt.id)
     )
-    return [(expected, read) for expected, read in rows]
+    return [(expected, expected if correct else read) for expected, read, correct in rows]
 
 
 async def latest_attempt(session: AsyncSession, learner_id: int) -> Attempt | None:

@@ -4,12 +4,14 @@ import json
 import shutil
 
 from ml.evaluation.bench import phone_photo_jpeg, run_bench
-from ml.evaluation.text_bench import real_letter_figures
-from ml.reading.classifier import Classifier
+from ml.evaluation.text_bench import graded_right, real_letter_figures
+from ml.reading.alphabet import compose
+from ml.reading.classifier import Classifier, Reading
 from ml.reading.decode import decode_greyscale
 from ml.reading.registry import Registry
-from ml.reading.syllables import SyllableModel
-from ml.reading.text import TextReader
+from ml.reading.syllables import BlockReading, SyllableModel
+from ml.reading.text import TextReader, TextReading
+from ml.reading.verdicts import Verdict
 
 
 def test_quick_bench_reports_speed_and_inference(dev_data, registry_root):
@@ -68,6 +70,10 @@ def test_quick_bench_reads_syllables_words_and_letters_end_to_end(dev_data, regi
     assert set(figures["syllables"]) == {"clean", "photo", "screen", "alpha"}
     assert figures["syllables"]["clean"]["n"] == 10 and figures["words"]["clean"]["n"] == 8
     assert figures["syllables"]["clean"]["accuracy"] >= 0.8  # held-out writers, shipped reader
+    quiz = figures["words"]["quiz"]
+    assert quiz["right"]["n"] == 8 and 0 < quiz["mistaken"]["n"] <= 8
+    for graded in quiz.values():  # the quiz's context can only accept more
+        assert graded["strict"] <= graded["in_context"]
     real = figures["real_letters"]
     assert set(real) == {"held_out", "block0", "block1", "block2"}
     assert real["held_out"]["writers"] == ["block0", "block1", "block2"]  # shipped: synthetic only
@@ -91,3 +97,25 @@ def test_real_letter_blocks_pool_only_the_writers_the_reader_never_trained_on(de
     figures = real_letter_figures(reader, dev_data, per_writer=2)
     assert figures["held_out"]["writers"] == ["block1"]
     assert figures["held_out"]["n"] == figures["block1"]["n"] == 2
+
+
+def test_a_quiz_grades_a_word_right_in_context_only_where_the_letter_asked_for_is_close():
+    def word(*vowels: tuple[str, float, str]) -> TextReading:
+        blocks = tuple(
+            BlockReading(
+                "syllable", 0.99, compose("ㄴ", best, ""), (
+                    (("ㄴ", 0.99),), ((best, p), (rival, 1 - p)), (("", 0.99),)
+                ), p,
+            )
+            for best, p, rival in vowels
+        )  # fmt: skip
+        text = "".join(b.text for b in blocks)
+        return TextReading("word", Verdict.OK, "", text, Reading(Verdict.OK), blocks)
+
+    close = word(("ㅏ", 0.9, "ㅓ"), ("ㅓ", 0.7, "ㅏ"))  # 나 asked for, read 너 at 0.7
+    assert not graded_right("나나", close, context=False)
+    assert graded_right("나나", close, context=True)
+    far = word(("ㅏ", 0.9, "ㅓ"), ("ㅓ", 0.95, "ㅏ"))
+    assert not graded_right("나나", far, context=True)
+    assert graded_right("나너", far, context=False)
+    assert not graded_right("나", close, context=True)  # blocks do not line up

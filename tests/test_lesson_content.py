@@ -15,6 +15,7 @@ from bot.core.lesson_content import (
     contrast,
 )
 from ml.reading.alphabet import CONSONANTS, LETTERS, VOWELS, decompose, is_syllables
+from ml.writing.mistakes import LOOK_ALIKES
 
 REQUIRED_PAIRS = (
     ("ㅏ", "ㅓ"),
@@ -98,6 +99,11 @@ def test_confusable_pairs_are_pairs_of_letters_that_name_both():
     for pair, text in CONFUSABLE_PAIRS.items():
         assert len(pair) == 2 and pair <= set(LETTERS)
         assert all(jamo in text for jamo in pair)
+
+
+def test_the_look_alikes_quizzes_are_measured_with_are_the_pairs_the_lessons_teach_apart():
+    assert {frozenset(pair) for pair in LOOK_ALIKES} == set(CONFUSABLE_PAIRS)
+    assert len(LOOK_ALIKES) == len(CONFUSABLE_PAIRS)
 
 
 def test_no_confusable_pair_is_listed_twice():

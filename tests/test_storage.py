@@ -195,6 +195,29 @@ async def test_letters_practised_before_lessons_existed_count_as_taught(tmp_path
         await database.close()
 
 
+async def test_a_text_answer_graded_right_counts_as_read_as_asked_for(db):
+    """Right in the quiz's context or after the learner said I misread it: its letters count as
+    written right in the letters-inside figures."""
+    async with db.transaction() as session:
+        learner = await queries.learner(session, "test", "1")
+        for read, correct in (("너무", True), ("너무", False), ("나무", None)):
+            session.add(
+                Attempt(
+                    learner_id=learner.id,
+                    expected="나무",
+                    read=read,
+                    verdict="ok",
+                    correct=correct,
+                    model_version="m",
+                )
+            )
+    async with db.transaction() as session:
+        assert await queries.text_answers(session, learner.id) == [
+            ("나무", "나무"),
+            ("나무", "너무"),
+        ]
+
+
 async def test_answers_and_cards_hold_words_and_a_downgrade_drops_only_them(db):
     """A word asked for (its answers, card and sample) fits where a letter did (PostgreSQL
     enforces the width); going back to the letters-only schema keeps the letters' rows."""

@@ -24,6 +24,7 @@ from ml.reading.alphabet import (
 )
 from ml.writing.fonts import korean_fonts
 from ml.writing.informal import STYLES, Informal
+from ml.writing.mistakes import look_alikes, mistaken
 from ml.writing.syllables import (
     CLEAN_PROPORTIONS,
     Proportions,
@@ -255,6 +256,26 @@ def test_font_syllables_vary_in_size_place_and_tilt():
         assert picture.shape == (64, 64) and picture.dtype == np.uint8
         assert picture.min() < 60 and has_a_white_margin(picture)
     assert not np.array_equal(pictures[0], pictures[1])
+
+
+@pytest.mark.parametrize("word", ["나무", "닭", "고양이", "쯔아"])
+def test_a_mistake_writes_one_letter_as_a_look_alike(word):
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        wrong = mistaken(word, rng)
+        assert wrong is not None and len(wrong) == len(word)
+        changed = [
+            (asked, written)
+            for a, b in zip(word, wrong, strict=True)
+            for asked, written in zip(decompose(a), decompose(b), strict=True)
+            if asked != written
+        ]
+        assert len(changed) == 1 and changed[0][1] in look_alikes(changed[0][0])
+
+
+def test_a_word_of_letters_without_look_alikes_has_no_mistake_to_make():
+    assert look_alikes("") == [] and look_alikes("ㅉ") == []
+    assert mistaken("쯔", np.random.default_rng(0)) is None
 
 
 def test_a_contact_sheet_lays_pictures_out_in_a_grid():

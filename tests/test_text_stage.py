@@ -15,6 +15,7 @@ from bot.app.reminders import reminder
 from bot.core import texts
 from bot.core.drill_questions import word_choices
 from bot.core.drills import review
+from bot.core.lesson_content import contrast
 from bot.core.text_grading import feedback, grade, letters_inside
 from bot.core.text_items import (
     describe,
@@ -37,7 +38,7 @@ from bot_fixtures import LEARNER, letter_png
 from ml.reading.alphabet import FINALS, INITIALS, MEDIALS, decompose
 from ml.reading.blocks import BLOCK_CONTRACT
 from ml.reading.classifier import Reading
-from ml.reading.syllables import BlockReading
+from ml.reading.syllables import CONTEXT_PART, BlockReading
 from ml.reading.text import TextReading
 from ml.reading.verdicts import Verdict
 from storage import queries
@@ -121,7 +122,8 @@ def test_a_wrong_vowel_is_named_in_its_block_and_the_rest_praised():
     graded = grade("나무", read_as("너", "무"))
     assert not graded.correct and graded.read == "너무"
     assert feedback(graded) == (
-        "Your ㄴ ㅁ ㅜ: right. In 나, the vowel reads as ㅓ; it should be ㅏ (a)."
+        "Your ㄴ ㅁ ㅜ: right. In 나, the vowel reads as ㅓ; it should be ㅏ (a).\n"
+        + contrast("ㅏ", "ㅓ")
     )
 
 
@@ -156,6 +158,19 @@ def test_a_letter_barely_read_right_counts_and_is_named():
     graded = grade("나", read_as("나", sure=0.45))
     assert graded.correct
     assert "I could only just read the first consonant ㄴ; the vowel ㅏ" in feedback(graded)
+
+
+def test_a_letter_asked_for_that_is_a_close_runner_up_counts_and_is_named():
+    close = read_as("너", sure=1 - CONTEXT_PART - 0.01)  # ㅏ, the vowel asked for, is the rival
+    graded = grade("나", close)
+    assert graded.correct and graded.read == "너"
+    assert feedback(graded) == (
+        texts.TEXT_HARD_TO_READ.format(places="the vowel ㅏ (it looks a little like ㅓ)")
+        + "\n"
+        + contrast("ㅏ", "ㅓ")
+    )
+    far = read_as("너", sure=1 - CONTEXT_PART + 0.01)
+    assert not grade("나", far).correct
 
 
 def test_a_blank_picture_or_a_line_cannot_be_graded():

@@ -61,7 +61,8 @@ async def answer_text_question(
     hinted = running.hinted or running.retrying
     await turn.session.flush()
     if graded.places and reading.images is not None:
-        source = LabelSource.QUIZ_AGREED if graded.correct else LabelSource.QUIZ_DISAGREED
+        agreed = graded.read == expected
+        source = LabelSource.QUIZ_AGREED if agreed else LabelSource.QUIZ_DISAGREED
         keep_sample(turn, attempt, data, reading.images, expected, source)
     if graded.correct:
         await review_card(turn, expected, True, hinted)

@@ -3,9 +3,11 @@ letters of which blocks are right, which read as another letter, which are missi
 the words that tell the learner so ("your ㄱ is right; in 가 the vowel reads as ㅓ, it should be
 ㅏ").
 
-A letter counts when the reader's best guess for its place is the letter asked for; a place the
-reader is unsure of (:data:`ml.reading.syllables.PART_CONFIDENCE`) is named so the learner can
-make it clearer, right or wrong.
+A letter counts when the reader's best guess for its place is the letter asked for, or when the
+letter asked for is a close runner-up there (:func:`ml.reading.syllables.counts_as_asked`: the
+reader could not tell them apart, so the quiz's question decides); a place the reader is unsure
+of (:data:`ml.reading.syllables.PART_CONFIDENCE`, or right only as a runner-up) is named so the
+learner can make it clearer, right or wrong.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core import texts
+from bot.core.lesson_content import contrast
 from bot.core.text_items import is_letter, spelled
 from ml.reading.alphabet import COMPOUND_FINALS, decompose, is_syllables
-from ml.reading.syllables import PART_CONFIDENCE, PARTS
+from ml.reading.syllables import PART_CONFIDENCE, PARTS, counts_as_asked
 from ml.reading.text import TextReading
 from ml.reading.verdicts import Verdict
 from storage.queries import LetterScore
@@ -34,11 +37,21 @@ class Place:
     expected: str
     """The letter asked for there (``""``: no final)."""
     read: str
+    """The reader's best letter there."""
+    right: bool
+    """The best letter is the one asked for, or that one is a close runner-up."""
     sure: bool
+    """The best letter is the one asked for, and clearly so."""
 
-    @property
-    def right(self) -> bool:
-        return self.read == self.expected
+    @classmethod
+    def graded(
+        cls, block: int, part: str, expected: str, top: tuple[tuple[str, float], ...]
+    ) -> Place:
+        """The place ``part`` of block ``block``, where ``expected`` was asked for and the
+        reader's best letters were ``top``."""
+        read, p = top[0]
+        sure = read == expected and p >= PART_CONFIDENCE
+        return cls(block, part, expected, read, counts_as_asked(top, expected), sure)
 
 
 @dataclass(frozen=True)
@@ -68,11 +81,11 @@ def grade(expected: str, reading: TextReading) -> TextGrade:
     if len(reading.blocks) != len(expected):
         return TextGrade(expected, reading.text, False, confidence)
     places = tuple(
-        Place(n, part, asked, top[0][0], top[0][1] >= PART_CONFIDENCE)
+        Place.graded(n, part, asked, top)
         for n, (block, syllable) in enumerate(zip(reading.blocks, expected, strict=True))
         for part, asked, top in zip(PARTS, decompose(syllable), block.jamo, strict=True)
     )
-    correct = reading.text == expected and all(p.right for p in places)
+    correct = all(p.right for p in places)
     return TextGrade(expected, reading.text, correct, confidence, places)
 
 
@@ -99,7 +112,13 @@ def feedback(graded: TextGrade) -> str:
     lines += wrong
     if unsure:
         lines.append(texts.TEXT_HARD_TO_READ.format(places="; ".join(unsure)))
-    return " ".join(lines)
+    return "\n".join([" ".join(lines), *_tips(graded.places)])
+
+
+def _tips(places: Iterable[Place]) -> list[str]:
+    """How to tell apart each letter asked for and the look-alike read in its place, once."""
+    pairs = ((p.expected, p.read) for p in places if p.read != p.expected)
+    return list(dict.fromkeys(tip for a, b in pairs if (tip := contrast(a, b))))
 
 
 def _wrong(place: Place, expected: str) -> str:
@@ -126,7 +145,8 @@ def _named(letter: str, part: str) -> str:
 
 def _unsure(place: Place, expected: str) -> str:
     where = f" in {expected[place.block]}" if len(expected) > 1 else ""
-    return f"the {PLACES[place.part]} {place.expected}{where}"
+    rival = texts.TEXT_LOOKS_LIKE.format(read=place.read) if place.read != place.expected else ""
+    return f"the {PLACES[place.part]} {place.expected}{where}{rival}"
 
 
 def letters_inside(answers: Iterable[tuple[str, str]]) -> list[LetterScore]:

@@ -498,10 +498,14 @@ def summary_lines(figures: dict) -> list[str]:
     if "text" in figures:
         t = figures["text"]
         styles = ", ".join(f"{k} {v['accuracy']:.2%}" for k, v in t["syllables"].items())
-        words = ", ".join(f"{k} {v['accuracy']:.2%}" for k, v in t["words"].items())
+        words = ", ".join(f"{k} {t['words'][k]['accuracy']:.2%}" for k in ("clean", "photo"))
+        quiz = t["words"]["quiz"]
         speed = t["speed"]["photo_12mp_word_ms"]
         lines.append(
-            f"text: syllables {styles}; words {words}; real letters' blocks by writers never "
+            f"text: syllables {styles}; words {words}; in a quiz, word photos graded right "
+            f"{quiz['right']['strict']:.2%} (in context {quiz['right']['in_context']:.2%}), "
+            f"with a look-alike letter {quiz['mistaken']['strict']:.2%} "
+            f"({quiz['mistaken']['in_context']:.2%}); real letters' blocks by writers never "
             f"trained on ({', '.join(t['real_letters']['held_out']['writers'])}) "
             f"{t['real_letters']['held_out']['accuracy']:.2%}; "
             f"letters {t['letters']['accuracy']:.2%}; "

@@ -4,7 +4,11 @@ in, text out, :class:`ml.reading.text.TextReader`):
 * **syllables** by held-out stroke writers (seed 1000), every ``stride``-th everyday syllable, as
   clean PNGs and as phone photos, drawing-app screenshots and transparent PNGs
   (:mod:`ml.writing.picture_styles`): whole syllable and each letter position;
-* **words** of 1-4 everyday syllables by held-out writers, as PNGs and as phone photos;
+* **words** of 1-4 everyday syllables by held-out writers, as PNGs and as phone photos; and the
+  photos sent to a quiz that asks for them, graded right by the best letters alone (``strict``)
+  and with the quiz's context (``in_context``, :func:`ml.reading.syllables.counts_as_asked`),
+  beside the same words written with one letter as its look-alike (``mistaken``,
+  :func:`ml.writing.mistakes.mistaken`), which must still be graded wrong;
 * **real letters**: blocks built from the dev writers' own letter pictures
   (:mod:`ml.writing.real_syllables`), per writer and pooled over the writers the syllable
   reader never trained on;
@@ -25,12 +29,14 @@ import numpy as np
 from PIL import Image
 
 from ml.evaluation.text_evaluate import summarize_texts
-from ml.reading.alphabet import LETTERS, everyday_syllables
+from ml.reading.alphabet import LETTERS, decompose, everyday_syllables
 from ml.reading.blocks import BLOCK_SIZE
+from ml.reading.syllables import counts_as_asked
 from ml.reading.text import TextReader, TextReading
 from ml.training.data import letters_by_writer
 from ml.writing.held_out import HELD_OUT_SEED
 from ml.writing.informal import HELD_OUT_STYLES, informal_letter
+from ml.writing.mistakes import mistaken
 from ml.writing.picture_styles import alpha_version, photo_version, screen_version
 from ml.writing.real_syllables import real_blocks
 from ml.writing.syllables import render_syllable, render_word
@@ -90,19 +96,66 @@ def syllable_figures(reader: TextReader, stride: int) -> dict:
 
 
 def word_figures(reader: TextReader, count: int) -> dict:
-    """Held-out writers' words of 1-4 blocks, as PNGs and as phone photos."""
+    """Held-out writers' words of 1-4 blocks, as PNGs and as phone photos, and those photos in a
+    quiz (:func:`quiz_figures`)."""
     words = random_words(count, HELD_OUT_SEED)
-    drawn = [
-        render_word(w, np.random.default_rng([HELD_OUT_SEED, k, 3]))
-        if len(w) > 1
-        else render_syllable(w, np.random.default_rng([HELD_OUT_SEED, k, 3]))
-        for k, w in enumerate(words)
-    ]
-    photos = [photo_version(padded(d), np.random.default_rng([7, k])) for k, d in enumerate(drawn)]
+    drawn = [_drawn_word(w, k) for k, w in enumerate(words)]
+    photos = reader.read_many([_word_photo(d, k) for k, d in enumerate(drawn)])
     return {
         "clean": _score(reader, words, [png(d) for d in drawn]),
-        "photo": _score(reader, words, photos),
+        "photo": _summary(reader.version, words, photos),
+        "quiz": quiz_figures(reader, words, photos),
     }
+
+
+def quiz_figures(reader: TextReader, words: list[str], photos: list[TextReading]) -> dict:
+    """The share of the word photos ``photos`` (read from ``words`` as :func:`word_figures`
+    draws them) graded right in a quiz that asks for each word, and of the same words written
+    with one letter as its look-alike by the same hands, strictly and in the quiz's context."""
+    mistakes = [
+        (k, wrong)
+        for k, word in enumerate(words)
+        if (wrong := mistaken(word, np.random.default_rng([HELD_OUT_SEED, k, 5]))) is not None
+    ]
+    pictures = [_word_photo(_drawn_word(wrong, k), k) for k, wrong in mistakes]
+    mistaken_read = reader.read_many(pictures)
+    asked = [words[k] for k, _ in mistakes]
+
+    def shares(truth: list[str], readings: list[TextReading]) -> dict:
+        return {
+            "strict": _share(truth, readings, context=False),
+            "in_context": _share(truth, readings, context=True),
+            "n": len(truth),
+        }
+
+    return {"right": shares(words, photos), "mistaken": shares(asked, mistaken_read)}
+
+
+def graded_right(asked: str, reading: TextReading, context: bool) -> bool:
+    """Whether a quiz that asked for the syllables ``asked`` grades ``reading`` right, as
+    ``bot.core.text_grading.grade`` does: block for block, each letter the best one read in its
+    place or, with ``context``, one that counts as asked for there."""
+    if reading.kind not in ("syllable", "word") or len(reading.blocks) != len(asked):
+        return False
+    return all(
+        counts_as_asked(top, letter) if context else top[0][0] == letter
+        for block, syllable in zip(reading.blocks, asked, strict=True)
+        for letter, top in zip(decompose(syllable), block.jamo, strict=True)
+    )
+
+
+def _share(asked: list[str], readings: list[TextReading], context: bool) -> float:
+    right = [graded_right(a, r, context) for a, r in zip(asked, readings, strict=True)]
+    return float(np.mean(right)) if right else 0.0
+
+
+def _drawn_word(word: str, k: int) -> np.ndarray:
+    rng = np.random.default_rng([HELD_OUT_SEED, k, 3])
+    return render_word(word, rng) if len(word) > 1 else render_syllable(word, rng)
+
+
+def _word_photo(drawn: np.ndarray, k: int) -> bytes:
+    return photo_version(padded(drawn), np.random.default_rng([7, k]))
 
 
 def real_letter_figures(reader: TextReader, data_root: Path, per_writer: int) -> dict:

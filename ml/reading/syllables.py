@@ -6,6 +6,8 @@ probability.
 A block is read as the syllable its three best letters compose; it is *unsure* when any of the
 three is below :data:`PART_CONFIDENCE` (the reading names the position and its rivals, so that a
 reply can say "the vowel could be ㅏ or ㅓ"), and its kind is what the kind head finds likeliest.
+In a quiz, a place may count as the letter asked for even when that letter is only the runner-up
+(:func:`counts_as_asked`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ DEFAULT_MODEL = NAME_PREFIX + "lenet"
 PARTS = ("initial", "medial", "final")
 PART_CONFIDENCE = 0.5
 """A position whose best letter has a lower probability makes the block unsure."""
+CONTEXT_PART = 0.1
+"""In a quiz, a place whose best letter is not the one asked for still counts as it (unsure)
+when the letter asked for has at least this probability there: tuned on validation writers'
+words as phone photos, written right and with one letter written as its look-alike
+(``hangul-ml bench --only text``, ``quiz``)."""
 TOP_K = 3
 
 
@@ -211,6 +218,15 @@ def live_syllable_model(
     if ":" in spec or Path(spec).exists():
         return SyllableModel(registry.resolve(spec), worker=worker)
     return LiveSyllableModel(spec, registry, worker=worker)
+
+
+def counts_as_asked(top: Sequence[tuple[str, float]], asked: str) -> bool:
+    """Whether a place read as ``top`` (letters with their probabilities, best first) counts as
+    the letter ``asked`` in a quiz that asked for it: its best letter, or one with at least
+    :data:`CONTEXT_PART` (the reader could not tell it from the best)."""
+    return any(
+        letter == asked and (rank == 0 or p >= CONTEXT_PART) for rank, (letter, p) in enumerate(top)
+    )
 
 
 def _top(probabilities: np.ndarray, letters: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
