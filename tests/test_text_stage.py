@@ -4,6 +4,7 @@ the tutor (real pictures, the shipped models, both databases)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -171,6 +172,17 @@ def test_a_letter_asked_for_that_is_a_close_runner_up_counts_and_is_named():
     )
     far = read_as("너", sure=1 - CONTEXT_PART + 0.01)
     assert not grade("나", far).correct
+
+
+def test_a_final_barely_there_or_barely_missing_is_named_so():
+    missing = grade("삭", read_as("사", sure=0.8))  # ㄱ, the final asked for, is the rival
+    assert missing.correct
+    assert "the final consonant ㄱ (it almost looks missing)" in feedback(missing)
+    jamo = ((("ㅅ", 0.99),), (("ㅏ", 0.99),), (("ㄴ", 0.8), ("", 0.2)))
+    blocks = (BlockReading("syllable", 0.99, "산", jamo, 0.8),)
+    extra = grade("사", replace(read_as("산"), blocks=blocks))
+    assert extra.correct
+    assert "that 사 has no final consonant (I may see a ㄴ underneath)" in feedback(extra)
 
 
 def test_a_blank_picture_or_a_line_cannot_be_graded():

@@ -144,9 +144,19 @@ def _named(letter: str, part: str) -> str:
 
 
 def _unsure(place: Place, expected: str) -> str:
-    where = f" in {expected[place.block]}" if len(expected) > 1 else ""
-    rival = texts.TEXT_LOOKS_LIKE.format(read=place.read) if place.read != place.expected else ""
-    return f"the {PLACES[place.part]} {place.expected}{where}{rival}"
+    syllable = expected[place.block]
+    if place.part == "final" and not place.expected:
+        said = texts.TEXT_NO_FINAL_UNSURE.format(syllable=syllable)
+    else:
+        where = f" in {syllable}" if len(expected) > 1 else ""
+        said = f"the {PLACES[place.part]} {place.expected}{where}"
+    if place.read == place.expected:
+        return said
+    if not place.read:
+        return said + texts.TEXT_LOOKS_MISSING
+    if not place.expected:
+        return said + texts.TEXT_MAYBE_FINAL.format(read=place.read)
+    return said + texts.TEXT_LOOKS_LIKE.format(read=place.read)
 
 
 def letters_inside(answers: Iterable[tuple[str, str]]) -> list[LetterScore]:

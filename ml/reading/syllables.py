@@ -30,11 +30,14 @@ DEFAULT_MODEL = NAME_PREFIX + "lenet"
 PARTS = ("initial", "medial", "final")
 PART_CONFIDENCE = 0.5
 """A position whose best letter has a lower probability makes the block unsure."""
-CONTEXT_PART = 0.1
+CONTEXT_PART = 0.15
 """In a quiz, a place whose best letter is not the one asked for still counts as it (unsure)
-when the letter asked for has at least this probability there: tuned on validation writers'
-words as phone photos, written right and with one letter written as its look-alike
-(``hangul-ml bench --only text``, ``quiz``)."""
+when the letter asked for has at least this probability there. Chosen on validation writers'
+words as phone photos (seeds 2000 and 3000, 400 each), written right and written with one letter
+as its look-alike (:mod:`ml.writing.mistakes`): the lowest bar at which no more than 1% of the
+mistakes pass on either seed. Graded right 91.75 / 91.00% by the best letters alone, 94.00 /
+94.25% with it; mistakes passed 0.25 / 0.50% alone, 0.50 / 1.00% with it (at 0.1: 0.75 / 1.50%).
+Held-out figures: ``hangul-ml bench --only text`` (``quiz``)."""
 TOP_K = 3
 
 
