@@ -20,7 +20,7 @@ from bot.core import texts
 from bot.core.lesson_content import contrast
 from bot.core.text_items import is_letter, spelled
 from ml.reading.alphabet import COMPOUND_FINALS, decompose, is_syllables
-from ml.reading.syllables import PART_CONFIDENCE, PARTS, counts_as_asked
+from ml.reading.syllables import PART_CONFIDENCE, asked_places, counts_as_asked
 from ml.reading.text import TextReading
 from ml.reading.verdicts import Verdict
 from storage.queries import LetterScore
@@ -80,11 +80,7 @@ def grade(expected: str, reading: TextReading) -> TextGrade:
     confidence = min(b.confidence for b in reading.blocks)
     if len(reading.blocks) != len(expected):
         return TextGrade(expected, reading.text, False, confidence)
-    places = tuple(
-        Place.graded(n, part, asked, top)
-        for n, (block, syllable) in enumerate(zip(reading.blocks, expected, strict=True))
-        for part, asked, top in zip(PARTS, decompose(syllable), block.jamo, strict=True)
-    )
+    places = tuple(Place.graded(*place) for place in asked_places(expected, reading.blocks))
     correct = all(p.right for p in places)
     return TextGrade(expected, reading.text, correct, confidence, places)
 

@@ -29,9 +29,9 @@ import numpy as np
 from PIL import Image
 
 from ml.evaluation.text_evaluate import summarize_texts
-from ml.reading.alphabet import LETTERS, decompose, everyday_syllables
+from ml.reading.alphabet import LETTERS, everyday_syllables
 from ml.reading.blocks import BLOCK_SIZE
-from ml.reading.syllables import counts_as_asked
+from ml.reading.syllables import asked_places, counts_as_asked
 from ml.reading.text import TextReader, TextReading
 from ml.training.data import letters_by_writer
 from ml.writing.held_out import HELD_OUT_SEED
@@ -139,8 +139,7 @@ def graded_right(asked: str, reading: TextReading, context: bool) -> bool:
         return False
     return all(
         counts_as_asked(top, letter) if context else top[0][0] == letter
-        for block, syllable in zip(reading.blocks, asked, strict=True)
-        for letter, top in zip(decompose(syllable), block.jamo, strict=True)
+        for _, _, letter, top in asked_places(asked, reading.blocks)
     )
 
 

@@ -12,13 +12,13 @@ In a quiz, a place may count as the letter asked for even when that letter is on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ml.reading.alphabet import compose
+from ml.reading.alphabet import compose, decompose
 from ml.reading.blocks import BLOCK_CONTRACT, BLOCK_SIZE, KINDS
 from ml.reading.classifier import CPU, onnx_session, softmax
 from ml.reading.registry import RECHECK_SECONDS, CurrentVersion, ModelVersion, Registry
@@ -230,6 +230,17 @@ def counts_as_asked(top: Sequence[tuple[str, float]], asked: str) -> bool:
     return any(
         letter == asked and (rank == 0 or p >= CONTEXT_PART) for rank, (letter, p) in enumerate(top)
     )
+
+
+def asked_places(
+    expected: str, blocks: Sequence[BlockReading]
+) -> Iterator[tuple[int, str, str, tuple[tuple[str, float], ...]]]:
+    """Each letter's place where the syllables ``expected`` were asked for and ``blocks`` (one
+    for each) were read: the block's index, the part (:data:`PARTS`), the letter asked for
+    (``""``: no final) and the reader's best letters there."""
+    for n, (block, syllable) in enumerate(zip(blocks, expected, strict=True)):
+        for part, asked, top in zip(PARTS, decompose(syllable), block.jamo, strict=True):
+            yield n, part, asked, top
 
 
 def _top(probabilities: np.ndarray, letters: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
