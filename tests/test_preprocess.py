@@ -7,7 +7,7 @@ import zlib
 import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from conftest import centre_of_mass, dim_page_on_dark_desk, draw_letter, encode
 from ml.reading import preprocess
@@ -210,7 +210,33 @@ def test_a_column_of_letters_is_refused_as_several(korean_font):
     assert canonical_from_bytes(encode(column)).verdict == "several_letters"
 
 
-@pytest.mark.parametrize("letter", ["ㅆ", "ㅎ", "ㅊ", "ㅒ", "ㅢ", "ㅙ", "ㅃ", "ㅞ", "ㅕ", "ㅛ"])
+@pytest.mark.parametrize("rows", [["ㅎㅛㄸㅎㅑ"], ["ㅃㅖㅍ", "ㅖㄹ"]])
+def test_letters_written_close_together_are_refused_as_several(korean_font, rows):
+    """Letters a few pixels apart, in a row or two rows: closer than the
+    gaps between a letter's own parts, they were squeezed into one bar or blob and read as ㅡ, ㅣ
+    or ㄸ."""
+    step, font = 95, ImageFont.truetype(str(korean_font), 110)
+    page = Image.new("L", (step * (max(map(len, rows)) + 1), step * (len(rows) + 1)), 240)
+    for y, row in enumerate(rows):
+        for x, letter in enumerate(row):
+            centre = (step * (x + 1), step * (y + 1))
+            ImageDraw.Draw(page).text(centre, letter, font=font, fill=20, anchor="mm")
+    assert canonical_from_bytes(encode(page)).verdict == "several_letters"
+
+
+def test_a_slanting_stroke_cut_by_ruled_lines_stays_one_letter():
+    """A thin ㅣ written slanting across dark ruled lines comes out of the line removal in seven
+    short pieces, stacked one below another like no row of letters is."""
+    page = np.full((480, 640), 225, np.uint8)
+    for y in range(20, 480, 36):
+        cv2.line(page, (0, y), (640, y - 40), 120, 3)
+    cv2.line(page, (200, 80), (180, 330), 40, 2)
+    assert canonical_from_bytes(encode(Image.fromarray(page))).ok
+
+
+@pytest.mark.parametrize(
+    "letter", ["ㅆ", "ㅎ", "ㅊ", "ㅒ", "ㅢ", "ㅙ", "ㅃ", "ㅞ", "ㅕ", "ㅛ", "ㅡ", "ㅣ"]
+)
 def test_letters_made_of_separate_parts_stay_one_letter(korean_font, letter):
     assert canonical_from_bytes(encode(draw_letter(korean_font, letter))).ok
 

@@ -317,6 +317,8 @@ def count_lines(mask: np.ndarray) -> int:
     height = mask.shape[0]
     inked = np.flatnonzero(mask.any(axis=1))
     breaks = np.flatnonzero(np.diff(inked) > max(1, LINE_GAP * height))
+    if breaks.size == 0:  # one band: one line, however many blocks it holds
+        return 1
     rows = 0
     for band in np.split(inked, breaks + 1):
         band_mask = mask[band[0] : band[-1] + 1]

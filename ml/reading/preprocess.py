@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ml.reading.blocks import BLOCK_SIZE, Blocks, count_lines, find_blocks
+from ml.reading.blocks import BLOCK_SIZE, Blocks, count_lines, find_blocks, split_row
 from ml.reading.decode import WORK_SIDE, Decoded, PictureError, decode, decode_greyscale
 from ml.reading.ink import (
     INK_LEVEL,
@@ -201,6 +201,19 @@ another line of writing (smaller ones are specks, icons' details, a block's stra
 TIGHT_CROP = 0.5
 """Ink clear of the edges spanning this fraction of the picture makes it a tight crop."""
 
+SEVERAL_PIECES = 3
+"""Ink the block cutting makes this many pieces of, across or down, is several letters (a row
+or column of small letters squeezed into one bar or blob: read as ㅡ, ㅣ or ㄸ)."""
+
+PIECE_HEIGHT = 0.4
+"""The pieces the block cutting makes of a row of letters are, most of them (the median), at
+least this share of the row's height; those of a slanting stroke, cut where ruled lines
+crossed it, are lower (a quarter)."""
+
+ROW_PENS = 5
+"""Ink fewer pen widths high than this (across, or down) is no row of letters, however the
+block cutting cuts it: a stroke broken by erased ruled lines is not several letters."""
+
 SAME_PEN_MAX = 1.5
 """A part of a letter cut by the edge is at most this many times as thick (and as long) as its
 other strokes."""
@@ -219,7 +232,8 @@ class Canonical:
     blocks: Blocks | None = None
     """The writing cut into syllable blocks, when asked for and there is writing."""
     ink_share: float = 0.0
-    """The share of the picture's pixels that are ink (the strokes kept), when ``ok``."""
+    """The share of the picture's pixels that are ink: the strokes kept, when ``ok``; all the ink
+    found, when several letters."""
 
     @property
     def ok(self) -> bool:
@@ -265,12 +279,14 @@ def _closer_faint(data: bytes, decoded: Decoded, found: Canonical, blocks: bool)
     when the file is at least :data:`MIN_ZOOM` times larger: a thin pen photographed from afar
     fades into the paper when the picture is shrunk, but keeps its contrast at twice the size; a
     blank page, a smudge or a shadow is as faint at any size, and the grain of a noisy picture
-    seen closer covers it (:data:`MAX_FAINT_INK`). ``found`` unless that reads."""
+    seen closer covers it (:data:`MAX_FAINT_INK`). ``found`` unless that shows one letter or
+    several (a word: its blocks are read)."""
     closer = _closer_picture(data, decoded)
     if closer is None:
         return found
     again = canonicalize(closer, blocks)
-    return again if again.ok and again.ink_share <= MAX_FAINT_INK else found
+    written = again.verdict in (Verdict.OK, Verdict.SEVERAL_LETTERS)
+    return again if written and again.ink_share <= MAX_FAINT_INK else found
 
 
 def _closer_picture(
@@ -420,10 +436,10 @@ def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True, blocks: bool = Fal
 
 def _canonical_letter(found: Ink) -> Canonical:
     """The 28x28 canonical letter in the ``found`` ink, or why it is not one letter."""
-    contrast, ink, mask = found.contrast, found.ink, found.mask
-    if _count_letters(mask[ink_box(mask)]) >= 3:
-        return refusal(Verdict.SEVERAL_LETTERS)
-    mask = _main_group(mask)
+    contrast, ink = found.contrast, found.ink
+    mask = _one_letter(found.mask)
+    if mask is None:
+        return replace(refusal(Verdict.SEVERAL_LETTERS), ink_share=float(found.mask.mean()))
     if np.quantile(contrast[mask], 0.9) < MIN_LETTER_CONTRAST:
         return refusal(Verdict.BLANK)
     box = ink_box(mask)
@@ -716,12 +732,48 @@ def _drop_specks(mask: np.ndarray) -> np.ndarray:
     return np.isin(labels, keep)
 
 
+def _one_letter(mask: np.ndarray) -> np.ndarray | None:
+    """The ink kept as the letter (:func:`_main_group`), or ``None`` when the picture shows
+    several letters: three groups of ink or more side by side or one above another
+    (:func:`_count_letters`, on all the ink), or kept ink that is letters written closer
+    together than that (:func:`_close_letters`)."""
+    if _count_letters(mask[ink_box(mask)]) >= 3:
+        return None
+    kept = _main_group(mask)
+    return None if _close_letters(kept[ink_box(kept)]) else kept
+
+
 def _count_letters(mask: np.ndarray) -> int:
     """How many groups of ink stand side by side, or one above another (the more of the two),
     each a sizeable share of the ink: a row of letters, or a column of them (letters written
     down a page). The parts of one letter stacked one above another (ㅎ's and ㅊ's top
     strokes) sit too close to count apart, as side by side."""
     return max(_side_by_side(mask), _side_by_side(mask.T))
+
+
+def _close_letters(mask: np.ndarray) -> bool:
+    """Whether ``mask`` (ink cropped to its box) is a row or a column of letters written a few
+    pixels apart: across or down, where it is at least :data:`ROW_PENS` pen widths high, it is
+    cut into letters (:func:`_cut_into_letters`) or holds two lines of writing
+    (:func:`ml.reading.blocks.count_lines`). Of validation letters (seeds 2000 and 3000, every
+    informal style, as pictures and photos) it refuses none of 8,320."""
+    pen = stroke_width(mask)
+    for row in (mask, np.ascontiguousarray(mask.T)):
+        if row.shape[0] >= ROW_PENS * pen and (_cut_into_letters(row) or count_lines(row) > 1):
+            return True
+    return False
+
+
+def _cut_into_letters(row: np.ndarray) -> bool:
+    """Whether the block cutting (:func:`ml.reading.blocks.split_row`) makes
+    :data:`SEVERAL_PIECES` pieces or more of the ``row`` (ink cropped to its box), most of them
+    at least :data:`PIECE_HEIGHT` of its height."""
+    pieces = split_row(row)
+    if len(pieces) < SEVERAL_PIECES:
+        return False
+    boxes = [ink_box(row[:, piece]) for piece in pieces]
+    heights = [box_shape(box)[0] for box in boxes if box is not None]
+    return float(np.median(heights)) >= PIECE_HEIGHT * row.shape[0]
 
 
 def _side_by_side(mask: np.ndarray) -> int:
