@@ -212,15 +212,15 @@ def test_a_column_of_letters_is_refused_as_several(korean_font):
 
 @pytest.mark.parametrize("rows", [["ㅎㅛㄸㅎㅑ"], ["ㅃㅖㅍ", "ㅖㄹ"]])
 def test_letters_written_close_together_are_refused_as_several(korean_font, rows):
-    """Letters a few pixels apart, in a row or two rows: closer than the
-    gaps between a letter's own parts, they were squeezed into one bar or blob and read as ㅡ, ㅣ
-    or ㄸ."""
+    """Letters a few pixels apart, in a row or two rows: closer than the gaps between a letter's
+    own parts, they were squeezed into one bar or blob and read as ㅡ, ㅣ or ㄸ."""
     step, font = 95, ImageFont.truetype(str(korean_font), 110)
     page = Image.new("L", (step * (max(map(len, rows)) + 1), step * (len(rows) + 1)), 240)
+    draw = ImageDraw.Draw(page)
     for y, row in enumerate(rows):
         for x, letter in enumerate(row):
             centre = (step * (x + 1), step * (y + 1))
-            ImageDraw.Draw(page).text(centre, letter, font=font, fill=20, anchor="mm")
+            draw.text(centre, letter, font=font, fill=20, anchor="mm")
     assert canonical_from_bytes(encode(page)).verdict == "several_letters"
 
 
