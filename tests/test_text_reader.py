@@ -11,6 +11,7 @@ from PIL import Image
 
 from ml.evaluation.text_bench import padded, random_words
 from ml.reading import preprocess
+from ml.reading import text as text_module
 from ml.reading.alphabet import decompose
 from ml.reading.classifier import Classifier, Reading
 from ml.reading.syllables import BlockReading, SyllableModel
@@ -185,6 +186,20 @@ def test_a_word_too_faint_for_a_letter_is_cut_into_blocks_from_a_closer_look(rea
     assert reader.read(photo).text == word
     monkeypatch.setattr(preprocess, "_closer_blocks", lambda data, decoded, found: found)
     assert reader.read(photo).text != word
+
+
+def test_a_word_on_a_small_sheet_on_a_dark_desk_is_read_from_the_page(reader, monkeypatch):
+    """A validation writer's word on a sheet covering a quarter of a dark desk: the picture
+    looks like light strokes on a dark canvas, and read that way its writing is the sheet's
+    edge; the page read as dark ink is the word."""
+    sheet = Image.fromarray(padded(render_word("고양이", np.random.default_rng([2000, 2, 3]))))
+    desk = Image.new("L", (2 * sheet.width + 40, 2 * sheet.height + 40), 45)
+    desk.paste(sheet, (sheet.width // 2 + 20, sheet.height // 2 + 20))
+    out = io.BytesIO()
+    desk.save(out, "JPEG", quality=90)
+    assert reader.read(out.getvalue()).text == "고양이"
+    monkeypatch.setattr(text_module, "_likelier", lambda routed: routed[0])
+    assert reader.read(out.getvalue()).verdict != Verdict.OK
 
 
 def test_a_broken_file_is_refused_with_its_reason(reader):

@@ -47,6 +47,7 @@ from PIL import Image, ImageFilter
 
 from ml.evaluation.hostile import measure_predict, write_hostile_suite
 from ml.evaluation.quality import (
+    BORDER,
     STYLES,
     absent_letters,
     informal_pictures,
@@ -317,7 +318,11 @@ def bench_upscaled(real: LetterSet, quick: bool, registry: Registry) -> dict:
     for name in ("lenet", "mlp"):
         classifier = Classifier.open(registry.current(name))
         figures[name] = upscaled_agreement(classifier, list(picked.files), truth)
-        _say(f"[upscaled] {name}: {figures[name]['same']} of {figures[name]['n']} read the same")
+        f = figures[name]
+        _say(
+            f"[upscaled] {name}: {f['same']} of {f['n']} read the same "
+            f"(with a white border alone: {f['bordered_same']})"
+        )
     return figures
 
 
@@ -470,7 +475,11 @@ def summary_lines(figures: dict) -> list[str]:
         u = figures["upscaled"]
         lines.append(
             "dev letters upscaled 10x read as the originals: "
-            + ", ".join(f"{name} {u[name]['same']} of {u[name]['n']}" for name in ("lenet", "mlp"))
+            + ", ".join(
+                f"{name} {u[name]['same']} of {u[name]['n']} "
+                f"(baseline, a {BORDER} px white border alone: {u[name]['bordered_same']})"
+                for name in ("lenet", "mlp")
+            )
         )
     if "robustness" in figures:
         r = figures["robustness"]

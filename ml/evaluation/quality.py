@@ -7,7 +7,9 @@
   as pictures; and the robustness suite's junk, which must still be refused.
 * :func:`upscaled_agreement`: every letter of a folder read as it is and upscaled ten times with
   soft edges on clipped white (:func:`ml.writing.picture_styles.upscaled`): the readings must
-  agree.
+  agree; as a baseline in the same run, how many agree when the picture only gains a thin white
+  border (what a change of the picture too small to lose a stroke flips at the models'
+  boundaries).
 * :func:`robustness`: a model trained without one writer block reads that block's letters as
   clean crops and as phone photos, drawing-app screenshots and transparent PNGs (from
   :mod:`ml.evaluation.robustness`), must refuse junk, and must answer every hostile file with a
@@ -40,6 +42,8 @@ from ml.writing.picture_styles import encode, photo_version, upscaled
 STYLES = ("clean", "photo", "screen", "alpha", "smooth")
 """The robustness suite's versions of each letter."""
 ABSENT_LETTERS = tuple(x for x in LETTERS if x not in DATASET30_LETTERS)
+BORDER = 2
+"""The white border (px) of :func:`upscaled_agreement`'s baseline."""
 
 
 def score(classifier: Classifier, data: LetterSet) -> Report:
@@ -158,11 +162,15 @@ def informal_styles(
 def upscaled_agreement(classifier: Classifier, files: list[str], truth: list[str]) -> dict:
     """How many of the pictures in ``files`` (true letters ``truth``) ``classifier`` reads the
     same as they are and upscaled (:func:`ml.writing.picture_styles.upscaled`), and the ones it
-    reads differently: file, truth, reading of each (``None``: refused)."""
+    reads differently: file, truth, reading of each (``None``: refused); ``bordered_same``: how
+    many it reads the same with a white border of :data:`BORDER` px around them."""
     originals = [Path(f).read_bytes() for f in files]
     greys = [np.asarray(Image.open(io.BytesIO(data)).convert("L")) for data in originals]
     as_they_are = classifier.read_many(originals)
     enlarged = classifier.read_many([upscaled(g) for g in greys])
+    bordered = classifier.read_many(
+        [encode(Image.fromarray(np.pad(g, BORDER, constant_values=255))) for g in greys]
+    )
     differ = [
         {"file": f, "truth": t, "original": a.letter, "upscaled": b.letter}
         for f, t, a, b in zip(files, truth, as_they_are, enlarged, strict=True)
@@ -174,6 +182,9 @@ def upscaled_agreement(classifier: Classifier, files: list[str], truth: list[str
         "original_right": sum(a.letter == t for a, t in zip(as_they_are, truth, strict=True)),
         "upscaled_right": sum(b.letter == t for b, t in zip(enlarged, truth, strict=True)),
         "differ": differ,
+        "bordered_same": sum(
+            a.letter == b.letter for a, b in zip(as_they_are, bordered, strict=True)
+        ),
     }
 
 

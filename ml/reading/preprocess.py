@@ -240,14 +240,18 @@ class Canonical:
         return self.verdict == Verdict.OK
 
     @property
+    def writings(self) -> tuple[Blocks, ...]:
+        """The syllable blocks of each ink polarity that holds writing: this reading's, then
+        :attr:`other`'s."""
+        versions = (self,) if self.other is None else (self, self.other)
+        found = [version.blocks for version in versions]
+        return tuple(b for b in found if b is not None and len(b) and b.whole is not None)
+
+    @property
     def writing(self) -> Blocks | None:
-        """The syllable blocks of the likelier ink polarity that holds writing (this reading,
-        else :attr:`other`), or ``None``."""
-        for version in (self, self.other):
-            found = version.blocks if version is not None else None
-            if found is not None and len(found) and found.whole is not None:
-                return found
-        return None
+        """The syllable blocks of the likelier ink polarity that holds writing (the first of
+        :attr:`writings`), or ``None``."""
+        return next(iter(self.writings), None)
 
 
 def refusal(verdict: Verdict) -> Canonical:

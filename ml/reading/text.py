@@ -18,6 +18,10 @@ syllable model. Then:
 * one block of another kind (a letter, or no writing): the letter reading, as before;
 * two to :data:`MAX_BLOCKS` blocks: a **word**, ``unsure`` when a block is not clearly a
   syllable or one of its letters is not clear.
+
+A picture whose ink polarity is in doubt (a dark canvas with a page-like light region in it)
+has the writing of both polarities routed; the likelier one's reading stands unless it is not
+``ok`` and the page's is (:func:`_likelier`).
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ml.reading.blocks import Blocks
 from ml.reading.classifier import Classifier, LiveClassifier, Reading
-from ml.reading.preprocess import Canonical
 from ml.reading.syllables import PARTS, BlockReading, SyllableReader
 from ml.reading.verdicts import REASONS, Verdict
 
@@ -140,30 +144,54 @@ class TextReader:
         return self.read_many([data])[0]
 
     def read_many(self, pictures: Sequence[bytes]) -> list[TextReading]:
-        """Read several pictures, their blocks in one batch."""
+        """Read several pictures, their blocks in one batch (see :func:`_likelier` for a picture
+        whose ink polarity is in doubt)."""
         reader = self.letters
         classifier = reader.current if isinstance(reader, LiveClassifier) else reader
         canonicals = classifier.preprocessor.canonicalize(list(pictures), blocks=True)
         as_letters = classifier.read_canonicals(canonicals)
-        found = [_blocks_of(c) for c in canonicals]
+        versions = [c.writings or (None,) for c in canonicals]
+        found = [_blocks_of(writing) for writings in versions for writing in writings]
         readings = self.syllables.read(_stacked([images for images, _, _ in found]))
-        out, start = [], 0
-        for letter, (images, apart, lines) in zip(as_letters, found, strict=True):
-            mine = readings[start : start + len(images)]
-            whole, blocks = (mine[0], mine[1 : len(mine) - apart]) if mine else (None, [])
-            reading = route(letter, blocks, whole, lines, mine[len(mine) - apart :])
-            if reading.kind in ("syllable", "word"):
-                reading = replace(reading, images=images[1 : len(images) - apart])
-            out.append(reading)
-            start += len(images)
+        out, start, position = [], 0, 0
+        for letter, writings in zip(as_letters, versions, strict=True):
+            routed = []
+            for images, apart, lines in found[position : position + len(writings)]:
+                mine = readings[start : start + len(images)]
+                routed.append(_routed(letter, images, apart, lines, mine))
+                start += len(images)
+            position += len(writings)
+            out.append(_likelier(routed))
         return out
 
 
-def _blocks_of(canonical: Canonical) -> tuple[np.ndarray, int, int]:
-    """The canonical writing of a picture as one block, then its blocks, then the blocks apart
-    from its row (of its likelier polarity that has writing; none when it has no writing); how
-    many are apart; and its lines of writing."""
-    found = canonical.writing
+def _routed(
+    letter: Reading, images: np.ndarray, apart: int, lines: int, mine: Sequence[BlockReading]
+) -> TextReading:
+    """:func:`route` for one version of a picture's writing: its canonical ``images`` (all of
+    it as one block, its blocks, ``apart`` blocks apart from its row), read as ``mine``."""
+    whole, blocks = (mine[0], mine[1 : len(mine) - apart]) if mine else (None, [])
+    reading = route(letter, blocks, whole, lines, mine[len(mine) - apart :])
+    if reading.kind in ("syllable", "word"):
+        reading = replace(reading, images=images[1 : len(images) - apart])
+    return reading
+
+
+def _likelier(routed: Sequence[TextReading]) -> TextReading:
+    """The reading of the likelier ink polarity's writing, unless it is not ``ok`` and the
+    opposite polarity's (a page read as dark ink on a dark desk it covers less than half of)
+    is: as the letter classifier reads the opposite polarity only when the likelier one is
+    refused. A drawing app's light strokes beside a light panel stay the strokes."""
+    first = routed[0]
+    if first.verdict != Verdict.OK and len(routed) > 1 and routed[1].verdict == Verdict.OK:
+        return routed[1]
+    return first
+
+
+def _blocks_of(found: Blocks | None) -> tuple[np.ndarray, int, int]:
+    """One polarity's canonical writing as one block, then its blocks, then the blocks apart
+    from its row (none when it has no writing); how many are apart; and its lines of
+    writing."""
     if found is None or found.whole is None:
         return np.zeros((0, 0, 0), np.float32), 0, 1
     images = np.concatenate([found.whole[None], found.images, found.apart])
