@@ -92,4 +92,4 @@ def test_dev_letters_upscaled_with_soft_edges_are_read_as_the_originals(dev_data
     figures = upscaled_agreement(classifier, files, ["ㅔ"] * len(files))
     assert figures["n"] == 5 and figures["same"] == 5 - len(figures["differ"])
     assert figures["original_right"] >= 4 and figures["upscaled_right"] >= 4
-    assert 0 <= figures["bordered_same"] <= 5
+    assert figures["bordered_same"] >= 4  # a white border alone changes next to nothing

@@ -188,6 +188,19 @@ def test_a_word_too_faint_for_a_letter_is_cut_into_blocks_from_a_closer_look(rea
     assert reader.read(photo).text != word
 
 
+def test_the_likelier_polarity_stands_unless_only_the_page_is_read_clearly():
+    """Of a picture whose ink polarity is in doubt: a drawing app's light strokes read well stay
+    the answer even when the panel beside them, read as a page, also gives one; a reading that
+    is not ok gives way to the page's ok one, never to another that is not ok."""
+    strokes, panel = route(LETTER, [block("꿈")]), route(LETTER, [block("므", kind="letter")])
+    unsure, page = route(LETTER, [block("바", vowel=0.4)]), route(LETTER, [block("바")])
+    refused = route(LETTER, [block("바"), block("다")], lines=2)
+    assert text_module._likelier([strokes, panel]) is strokes
+    assert text_module._likelier([unsure, page]) is page
+    assert text_module._likelier([unsure, refused]) is unsure
+    assert text_module._likelier([page]) is page
+
+
 def test_a_word_on_a_small_sheet_on_a_dark_desk_is_read_from_the_page(reader, monkeypatch):
     """A validation writer's word on a sheet covering a quarter of a dark desk: the picture
     looks like light strokes on a dark canvas, and read that way its writing is the sheet's
