@@ -150,17 +150,17 @@ class TextReader:
         classifier = reader.current if isinstance(reader, LiveClassifier) else reader
         canonicals = classifier.preprocessor.canonicalize(list(pictures), blocks=True)
         as_letters = classifier.read_canonicals(canonicals)
-        versions = [c.writings or (None,) for c in canonicals]
-        found = [_blocks_of(writing) for writings in versions for writing in writings]
-        readings = self.syllables.read(_stacked([images for images, _, _ in found]))
-        out, start, position = [], 0, 0
-        for letter, writings in zip(as_letters, versions, strict=True):
+        found = [[_blocks_of(w) for w in c.writings or (None,)] for c in canonicals]
+        readings = self.syllables.read(
+            _stacked([images for versions in found for images, _, _ in versions])
+        )
+        out, start = [], 0
+        for letter, versions in zip(as_letters, found, strict=True):
             routed = []
-            for images, apart, lines in found[position : position + len(writings)]:
+            for images, apart, lines in versions:
                 mine = readings[start : start + len(images)]
                 routed.append(_routed(letter, images, apart, lines, mine))
                 start += len(images)
-            position += len(writings)
             out.append(_likelier(routed))
         return out
 
