@@ -99,6 +99,14 @@ of paper on a dark desk."""
 PAGE_FILL = 0.5
 """...if it fills at least this fraction of its box (strokes and doodles fill far less)."""
 
+SHEET_FILL = 0.8
+"""...and it is a sheet, not bold light strokes, if it fills at least this share of its convex
+hull (a sheet with writing on it about all of it, the boldest printed letter under 0.65)."""
+
+PAGE_EDGE = 2
+"""How far beyond such a region (thumbnail pixels) the page and its blurred edge are kept out
+of a light-strokes reading; the page read as dark ink stops one thumbnail pixel inside it."""
+
 MIN_CONTRAST = 0.15
 """Ink must be at least this much darker than the paper around it (relative) to count."""
 
@@ -349,8 +357,9 @@ def canonicalize(grey: np.ndarray, blocks: bool = False) -> Canonical:
 
     A picture whose canvas is dark (its border and most of it) shows light strokes on a dark canvas
     or dark ink on a dimly lit page lying on a dark desk. The pixels say which is likelier
-    (:func:`_light_on_dark`); when that is light strokes and a page-like light region is there, the
-    page read as dark ink is attached as ``other``, for
+    (:func:`_light_on_dark`); when that is light strokes and a page-like light region is there,
+    the strokes are looked for off the page (a sheet is no stroke: its outline read as one made
+    a blank sheet a confident ㅁ), and the page read as dark ink is attached as ``other``, for
     :meth:`ml.reading.classifier.Classifier.read_many` to use if the model refuses the first
     reading.
     """
@@ -360,11 +369,39 @@ def canonicalize(grey: np.ndarray, blocks: bool = False) -> Canonical:
     small = _thumbnail(grey)
     if not (_dark_canvas(grey, small) and _light_on_dark(small)):
         return _canonical_dark_ink(grey, ruled, blocks)
-    first = _canonical_dark_ink(1.0 - grey, ruled, blocks)
-    page = _page_box(grey.shape, small)
+    page = _page_region(small)
     if page is None:
+        return _canonical_dark_ink(1.0 - grey, ruled, blocks)
+    first = _canonical_dark_ink(_off_page(grey, small, *page), ruled, blocks)
+    sheet = _on_page(grey, page[0])
+    if sheet is None:
         return first
-    return replace(first, other=_canonical_dark_ink(grey[page], blocks=blocks))
+    return replace(first, other=_canonical_dark_ink(sheet, blocks=blocks))
+
+
+def _off_page(grey: np.ndarray, small: np.ndarray, hull: np.ndarray, filled: float) -> np.ndarray:
+    """``grey`` (thumbnail ``small``) inverted, for light strokes, with the page-like region
+    ``hull`` (a thumbnail mask filled ``filled``) and its edge filled with the desk when it is a
+    sheet, not bold strokes (:data:`SHEET_FILL`)."""
+    strokes = 1.0 - grey
+    if filled < SHEET_FILL:
+        return strokes
+    around = cv2.dilate(hull, np.ones((3, 3), np.uint8), iterations=PAGE_EDGE)
+    return np.where(_scaled(around, grey.shape), 1.0 - float(np.median(small)), strokes)
+
+
+def _on_page(grey: np.ndarray, hull: np.ndarray) -> np.ndarray | None:
+    """The box of ``grey`` that holds the page-like region ``hull`` (a thumbnail mask) but for
+    one thumbnail pixel round it and the picture's frame, what lies off it filled with the
+    page's own light; ``None`` when nothing is left."""
+    inside = cv2.erode(
+        hull, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0
+    )
+    on_page = _scaled(inside, grey.shape)
+    box = ink_box(on_page)
+    if box is None:
+        return None
+    return np.where(on_page, grey, float(np.median(grey[on_page])))[box]
 
 
 @dataclass(frozen=True)
@@ -485,24 +522,29 @@ def _dark_canvas(grey: np.ndarray, small: np.ndarray) -> bool:
     return bool(np.median(border) < 0.5 and np.median(small) < 0.5)
 
 
-def _page_box(shape: tuple[int, ...], small: np.ndarray) -> tuple[slice, slice] | None:
-    """The box, in a picture of ``shape``, of the biggest light region of its thumbnail
-    ``small`` (lighter than Otsu's threshold) if it is big enough to be a sheet of paper (at
-    least ``PAGE_SIDE`` of the picture both ways and ``PAGE_FILL`` full), else ``None``."""
-    small = np.round(small * 255).astype(np.uint8)
-    _, light = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
+def _page_region(small: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """The convex hull (uint8 mask of the thumbnail ``small``) of its biggest light region
+    (lighter than Otsu's threshold) if it is big enough to be a sheet of paper (at least
+    ``PAGE_SIDE`` of the picture both ways and ``PAGE_FILL`` of its box full), and the share of
+    the hull the region fills; else ``None``."""
+    levels = np.round(small * 255).astype(np.uint8)
+    _, light = cv2.threshold(levels, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
     if count <= 1:
         return None
-    x, y, w, h, area = stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
+    biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    _, _, w, h, area = stats[biggest]
     if w < PAGE_SIDE * small.shape[1] or h < PAGE_SIDE * small.shape[0] or area < PAGE_FILL * w * h:
         return None
-    scale_y, scale_x = shape[0] / small.shape[0], shape[1] / small.shape[1]
-    # One thumbnail pixel inside the region's edge, so that the crop holds no strip of desk.
-    return (
-        slice(int(np.ceil((y + 1) * scale_y)), int((y + h - 1) * scale_y)),
-        slice(int(np.ceil((x + 1) * scale_x)), int((x + w - 1) * scale_x)),
-    )
+    hull = np.zeros_like(levels)
+    region = (labels == biggest).astype(np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(cv2.findNonZero(region)), 1)
+    return hull, float(area / np.count_nonzero(hull))
+
+
+def _scaled(mask: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A thumbnail's mask (uint8) at a picture's ``shape``, as booleans."""
+    return cv2.resize(mask, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST).astype(bool)
 
 
 def _light_on_dark(small: np.ndarray) -> bool:
