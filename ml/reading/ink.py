@@ -43,6 +43,13 @@ def grow(mask: np.ndarray, pixels: int) -> np.ndarray:
     return cv2.dilate(mask.astype(np.uint8), ellipse(2 * pixels + 1)).astype(bool)
 
 
+def convex_hull(mask: np.ndarray) -> np.ndarray:
+    """The convex hull of a non-empty mask's pixels, filled (uint8, 1 inside)."""
+    hull = np.zeros(mask.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(cv2.findNonZero(mask.astype(np.uint8))), 1)
+    return hull
+
+
 def stroke_width(ink: np.ndarray) -> float:
     """Mean stroke width of a binary ink mask: twice the area over the boundary length."""
     ink = ink.astype(bool)

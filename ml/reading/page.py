@@ -17,6 +17,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ml.reading.ink import convex_hull
+
 LOOK_SIDE = 128
 """The small copy's longer side, in pixels."""
 CLOSE_SIDE = 7
@@ -47,8 +49,7 @@ def sheet_mask(grey: np.ndarray) -> np.ndarray | None:
     sheet = _lightest_region(paper, small)
     if sheet is None:
         return None
-    hull = np.zeros_like(sheet, np.uint8)
-    cv2.fillConvexPoly(hull, cv2.convexHull(cv2.findNonZero(sheet.astype(np.uint8))), 1)
+    hull = convex_hull(sheet)
     inside = hull.astype(bool)
     if not PAGE_SHARE[0] <= inside.mean() <= PAGE_SHARE[1]:
         return None

@@ -41,6 +41,7 @@ from ml.reading.ink import (
     INK_LEVEL,
     box_shape,
     box_side,
+    convex_hull,
     ellipse,
     grow,
     ink_box,
@@ -536,9 +537,7 @@ def _page_region(small: np.ndarray) -> tuple[np.ndarray, float] | None:
     _, _, w, h, area = stats[biggest]
     if w < PAGE_SIDE * small.shape[1] or h < PAGE_SIDE * small.shape[0] or area < PAGE_FILL * w * h:
         return None
-    hull = np.zeros_like(levels)
-    region = (labels == biggest).astype(np.uint8)
-    cv2.fillConvexPoly(hull, cv2.convexHull(cv2.findNonZero(region)), 1)
+    hull = convex_hull(labels == biggest)
     return hull, float(area / np.count_nonzero(hull))
 
 
