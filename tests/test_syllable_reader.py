@@ -23,6 +23,8 @@ from ml.training.syllable_data import (
     syllable_set,
 )
 from ml.training.syllable_models import (
+    WIDTH,
+    SyllableLeNet,
     build_syllable_model,
     evaluate_syllables,
     syllable_loss,
@@ -66,6 +68,15 @@ def test_training_on_a_few_syllables_learns_them():
     again, _ = train_syllable_model("lenet", data, epochs=30, batch=8, lr=3e-3, seed=0)
     pairs = zip(model.state_dict().values(), again.state_dict().values(), strict=True)
     assert all(torch.equal(a, b) for a, b in pairs)
+
+
+def test_fine_tuning_keeps_the_width_of_an_older_narrower_reader(tmp_path):
+    older = SyllableLeNet(32, width=WIDTH // 2)
+    torch.save(older.state_dict(), tmp_path / "model.pt")
+    data = syllable_set(syllable_pictures(["가", "닭"], 2, fonts=[], seed=2))
+    tuned, _ = train_syllable_model("lenet", data, epochs=1, initial_weights=tmp_path / "model.pt")
+    assert tuned.features[0].out_channels == WIDTH // 2
+    assert build_syllable_model("lenet", 32).features[0].out_channels == WIDTH
 
 
 class Fixed(nn.Module):

@@ -29,6 +29,8 @@ PARTS = ("initial", "medial", "final")
 OUTPUTS = (*PARTS, "kind")
 LEARNING_RATE = 3e-3
 """Peak learning rate of training from scratch."""
+WIDTH = 32
+"""Channels of a fresh :class:`SyllableLeNet`'s first stage (chosen on validation writers)."""
 Logits = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
 
@@ -48,7 +50,7 @@ class SyllableLeNet(nn.Module):
     """LeNet in spirit, grown for blocks: three conv + batch-norm + pool stages (``width``, 2x
     and 4x channels), a 256-wide hidden layer, then the heads."""
 
-    def __init__(self, size: int = BLOCK_SIZE, width: int = 16) -> None:
+    def __init__(self, size: int = BLOCK_SIZE, width: int = WIDTH) -> None:
         super().__init__()
         if size % 8:
             raise ValueError(f"the input size must be a multiple of 8, not {size}")
@@ -89,14 +91,18 @@ class SyllableMLP(nn.Module):
 ARCHITECTURES: dict[str, type[nn.Module]] = {"lenet": SyllableLeNet, "mlp": SyllableMLP}
 
 
-def build_syllable_model(architecture: str, size: int) -> nn.Module:
-    """A fresh, untrained syllable reader for ``size`` x ``size`` inputs."""
-    try:
-        return ARCHITECTURES[architecture](size)
-    except KeyError:
+def build_syllable_model(
+    architecture: str, size: int, state: dict[str, torch.Tensor] | None = None
+) -> nn.Module:
+    """A fresh, untrained syllable reader for ``size`` x ``size`` inputs, shaped to take the
+    weights ``state`` when given (a LeNet of another :data:`WIDTH`: an older version)."""
+    if architecture not in ARCHITECTURES:
         raise ValueError(
             f"unknown architecture {architecture!r}; choose from {sorted(ARCHITECTURES)}"
-        ) from None
+        )
+    if architecture == "lenet" and state is not None:
+        return SyllableLeNet(size, width=state["features.0.weight"].shape[0])
+    return ARCHITECTURES[architecture](size)
 
 
 def syllable_tensors(data: SyllableSet, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -143,16 +149,17 @@ def train_syllable_model(
     initial_weights: Path | None = None,
 ) -> tuple[nn.Module, float]:
     """A syllable reader trained on ``data`` (a fresh one, or one starting from
-    ``initial_weights``, a ``model.pt`` of the same architecture and size), and the seconds
-    training took."""
+    ``initial_weights``, a ``model.pt`` of the same architecture and size, of any width), and
+    the seconds training took."""
     if len(data) == 0:
         raise ValueError("the training set is empty")
     where = pick_device(device)
     torch.manual_seed(seed)
     g = torch.Generator(device=where).manual_seed(seed)
-    model = build_syllable_model(architecture, data.images.shape[1])
-    if initial_weights is not None:
-        model.load_state_dict(torch.load(initial_weights, weights_only=True))
+    state = None if initial_weights is None else torch.load(initial_weights, weights_only=True)
+    model = build_syllable_model(architecture, data.images.shape[1], state)
+    if state is not None:
+        model.load_state_dict(state)
     model = model.to(where)
     x, y = syllable_tensors(data, where)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
