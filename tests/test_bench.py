@@ -4,8 +4,14 @@ import json
 import shutil
 
 from ml.evaluation.bench import phone_photo_jpeg, run_bench
-from ml.evaluation.text_bench import graded_right, real_letter_figures
-from ml.reading.alphabet import compose
+from ml.evaluation.text_bench import graded_right, rare_syllables, real_letter_figures
+from ml.reading.alphabet import (
+    COMPOUND_FINALS,
+    MIXED_VOWELS,
+    compose,
+    decompose,
+    everyday_syllables,
+)
 from ml.reading.classifier import Classifier, Reading
 from ml.reading.decode import decode_greyscale
 from ml.reading.registry import Registry
@@ -70,6 +76,9 @@ def test_quick_bench_reads_syllables_words_and_letters_end_to_end(dev_data, regi
     assert set(figures["syllables"]) == {"clean", "photo", "screen", "alpha"}
     assert figures["syllables"]["clean"]["n"] == 10 and figures["words"]["clean"]["n"] == 8
     assert figures["syllables"]["clean"]["accuracy"] >= 0.8  # held-out writers, shipped reader
+    assert set(figures["rare"]) == {"all", "dense"}
+    for rare in figures["rare"].values():
+        assert set(rare) == {"clean", "photo"} and rare["clean"]["n"] == 4
     quiz = figures["words"]["quiz"]
     assert quiz["right"]["n"] == 8 and 0 < quiz["mistaken"]["n"] <= 8
     for graded in quiz.values():  # the quiz's context can only accept more
@@ -119,3 +128,14 @@ def test_a_quiz_grades_a_word_right_in_context_only_where_the_letter_asked_for_i
     assert not graded_right("나나", far, context=True)
     assert graded_right("나너", far, context=False)
     assert not graded_right("나", close, context=True)  # blocks do not line up
+
+
+def test_rare_syllables_are_outside_the_everyday_ones_and_the_dense_pack_two_of_each():
+    picked = rare_syllables(50)
+    everyday = set(everyday_syllables())
+    assert all(len(set(group)) == 50 for group in picked.values())
+    assert not everyday & (set(picked["all"]) | set(picked["dense"]))
+    for syllable in picked["dense"]:
+        _, medial, final = decompose(syllable)
+        assert medial in MIXED_VOWELS and final in COMPOUND_FINALS
+    assert picked == rare_syllables(50)  # a fixed sample

@@ -507,11 +507,17 @@ def summary_lines(figures: dict) -> list[str]:
     if "text" in figures:
         t = figures["text"]
         styles = ", ".join(f"{k} {v['accuracy']:.2%}" for k, v in t["syllables"].items())
+        rare = ", ".join(
+            f"{group} {t['rare'][group]['clean']['accuracy']:.2%} "
+            f"(photos {t['rare'][group]['photo']['accuracy']:.2%})"
+            for group in ("all", "dense")
+        )
         words = ", ".join(f"{k} {t['words'][k]['accuracy']:.2%}" for k in ("clean", "photo"))
         quiz = t["words"]["quiz"]
         speed = t["speed"]["photo_12mp_word_ms"]
         lines.append(
-            f"text: syllables {styles}; words {words}; in a quiz, word photos graded right "
+            f"text: syllables {styles}; rare syllables {rare}; words {words}; in a quiz, word "
+            f"photos graded right "
             f"{quiz['right']['strict']:.2%} (in context {quiz['right']['in_context']:.2%}), "
             f"with a look-alike letter {quiz['mistaken']['strict']:.2%} "
             f"({quiz['mistaken']['in_context']:.2%}); real letters' blocks by writers never "

@@ -41,6 +41,8 @@ from PIL import Image, ImageDraw
 from ml.reading.decode import MAX_FILE_BYTES
 
 SEED = 14
+ZERO_ROWS_BYTES = 1 << 20
+"""How many bytes of zero rows :func:`png_of_zeros` compresses at a time."""
 
 
 def png_chunk(tag: bytes, body: bytes) -> bytes:
@@ -51,8 +53,11 @@ def png_chunk(tag: bytes, body: bytes) -> bytes:
 def png_of_zeros(width: int, height: int, colour_type: int, channels: int, depth: int = 8) -> bytes:
     """A PNG of ``width`` x ``height`` zero pixels, written without holding them as an image."""
     row = b"\x00" * (1 + width * channels * depth // 8)
+    rows_at_once = max(1, ZERO_ROWS_BYTES // len(row))
     compressor = zlib.compressobj(9)
-    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    parts = [compressor.compress(row * rows_at_once) for _ in range(height // rows_at_once)]
+    parts.append(compressor.compress(row * (height % rows_at_once)))
+    data = b"".join(parts) + compressor.flush()
     header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"

@@ -4,6 +4,9 @@ in, text out, :class:`ml.reading.text.TextReader`):
 * **syllables** by held-out stroke writers (seed 1000), every ``stride``-th everyday syllable, as
   clean PNGs and as phone photos, drawing-app screenshots and transparent PNGs
   (:mod:`ml.writing.picture_styles`): whole syllable and each letter position;
+* **rare syllables**: blocks outside the everyday 2,350 (a fifth of the reader's training
+  syllables come from them) by the same writers, clean and as phone photos: a sample of all of
+  them, and of the densest layout, a compound vowel over a double final (뷁, 꿻);
 * **words** of 1-4 everyday syllables by held-out writers, as PNGs and as phone photos; and the
   photos sent to a quiz that asks for them, graded right by the best letters alone (``strict``)
   and with the quiz's context (``in_context``, :func:`ml.reading.syllables.counts_as_asked`),
@@ -29,7 +32,14 @@ import numpy as np
 from PIL import Image
 
 from ml.evaluation.text_evaluate import summarize_texts
-from ml.reading.alphabet import LETTERS, everyday_syllables
+from ml.reading.alphabet import (
+    ALL_SYLLABLES,
+    COMPOUND_FINALS,
+    LETTERS,
+    MIXED_VOWELS,
+    decompose,
+    everyday_syllables,
+)
 from ml.reading.blocks import BLOCK_SIZE
 from ml.reading.syllables import asked_places, counts_as_asked
 from ml.reading.text import TextReader, TextReading
@@ -81,13 +91,42 @@ def _summary(version: str, truth: list[str], readings: list[TextReading]) -> dic
 
 def syllable_figures(reader: TextReader, stride: int) -> dict:
     """Held-out writers' syllables, clean and in each picture style."""
-    syllables = everyday_syllables()[::stride]
+    return _styled_figures(reader, list(everyday_syllables()[::stride]), STYLES)
+
+
+def rare_syllables(count: int) -> dict[str, list[str]]:
+    """``count`` syllables outside the everyday 2,350 (``all``) and ``count`` of those with a
+    compound vowel over a double final (``dense``), a fixed sample."""
+    rng = np.random.default_rng([HELD_OUT_SEED, 11])
+    rare = sorted(set(ALL_SYLLABLES) - set(everyday_syllables()))
+    dense = [
+        s for s in rare if decompose(s)[1] in MIXED_VOWELS and decompose(s)[2] in COMPOUND_FINALS
+    ]
+    return {
+        "all": [str(s) for s in rng.choice(rare, count, replace=False)],
+        "dense": [str(s) for s in rng.choice(dense, count, replace=False)],
+    }
+
+
+def rare_figures(reader: TextReader, count: int) -> dict:
+    """Held-out writers' :func:`rare_syllables`, clean and as phone photos."""
+    return {
+        group: _styled_figures(reader, syllables, {"photo": photo_version})
+        for group, syllables in rare_syllables(count).items()
+    }
+
+
+def _styled_figures(
+    reader: TextReader,
+    syllables: list[str],
+    styles: dict[str, Callable[[np.ndarray, np.random.Generator], bytes]],
+) -> dict:
     drawn = [
         render_syllable(s, np.random.default_rng([HELD_OUT_SEED, k, 9]), size=96)
         for k, s in enumerate(syllables)
     ]
     figures = {"clean": _score(reader, syllables, [png(d) for d in drawn])}
-    for name, style in STYLES.items():
+    for name, style in styles.items():
         pictures = [
             style(padded(d), np.random.default_rng([HELD_OUT_SEED, k])) for k, d in enumerate(drawn)
         ]
@@ -218,6 +257,7 @@ def text_bench(reader: TextReader, data_root: Path, quick: bool = False) -> dict
     return {
         "model": reader.version,
         "syllables": syllable_figures(reader, stride=235 if quick else 5),
+        "rare": rare_figures(reader, 4 if quick else 470),
         "words": word_figures(reader, 8 if quick else 400),
         "real_letters": real_letter_figures(reader, data_root, 4 if quick else 400),
         "letters": letter_figures(reader, 1 if quick else 10),
