@@ -19,6 +19,7 @@ from bot.core import texts
 from bot.core.commands import help_text
 from bot.core.pictures import free_reading
 from bot.core.replies import Sender
+from bot.core.text_items import how_to_write
 from bot.core.tutor import Tutor
 from bot_fixtures import ADMIN, LEARNER, letter_png
 from conftest import encode
@@ -386,6 +387,18 @@ async def test_rollback_serves_the_previous_model_at_once(tutor):
 async def test_unknown_commands_and_plain_text_get_help(tutor):
     [reply] = await tutor.handle_text(LEARNER, "/fly me")
     assert reply.text == texts.UNKNOWN_COMMAND.format(name="fly")
+    for typed, meant in [
+        ("/words", "/quiz words"),
+        ("/Syllable", "/quiz syllables"),
+        ("/quizz 3", "/quiz"),
+        ("/leson ㄱ", "/lesson"),
+        ("/lern", "/lesson"),
+    ]:
+        [reply] = await tutor.handle_text(LEARNER, typed)
+        name = typed.split()[0][1:].lower()
+        assert reply.text == texts.UNKNOWN_COMMAND_MEANT.format(name=name, meant=meant), typed
+    [reply] = await tutor.handle_text(LEARNER, "/rolback")  # an admin's command: not offered
+    assert reply.text == texts.UNKNOWN_COMMAND.format(name="rolback")
     welcome, consent = await tutor.handle_text(LEARNER, "hello")  # a new learner's first word
     assert welcome.text == texts.WELCOME and consent.text == texts.WELCOME_CONSENT
     await tutor.handle_text(LEARNER, "/lesson")
@@ -588,3 +601,15 @@ async def test_a_quiz_accepts_a_refused_picture_of_the_asked_letter_and_says_it_
     strict = tutor_for(settings, db, _strict_model(tmp_path, 0.0, 0.0), clock)
     [refused] = await strict.handle_picture(LEARNER, letter_png(following[-1].expected))
     assert refused.verdict == "not_a_letter" and refused.correct is None
+
+
+async def test_a_lesson_asked_for_a_syllable_or_word_shows_its_letters_and_how_they_go_together(
+    tutor,
+):
+    [reply] = await tutor.handle_text(LEARNER, "/lesson 닭")
+    assert "written with ㄷ ㅏ ㄹ ㄱ, and /lesson ㄷ" in reply.text  # the double final apart
+    assert how_to_write("닭") in reply.text
+    [reply] = await tutor.handle_text(LEARNER, "/lesson 나무")
+    assert "written with ㄴ ㅏ ㅁ ㅜ" in reply.text and how_to_write("나무") in reply.text
+    [reply] = await tutor.handle_text(LEARNER, "/lesson 고양이들아")  # longer than a word read
+    assert reply.text == texts.NOT_A_KNOWN_LETTER.format(text="고양이들아")

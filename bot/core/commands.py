@@ -7,6 +7,7 @@ platform, a command reaches the tutor as text (``/quiz 5``), built by :meth:`Com
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -161,3 +162,18 @@ def find(name: str) -> Command | None:
     """The command called ``name`` (or one of its aliases)."""
     name = name.lower()
     return _BY_NAME.get(ALIASES.get(name, name))
+
+
+QUIZ_KINDS = {"syllable": "syllables", "syllables": "syllables", "word": "words", "words": "words"}
+"""Names a learner may type as a command that are kinds of quiz."""
+
+
+def suggestion(name: str) -> str | None:
+    """What a learner who typed the unknown command ``/name`` probably meant (``/quiz words`` for
+    ``/words``, ``/lesson`` for ``/leson``), or None."""
+    name = name.lower()
+    if name in QUIZ_KINDS:
+        return f"/quiz {QUIZ_KINDS[name]}"
+    names = [c.name for c in LEARNER_COMMANDS] + list(ALIASES)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return f"/{find(close[0]).name}" if close else None

@@ -15,19 +15,23 @@ from bot.core.lesson_content import LESSONS
 from bot.core.letters import parse_letter, stroke_gif
 from bot.core.local_time import local_day
 from bot.core.replies import Button, Reply
+from bot.core.text_items import MOST_SPELLED, how_to_write
 from bot.core.turn import Turn
-from ml.reading.alphabet import letter_info
+from ml.reading.alphabet import COMPOUND_FINALS, decompose, is_syllables, letter_info
 from storage import queries
 from storage.tables import Lesson
 
 
 async def lesson(turn: Turn, args: list[str]) -> list[Reply]:
     """/lesson [letter]: a letter's lesson (by default the next new letter, within today's
-    allowance)."""
+    allowance); given a syllable or a short word, how it is built (:func:`syllables_lesson`)."""
     if args:
-        letter = parse_letter(" ".join(args))
+        typed = " ".join(args)
+        if is_syllables(typed) and len(typed) <= MOST_SPELLED:
+            return [syllables_lesson(typed)]
+        letter = parse_letter(typed)
         if letter is None:
-            return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=" ".join(args)))]
+            return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=typed))]
     else:
         taught, allowance = await teaching_allowance(turn)
         fresh = [letter for letter in TEACHING_ORDER if letter not in taught]
@@ -39,6 +43,18 @@ async def lesson(turn: Turn, args: list[str]) -> list[Reply]:
         letter = fresh[0]
     [taught_now] = await teach(turn, letter)
     return [replace(taught_now, buttons=((Button(texts.BUTTON_PRACTISE, "/quiz"),),))]
+
+
+def syllables_lesson(text: str) -> Reply:
+    """What ``/lesson`` says of a syllable or a word: the letters it is written with (a double
+    final's two consonants apart), and how they go together in each block."""
+    parts = [x for syllable in text for x in decompose(syllable) if x]
+    letters = list(dict.fromkeys(y for x in parts for y in COMPOUND_FINALS.get(x, (x,))))
+    return Reply(
+        texts.LESSON_OF_SYLLABLES.format(
+            text=text, letters=" ".join(letters), first=letters[0], how=how_to_write(text)
+        )
+    )
 
 
 async def teaching_allowance(turn: Turn) -> tuple[set[str], int]:

@@ -19,7 +19,7 @@ from bot.core.lessons import teach, teaching_allowance
 from bot.core.letters import parse_letter, stroke_picture, written_picture
 from bot.core.local_time import local_day, streak_after_practice
 from bot.core.replies import Button, Picture, Reply
-from bot.core.text_items import how_to_write, is_letter, word_of
+from bot.core.text_items import MOST_SPELLED, how_to_write, is_letter, word_of
 from bot.core.text_stage import STAGES, SYLLABLES, WORDS, items_for, progress
 from bot.core.turn import Turn
 from ml.reading.alphabet import is_syllables, letter_info
@@ -28,8 +28,6 @@ from storage.tables import SKIPPED, Attempt, QuizSession, QuizStatus
 
 QUIZ_DEFAULT = 5
 QUIZ_MOST = 20
-MOST_SPELLED = 4
-"""The longest word ``/hint`` spells out (the longest word the tutor reads)."""
 AGAIN = "again"
 """``/quiz again``: the letters the latest quiz ended on a miss, at once."""
 _QUESTION_ID = re.compile(r"q\d+\.\d+")

@@ -98,6 +98,10 @@ def spell(parts: list[tuple[str, str, str]]) -> str:
     return ", ".join(" + ".join(j for j in block if j) for block in parts)
 
 
+MOST_SPELLED = 4
+"""The longest word ``/hint`` and ``/lesson`` spell out (the longest word the tutor reads)."""
+
+
 def spelled(text: str) -> str:
     """:func:`spell` of a syllable or word."""
     return spell([decompose(s) for s in text])

@@ -54,6 +54,7 @@ NOT_A_COMMAND = (
     "Send me a photo of one handwritten letter, or try /quiz. /help lists what I can do."
 )
 UNKNOWN_COMMAND = "I don't know /{name}. /help lists what I can do."
+UNKNOWN_COMMAND_MEANT = "I don't know /{name}. Did you mean {meant}? /help lists what I can do."
 TOO_LONG = "That message is too long for me (at most {most} characters). /help lists what I can do."
 INTERNAL_ERROR = (
     "Sorry, something went wrong on my side. Nothing you did was lost; please try again."
@@ -142,6 +143,11 @@ CONFIRM_NOT_KEPT = (
 REGRADED = "Sorry, I misread your {letter}! It counts as right, and it isn't a miss."
 NOT_A_KNOWN_LETTER = (
     "I don't know the letter {text!r}. Use a jamo like ㄱ or its romanization like g."
+)
+LESSON_OF_SYLLABLES = (
+    "Lessons teach one letter at a time; {text} is written with {letters}, and /lesson {first} "
+    "teaches the first. How {text} goes together:\n{how}\n/quiz syllables asks you to write "
+    "syllables once you know a few letters."
 )
 
 QUIZ_QUESTION = "Question {number} of {total}: write the {description}."

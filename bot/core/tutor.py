@@ -86,6 +86,9 @@ class Tutor:
         command = commands.find(name)
         if command is None:
             shown = clean_text(name, MAX_NAME_SHOWN)
+            meant = commands.suggestion(name)
+            if meant:
+                return [Reply(texts.UNKNOWN_COMMAND_MEANT.format(name=shown, meant=meant))]
             return [Reply(texts.UNKNOWN_COMMAND.format(name=shown))]
         if command.admin:
             return await self._run(sender, partial(self._admin, command, args))
