@@ -4,6 +4,7 @@ database (SQLite file and PostgreSQL) and the shipped model."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import signal
@@ -607,8 +608,10 @@ async def test_a_lesson_asked_for_a_syllable_or_word_shows_its_letters_and_how_t
     tutor,
 ):
     [reply] = await tutor.handle_text(LEARNER, "/lesson 닭")
-    assert "written with ㄷ ㅏ ㄹ ㄱ, and /lesson ㄷ" in reply.text  # the double final apart
+    assert "닭 (dak) is written with ㄷ ㅏ ㄹ ㄱ, and /lesson ㄷ" in reply.text  # ㄺ: ㄹ and ㄱ
     assert how_to_write("닭") in reply.text
+    [picture] = reply.images
+    assert Image.open(io.BytesIO(picture.data)).size[0] > 0
     [reply] = await tutor.handle_text(LEARNER, "/lesson 나무")
     assert "written with ㄴ ㅏ ㅁ ㅜ" in reply.text and how_to_write("나무") in reply.text
     [reply] = await tutor.handle_text(LEARNER, "/lesson 고양이들아")  # longer than a word read

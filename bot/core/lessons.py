@@ -12,7 +12,7 @@ from dataclasses import replace
 from bot.core import texts
 from bot.core.drills import TEACHING_ORDER
 from bot.core.lesson_content import LESSONS
-from bot.core.letters import parse_letter, stroke_gif
+from bot.core.letters import parse_letter, stroke_gif, written_picture
 from bot.core.local_time import local_day
 from bot.core.replies import Button, Reply
 from bot.core.text_items import MOST_SPELLED, how_to_write
@@ -47,14 +47,15 @@ async def lesson(turn: Turn, args: list[str]) -> list[Reply]:
 
 def syllables_lesson(text: str) -> Reply:
     """What ``/lesson`` says of a syllable or a word: the letters it is written with (a double
-    final's two consonants apart), and how they go together in each block."""
+    final's two consonants apart), how they go together in each block, and a picture of it."""
     parts = [x for syllable in text for x in decompose(syllable) if x]
     letters = list(dict.fromkeys(y for x in parts for y in COMPOUND_FINALS.get(x, (x,))))
-    return Reply(
-        texts.LESSON_OF_SYLLABLES.format(
-            text=text, letters=" ".join(letters), first=letters[0], how=how_to_write(text)
-        )
+    shown = f"{text} ({texts.romanized(text)})"
+    how = how_to_write(text)
+    said = texts.LESSON_OF_SYLLABLES.format(
+        text=shown, letters=" ".join(letters), first=letters[0], how=how
     )
+    return Reply(said, (written_picture(text),))
 
 
 async def teaching_allowance(turn: Turn) -> tuple[set[str], int]:

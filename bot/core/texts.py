@@ -146,7 +146,7 @@ NOT_A_KNOWN_LETTER = (
 )
 LESSON_OF_SYLLABLES = (
     "Lessons teach one letter at a time; {text} is written with {letters}, and /lesson {first} "
-    "teaches the first. How {text} goes together:\n{how}\n/quiz syllables asks you to write "
+    "teaches the first. How it goes together:\n{how}\n/quiz syllables asks you to write "
     "syllables once you know a few letters."
 )
 
