@@ -15,9 +15,9 @@ from bot.core.lesson_content import LESSONS
 from bot.core.letters import parse_letter, stroke_gif, written_picture
 from bot.core.local_time import local_day
 from bot.core.replies import Button, Reply
-from bot.core.text_items import MOST_SPELLED, how_to_write
+from bot.core.text_items import how_to_write, letters_written, spellable
 from bot.core.turn import Turn
-from ml.reading.alphabet import COMPOUND_FINALS, decompose, is_syllables, letter_info
+from ml.reading.alphabet import letter_info
 from storage import queries
 from storage.tables import Lesson
 
@@ -27,7 +27,7 @@ async def lesson(turn: Turn, args: list[str]) -> list[Reply]:
     allowance); given a syllable or a short word, how it is built (:func:`syllables_lesson`)."""
     if args:
         typed = " ".join(args)
-        if is_syllables(typed) and len(typed) <= MOST_SPELLED:
+        if spellable(typed):
             return [syllables_lesson(typed)]
         letter = parse_letter(typed)
         if letter is None:
@@ -48,8 +48,7 @@ async def lesson(turn: Turn, args: list[str]) -> list[Reply]:
 def syllables_lesson(text: str) -> Reply:
     """What ``/lesson`` says of a syllable or a word: the letters it is written with (a double
     final's two consonants apart), how they go together in each block, and a picture of it."""
-    parts = [x for syllable in text for x in decompose(syllable) if x]
-    letters = list(dict.fromkeys(y for x in parts for y in COMPOUND_FINALS.get(x, (x,))))
+    letters = letters_written(text)
     shown = f"{text} ({texts.romanized(text)})"
     how = how_to_write(text)
     said = texts.LESSON_OF_SYLLABLES.format(

@@ -19,10 +19,10 @@ from bot.core.lessons import teach, teaching_allowance
 from bot.core.letters import parse_letter, stroke_picture, written_picture
 from bot.core.local_time import local_day, streak_after_practice
 from bot.core.replies import Button, Picture, Reply
-from bot.core.text_items import MOST_SPELLED, how_to_write, is_letter, word_of
+from bot.core.text_items import how_to_write, is_letter, spellable, word_of
 from bot.core.text_stage import STAGES, SYLLABLES, WORDS, items_for, progress
 from bot.core.turn import Turn
-from ml.reading.alphabet import is_syllables, letter_info
+from ml.reading.alphabet import letter_info
 from storage import queries
 from storage.tables import SKIPPED, Attempt, QuizSession, QuizStatus
 
@@ -115,9 +115,7 @@ async def hint(turn: Turn, args: list[str]) -> list[Reply]:
         return stale
     if args:
         typed = " ".join(args)
-        letter = (
-            typed if is_syllables(typed) and len(typed) <= MOST_SPELLED else parse_letter(typed)
-        )
+        letter = typed if spellable(typed) else parse_letter(typed)
         if letter is None:
             return [Reply(texts.NOT_A_KNOWN_LETTER.format(text=typed))]
     elif running is None:

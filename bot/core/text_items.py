@@ -49,14 +49,19 @@ def is_letter(item: str) -> bool:
     return item in _LETTERS
 
 
-def letters_in(text: str) -> set[str]:
-    """The letters (of the 40) a learner needs to write ``text``: each block's initial, vowel and
-    final, a two-letter final as its two letters."""
-    needed: set[str] = set()
+def letters_written(text: str) -> list[str]:
+    """The letters (of the 40) a learner needs to write ``text``, each once, in writing order:
+    each block's initial, vowel and final, a two-letter final as its two letters."""
+    written: list[str] = []
     for syllable in text:
         initial, medial, final = decompose(syllable)
-        needed |= {initial, medial, *COMPOUND_FINALS.get(final, (final,) if final else ())}
-    return needed
+        written += [initial, medial, *COMPOUND_FINALS.get(final, (final,) if final else ())]
+    return list(dict.fromkeys(written))
+
+
+def letters_in(text: str) -> set[str]:
+    """:func:`letters_written` as a set."""
+    return set(letters_written(text))
 
 
 def romanize_syllable(syllable: str) -> str:
@@ -100,6 +105,12 @@ def spell(parts: list[tuple[str, str, str]]) -> str:
 
 MOST_SPELLED = 4
 """The longest word ``/hint`` and ``/lesson`` spell out (the longest word the tutor reads)."""
+
+
+def spellable(text: str) -> bool:
+    """Whether ``/hint`` and ``/lesson`` spell ``text`` out: a syllable or a word of at most
+    :data:`MOST_SPELLED` blocks."""
+    return is_syllables(text) and len(text) <= MOST_SPELLED
 
 
 def spelled(text: str) -> str:
