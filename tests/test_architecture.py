@@ -168,6 +168,7 @@ def test_a_commands_options_become_the_text_the_tutor_reads():
     assert quiz.text({"count": 5, "action": None}) == "/quiz 5"
     assert quiz.text({"count": None, "action": "stop"}) == "/quiz stop"
     assert commands.find("START").name == "start" and commands.find("learn").name == "lesson"
+    assert commands.find("progress").name == "stats" and commands.find("practice").name == "drill"
     assert commands.find("fly") is None
 
 

@@ -385,6 +385,24 @@ async def test_letter_stats_leave_syllables_out(tutor, db, clock):
     assert read == "머" and asked != read
 
 
+async def test_review_names_the_syllables_missed_and_the_letters_wrong_inside(tutor, db, clock):
+    await learn(db, clock, FIRST_DAY)
+    *_, question = await tutor.handle_text(LEARNER, "/quiz syllables 1")
+    asked = question.expected
+    wrong = "머" if asked != "머" else "너"
+    await tutor.handle_picture(LEARNER, text_png(wrong))
+    [reply] = await tutor.handle_text(LEARNER, "/review")
+    line = texts.REVIEW_LINE.format(
+        letter=asked, romanization=romanize_syllable(asked), correct=0, attempts=1
+    )
+    assert texts.REVIEW_TEXTS.format(lines=line) in reply.text
+    wrong_inside = {a for a, r in zip(decompose(asked), decompose(wrong), strict=True) if a != r}
+    weak = reply.text.split(texts.REVIEW_INSIDE.format(weak=""))[1].split("\n")[0]
+    assert {part.split()[0] for part in weak.split(", ")} == wrong_inside
+    assert "Your weakest letters" not in reply.text  # no letter question was missed
+    assert [b.command for b in reply.buttons[0]] == ["/quiz syllables"]
+
+
 async def samples(db) -> list[Sample]:
     async with db.transaction() as session:
         return list(await session.scalars(select(Sample).order_by(Sample.id)))

@@ -130,7 +130,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("skip", "Skip the current quiz question", quiz.skip),
     Command("confirm", "Tell me which letter your last picture showed", pictures.confirm,
             "[letter]", (LETTER,)),
-    Command("review", "The letters you miss most", learner_commands.weakest_letters),
+    Command("review", "What you miss most: letters, syllables and words", learner_commands.weakest),
     Command("stats", "Your progress per letter", learner_commands.stats),
     Command("remind", "A daily practice reminder at your local time (/remind 19:30, or off)",
             learner_commands.remind, "HH:MM|off", (TIME,)),
@@ -152,8 +152,14 @@ COMMANDS: tuple[Command, ...] = (
 # fmt: on
 LEARNER_COMMANDS = [c for c in COMMANDS if not c.admin]
 ADMIN_COMMANDS = [c for c in COMMANDS if c.admin]
-ALIASES = {"learn": "lesson"}
-"""Other names of commands."""
+ALIASES = {
+    "learn": "lesson",
+    "progress": "stats",
+    "practice": "drill",
+    "practise": "drill",
+    "reminder": "remind",
+}
+"""Other names of commands, the ones learners coming from other apps type."""
 
 _BY_NAME = {c.name: c for c in COMMANDS}
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import delete, update
@@ -14,7 +15,8 @@ from bot.core.drills import mastered
 from bot.core.local_time import current_streak, local_day, next_occurrence, parse_time, parse_zone
 from bot.core.quiz import stop_quiz
 from bot.core.replies import Button, Picture, Reply
-from bot.core.text_grading import letters_inside
+from bot.core.text_grading import letters_inside, texts_missed
+from bot.core.text_items import romanize
 from bot.core.text_stage import progress
 from bot.core.turn import Turn
 from ml.reading.alphabet import letter_info
@@ -38,25 +40,49 @@ async def welcome(turn: Turn, args: list[str]) -> list[Reply]:
     ]
 
 
-async def weakest_letters(turn: Turn, args: list[str]) -> list[Reply]:
-    """/review: the letters the learner misses most."""
+async def weakest(turn: Turn, args: list[str]) -> list[Reply]:
+    """/review: the letters the learner misses most, the syllables and words missed and the
+    letters written wrong inside them, with a button to the quiz that brings each back."""
     scores = await queries.letter_scores(turn.session, turn.learner.id)
     missed = sorted(
         (s for s in scores if s.correct < s.attempts), key=lambda s: (s.accuracy, -s.attempts)
     )[:WEAKEST_SHOWN]
-    if not missed:
+    answers = await queries.text_answers(turn.session, turn.learner.id)
+    texts_wrong = texts_missed(answers)[:WEAKEST_SHOWN]
+    inside = [s for s in letters_inside(answers) if s.correct < s.attempts][:WEAKEST_SHOWN]
+    sections, buttons = [], []
+    if missed:
+        sections.append(texts.REVIEW.format(lines=_review_lines(missed, _letter_romanized)))
+        buttons.append(Button(texts.BUTTON_QUIZ, "/quiz"))
+    if texts_wrong:
+        sections.append(texts.REVIEW_TEXTS.format(lines=_review_lines(texts_wrong, romanize)))
+        if any(len(s.letter) == 1 for s in texts_wrong):
+            buttons.append(Button(texts.BUTTON_SYLLABLES, "/quiz syllables"))
+        if any(len(s.letter) > 1 for s in texts_wrong):
+            buttons.append(Button(texts.BUTTON_WORDS, "/quiz words"))
+    if inside:
+        sections.append(texts.REVIEW_INSIDE.format(weak=_scored(inside)))
+    if not sections:
         return [Reply(texts.REVIEW_NOTHING)]
-    lines = [
+    text = "\n\n".join(sections) + "\n" + texts.REVIEW_DUE
+    return [Reply(text, buttons=(tuple(buttons),))]
+
+
+def _letter_romanized(letter: str) -> str:
+    """A letter's romanization."""
+    return letter_info(letter).romanization
+
+
+def _review_lines(scores: list[queries.LetterScore], romanized: Callable[[str], str]) -> str:
+    return "\n".join(
         texts.REVIEW_LINE.format(
             letter=s.letter,
-            romanization=letter_info(s.letter).romanization,
+            romanization=romanized(s.letter),
             correct=s.correct,
             attempts=s.attempts,
         )
-        for s in missed
-    ]
-    quiz = ((Button(texts.BUTTON_QUIZ, "/quiz"),),)
-    return [Reply(texts.REVIEW.format(lines="\n".join(lines)), buttons=quiz)]
+        for s in scores
+    )
 
 
 async def stats(turn: Turn, args: list[str]) -> list[Reply]:

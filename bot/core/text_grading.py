@@ -171,3 +171,12 @@ def letters_inside(answers: Iterable[tuple[str, str]]) -> list[LetterScore]:
                     right[part] += letter == was
     scores = [LetterScore(letter, n, right[letter]) for letter, n in asked.items()]
     return sorted(scores, key=lambda s: (s.accuracy, -s.attempts, s.letter))
+
+
+def texts_missed(answers: Iterable[tuple[str, str]]) -> list[LetterScore]:
+    """The syllables and words asked for that were not always written right, from (asked for,
+    read) answers, weakest first (each score's ``letter`` is the syllable or word)."""
+    asked = Counter(expected for expected, _ in answers)
+    right = Counter(expected for expected, read in answers if read == expected)
+    scores = [LetterScore(text, n, right[text]) for text, n in asked.items() if right[text] < n]
+    return sorted(scores, key=lambda s: (s.accuracy, -s.attempts, s.letter))

@@ -311,8 +311,11 @@ HINT = (
     "Strokes in order:"
 )
 
-REVIEW_NOTHING = "You haven't missed any letters yet. Try /quiz!"
-REVIEW = "Your weakest letters:\n{lines}\nA /quiz brings them back when they're due."
+REVIEW_NOTHING = "You haven't missed anything yet. Try /quiz!"
+REVIEW = "Your weakest letters:\n{lines}"
+REVIEW_TEXTS = "Syllables and words you missed:\n{lines}"
+REVIEW_INSIDE = "Letters you wrote wrong inside them: {weak}"
+REVIEW_DUE = "A quiz brings each back when it's due."
 REVIEW_LINE = "{letter} ({romanization}): {correct} of {attempts} right"
 
 STATS_NOTHING = "No graded answers yet. Start with /quiz!"
