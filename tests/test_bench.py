@@ -88,6 +88,9 @@ def test_quick_bench_reads_syllables_words_and_letters_end_to_end(dev_data, regi
     assert real["held_out"]["writers"] == ["block0", "block1", "block2"]  # shipped: synthetic only
     assert real["held_out"]["n"] == 12 and real["block1"]["n"] == 4
     assert figures["letters"]["n"] == 40
+    separate = figures["separate_letters"]
+    assert set(separate) == {"clean", "photo"} and separate["clean"]["n"] == 4
+    assert separate["clean"]["accuracy"] <= separate["clean"]["seen_as_letters"]
     assert figures["speed"]["photo_12mp_word_ms"]["p50"] > 0
     assert figures["speed"]["blocks_per_second_batched"] > 0
 

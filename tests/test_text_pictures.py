@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.core import texts
 from bot_fixtures import LEARNER, letter_png
 from ml.reading.verdicts import Verdict
+from ml.writing.strokes import render_letter
 from ml.writing.syllables import render_syllable, render_word
 from storage.tables import Attempt, Sample
 
@@ -22,6 +23,17 @@ def text_png(text: str, seed: int = 3) -> bytes:
     image = render_word(text, rng) if len(text) > 1 else render_syllable(text, rng, size=96)
     out = io.BytesIO()
     Image.fromarray(np.pad(image, 24, constant_values=255)).save(out, "PNG")
+    return out.getvalue()
+
+
+def letters_png(letters: str, gap: int = 12, seed: int = 1) -> bytes:
+    """``letters`` written side by side rather than as one block, by one stroke writer."""
+    rng = np.random.default_rng([3000, seed])
+    space = np.full((80, gap), 255, np.uint8)
+    drawn = [render_letter(x, rng, size=80) for x in letters]
+    out = io.BytesIO()
+    row = np.hstack([part for d in drawn for part in (d, space)][:-1])
+    Image.fromarray(np.pad(row, 24, constant_values=255)).save(out, "PNG")
     return out.getvalue()
 
 
@@ -68,3 +80,24 @@ async def test_a_line_of_text_is_refused_with_a_reason(tutor):
     [reply] = await tutor.handle_picture(LEARNER, text_png("가나다라마바"))
     assert reply.verdict == Verdict.TOO_MANY_BLOCKS
     assert reply.text == texts.VERDICTS[Verdict.TOO_MANY_BLOCKS]
+
+
+async def test_separate_letters_are_named_and_shown_as_the_block_they_make(tutor, db):
+    [reply] = await tutor.handle_picture(LEARNER, letters_png("ㄱㅗ"))
+    assert reply.verdict == Verdict.SEVERAL_LETTERS
+    assert reply.text.startswith(texts.TEXT_SEPARATE.format(letters="ㄱ ㅗ"))
+    assert "they make 고 (go). 고 = ㄱ + ㅗ: ㅗ lies flat, so ㄱ goes on top of it." in reply.text
+    assert [p.filename for p in reply.images] == ["how-it-looks.png"]
+    [backwards] = await tutor.handle_picture(LEARNER, letters_png("ㅏㄴ", seed=2))
+    assert backwards.text.endswith(texts.TEXT_SEPARATE_NO_BLOCK) and not backwards.images
+    assert [a.verdict for a in await attempts(db)] == [Verdict.SEVERAL_LETTERS] * 2
+
+
+async def test_separate_letters_in_a_letter_quiz_are_one_letter_asked_for(tutor):
+    replies = await tutor.handle_text(LEARNER, "/quiz 2")
+    asked = replies[-1].expected
+    [reply] = await tutor.handle_picture(LEARNER, letters_png("ㄱㅗ"))
+    assert reply.expected == asked and reply.correct is None  # no miss: the question stands
+    assert reply.text == texts.QUIZ_GOT_LETTERS.format(
+        letters="ㄱ ㅗ", description=texts.describe(asked)
+    )

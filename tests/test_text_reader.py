@@ -291,3 +291,30 @@ def test_two_lines_of_writing_are_not_read_as_one(reader):
     [one_line, two_lines] = reader.read_many([_png(below), _png(lines)])
     assert (one_line.kind, one_line.text) == ("word", "나무")
     assert two_lines.verdict == Verdict.TOO_MANY_BLOCKS, (two_lines.kind, two_lines.text)
+
+
+def _side_by_side(letters: str, gap: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng([3000, seed])
+    space = np.full((80, gap), 255, np.uint8)
+    drawn = [render_letter(x, rng, size=80) for x in letters]
+    return np.hstack([part for d in drawn for part in (d, space)][:-1])
+
+
+def test_letters_written_side_by_side_are_read_as_separate_letters(reader):
+    """A beginner writes 고 as ㄱ then ㅗ beside it, close or far apart (validation writers): the
+    letters are named in order; the same letters in one block are the syllable."""
+    near, far = _side_by_side("ㄱㅗ", 8, 1), _side_by_side("ㄱㅗ", 60, 1)
+    three = _side_by_side("ㅎㅏㄴ", 12, 2)
+    stacked = render_syllable("고", np.random.default_rng([3000, 1]), size=96)
+    readings = reader.read_many([_png(near), _png(far), _png(three), _png(stacked)])
+    for reading, letters in zip(readings[:3], ("ㄱㅗ", "ㄱㅗ", "ㅎㅏㄴ"), strict=True):
+        assert (reading.kind, reading.text) == ("letters", letters), (reading.kind, reading.text)
+        assert reading.verdict == Verdict.SEVERAL_LETTERS and " ".join(letters) in reading.reason
+        assert reading.as_json()["kind"] == "letters" and len(reading.blocks) == len(letters)
+    assert (readings[3].kind, readings[3].text) == ("syllable", "고")
+
+
+def test_a_wide_letter_cut_in_two_is_still_one_letter_not_two(reader):
+    rng = np.random.default_rng([3000, 4])
+    readings = reader.read_many([_png(render_letter(x, rng, size=64)) for x in "ㄲㅃㅆㅐㅔ"])
+    assert [r.kind for r in readings] == ["letter"] * 5, [(r.kind, r.text) for r in readings]

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from fsrs import Rating
 from sqlalchemy import select
-from test_text_pictures import text_png
+from test_text_pictures import letters_png, text_png
 
 from bot.app.reminders import reminder
 from bot.core import texts
@@ -24,6 +24,7 @@ from bot.core.text_items import (
     letters_in,
     romanize_syllable,
     syllable_ladder,
+    syllable_of_letters,
     word_ladder,
     writable,
 )
@@ -70,6 +71,14 @@ def read_as(*syllables: str, sure: float = 0.95) -> TextReading:
 
 
 # --- what a syllable is made of, and how a quiz asks for it -------------------------------------
+
+
+def test_letters_written_apart_make_the_syllable_of_their_order_or_none():
+    made = [
+        syllable_of_letters(x)
+        for x in ("ㄱㅗ", "ㅎㅏㄴ", "ㄷㅏㄹㄱ", "ㅏㄴ", "ㄱㄱ", "ㄴㅏㄸ", "ㄱ")
+    ]
+    assert made == ["고", "한", "닭", None, None, None, None]
 
 
 def test_a_syllable_said_alone_sounds_its_final_as_one_of_seven():
@@ -383,6 +392,21 @@ async def test_letter_stats_leave_syllables_out(tutor, db, clock):
         assert await queries.confusions(session, learner.id) == []
         [(asked, read)] = await queries.text_answers(session, learner.id)
     assert read == "머" and asked != read
+
+
+async def test_a_syllable_written_as_separate_letters_is_a_miss_that_shows_the_block(
+    tutor, db, clock
+):
+    await learn(db, clock, FIRST_DAY)
+    *_, question = await tutor.handle_text(LEARNER, "/quiz syllables 1")
+    asked = question.expected
+    initial, medial, _ = decompose(asked)
+    [miss, *_] = await tutor.handle_picture(LEARNER, letters_png(initial + medial))
+    assert miss.correct is False and miss.read == initial + medial
+    assert miss.text.startswith(f"Not quite: I read {initial} {medial}, but it was {asked}")
+    separate = texts.TEXT_SEPARATE_ASKED.format(letters=f"{initial} {medial}")
+    assert f"{separate} {texts.TEXT_SEPARATE_RIGHT_LETTERS}\n{how_to_write(asked)}" in miss.text
+    assert [p.filename for p in miss.images] == ["how-it-looks.png"]
 
 
 async def test_review_names_the_syllables_missed_and_the_letters_wrong_inside(tutor, db, clock):

@@ -19,7 +19,7 @@ from bot.core.replies import Button, Picture, Reply
 from bot.core.samples import keep_sample
 from bot.core.text_answers import answer_text_question
 from bot.core.text_items import is_letter
-from bot.core.text_pictures import answer_text, shows_text
+from bot.core.text_pictures import answer_text, shows_letters, shows_text
 from bot.core.turn import Turn
 from ml.reading.classifier import Reading, in_quiz_context
 from ml.reading.text import TextReading
@@ -39,12 +39,12 @@ async def answer_picture(
     (during a drill answered without pictures, with a word that it was not an answer). A
     question asking for a syllable or a word is graded on ``text``
     (:mod:`bot.core.text_answers`); outside one, a picture that ``text`` shows to be a
-    syllable or a word is answered as one (:mod:`bot.core.text_pictures`)."""
+    syllable, a word or separate letters is answered as one (:mod:`bot.core.text_pictures`)."""
     running = await queries.active_quiz(turn.session, turn.learner.id)
     drilling = running is not None and running.kind != DrillKind.WRITING
     if running is not None and not drilling and not is_letter(running.expected):
         return await answer_text_question(turn, data, text, running)
-    if shows_text(text):
+    if shows_text(text) or shows_letters(text):
         answered = answer_text(turn, text, None if drilling else running)
         return [Reply(texts.DRILL_NO_PICTURES), *answered] if drilling else answered
     if drilling:

@@ -93,7 +93,7 @@ async def _missed(
     """A miss: what was read, and each letter right or wrong (:func:`bot.core.quiz.missed`)."""
     expected = graded.expected
     wrong = texts.QUIZ_WRONG_TEXT.format(
-        read=graded.read, text=expected, romanization=texts.romanized(expected)
+        read=graded.read_shown, text=expected, romanization=texts.romanized(expected)
     )
     graded_as = {"expected": expected, "read": graded.read, "verdict": Verdict.OK, "correct": False}
     dispute = dispute_button(expected, attempt)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.core import texts
 from bot.core.lesson_content import contrast
-from bot.core.text_items import is_letter, spelled
+from bot.core.text_items import how_to_write, is_letter, spelled, syllable_of_letters
 from ml.reading.alphabet import COMPOUND_FINALS, decompose, is_syllables
 from ml.reading.syllables import PART_CONFIDENCE, asked_places, counts_as_asked
 from ml.reading.text import TextReading
@@ -70,11 +70,23 @@ class TextGrade:
     def gradable(self) -> bool:
         return self.read is not None
 
+    @property
+    def separate(self) -> bool:
+        """Whether the picture showed separate letters written in a row (ㄱ ㅗ for 고)."""
+        return len(self.read or "") > 1 and all(is_letter(x) for x in self.read or "")
+
+    @property
+    def read_shown(self) -> str:
+        """What was read, as the learner is told it (separate letters apart: "ㄱ ㅗ")."""
+        return " ".join(self.read or "") if self.separate else self.read or ""
+
 
 def grade(expected: str, reading: TextReading) -> TextGrade:
     """Grade ``reading`` against the syllable or word ``expected``."""
     if reading.kind == "letter":
         return TextGrade(expected, reading.text, False, reading.letter.confidence)
+    if reading.kind == "letters":
+        return TextGrade(expected, reading.text, False, 0.0)
     if reading.kind is None or reading.verdict == Verdict.TOO_MANY_BLOCKS or not reading.text:
         return TextGrade(expected, None, False, 0.0)
     confidence = min(b.confidence for b in reading.blocks)
@@ -89,6 +101,11 @@ def feedback(graded: TextGrade) -> str:
     """What a graded answer did right and wrong, letter by letter."""
     expected, read = graded.expected, graded.read or ""
     if not graded.places:
+        if graded.separate:
+            separate = texts.TEXT_SEPARATE_ASKED.format(letters=" ".join(read))
+            if syllable_of_letters(read) == expected:
+                separate += " " + texts.TEXT_SEPARATE_RIGHT_LETTERS
+            return f"{separate}\n{how_to_write(expected)}"
         if is_letter(read):
             return texts.TEXT_GOT_LETTER.format(read=read, text=expected, spelled=spelled(expected))
         advice = texts.TEXT_TOO_MANY if len(read) > len(expected) else texts.TEXT_TOO_FEW

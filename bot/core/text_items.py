@@ -18,8 +18,12 @@ from functools import cache
 from bot.core.vocabulary import WORDS, Word, by_text
 from ml.reading.alphabet import (
     COMPOUND_FINALS,
+    FINALS,
+    INITIALS,
     LETTERS,
+    MEDIALS,
     MIXED_VOWELS,
+    compose,
     decompose,
     is_syllables,
     letter_info,
@@ -27,6 +31,7 @@ from ml.reading.alphabet import (
 )
 
 _LETTERS = frozenset(LETTERS)
+_FINAL_OF_PAIR = {pair: final for final, pair in COMPOUND_FINALS.items()}
 
 FINAL_SOUNDS = {
     **dict.fromkeys("ㄱㄲㅋㄳㄺ", "k"),
@@ -62,6 +67,18 @@ def letters_written(text: str) -> list[str]:
 def letters_in(text: str) -> set[str]:
     """:func:`letters_written` as a set."""
     return set(letters_written(text))
+
+
+def syllable_of_letters(letters: str) -> str | None:
+    """The syllable that ``letters`` (in writing order) make written in one block: a consonant, a
+    vowel and a final of one or two consonants (ㄱㅗ → 고, ㄷㅏㄹㄱ → 닭), or None."""
+    if len(letters) < 2 or letters[0] not in INITIALS or letters[1] not in MEDIALS:
+        return None
+    rest = letters[2:]
+    final = _FINAL_OF_PAIR.get((rest[0], rest[1])) if len(rest) == 2 else rest
+    if final is None or final not in FINALS:
+        return None
+    return compose(letters[0], letters[1], final)
 
 
 def romanize_syllable(syllable: str) -> str:

@@ -1,13 +1,16 @@
 """A picture that shows a syllable or a word rather than one letter (:mod:`ml.reading.text`):
 read back to the learner letter by letter outside a quiz (with its meaning when it is a word of
 the beginner vocabulary, :mod:`bot.core.vocabulary`); in a letter quiz, not a miss but a
-reminder that the question asks for one letter (the question stands)."""
+reminder that the question asks for one letter (the question stands). Separate letters written
+in a row are named, and outside a quiz shown as the block they make (ㄱ ㅗ: 고)."""
 
 from __future__ import annotations
 
 from bot.core import texts
+from bot.core.letters import written_picture
 from bot.core.quiz import question_buttons
 from bot.core.replies import Reply
+from bot.core.text_items import how_to_write, romanize_syllable, syllable_of_letters
 from bot.core.turn import Turn
 from bot.core.vocabulary import by_text
 from ml.reading.text import TextReading
@@ -18,6 +21,11 @@ from storage.tables import Attempt, QuizSession
 def shows_text(reading: TextReading | None) -> bool:
     """Whether a picture was read as a syllable or a word (not as one letter)."""
     return reading is not None and reading.kind in ("syllable", "word")
+
+
+def shows_letters(reading: TextReading | None) -> bool:
+    """Whether a picture was read as separate letters written in a row."""
+    return reading is not None and reading.kind == "letters"
 
 
 def answer_text(turn: Turn, reading: TextReading, running: QuizSession | None) -> list[Reply]:
@@ -36,11 +44,19 @@ def answer_text(turn: Turn, reading: TextReading, running: QuizSession | None) -
             created_at=turn.now,
         )
     )
+    if shows_letters(reading) and expected is None:
+        return [_separate_letters(reading)]
     if reading.verdict == Verdict.TOO_MANY_BLOCKS:
         text = texts.VERDICTS[Verdict.TOO_MANY_BLOCKS]
         if expected is not None:
             text = texts.QUIZ_UNREADABLE.format(reason=text, description=texts.describe(expected))
         return [Reply(text, expected=expected, verdict=reading.verdict)]
+    if shows_letters(reading) and expected is not None:
+        text = texts.QUIZ_GOT_LETTERS.format(
+            letters=" ".join(reading.text or ""), description=texts.describe(expected)
+        )
+        buttons = question_buttons(running)
+        return [Reply(text, buttons=buttons, expected=expected, verdict=Verdict.SEVERAL_LETTERS)]
     spelled = texts.spelled(reading.blocks)
     if expected is not None:
         text = texts.QUIZ_GOT_TEXT.format(
@@ -64,3 +80,16 @@ def answer_text(turn: Turn, reading: TextReading, running: QuizSession | None) -
                 text=known.text, romanization=known.romanization, meaning=known.meaning
             )
     return [Reply(text, read=reading.text, verdict=reading.verdict)]
+
+
+def _separate_letters(reading: TextReading) -> Reply:
+    """Separate letters: which they are, and the block they make (or what a block is)."""
+    letters = reading.text or ""
+    text = texts.TEXT_SEPARATE.format(letters=" ".join(letters))
+    syllable = syllable_of_letters(letters)
+    if syllable is None:
+        return Reply(f"{text} {texts.TEXT_SEPARATE_NO_BLOCK}", verdict=reading.verdict)
+    made = texts.TEXT_SEPARATE_MAKE.format(
+        syllable=syllable, romanization=romanize_syllable(syllable), how=how_to_write(syllable)
+    )
+    return Reply(f"{text} {made}", (written_picture(syllable),), verdict=reading.verdict)

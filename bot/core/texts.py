@@ -177,11 +177,28 @@ QUIZ_GOT_TEXT = (
     "That looks like the {kind} {text} ({spelled}), not one letter. This question asks for one "
     "letter on its own: write the {description}."
 )
+QUIZ_GOT_LETTERS = (
+    "That looks like separate letters ({letters}), not one letter. This question asks for one "
+    "letter on its own: write the {description}."
+)
 TEXT_READ = "I read the {kind} {text}: {spelled}. I'm {sure} sure."
 TEXT_MEANING = "{text} ({romanization}) means “{meaning}”."
 TEXT_UNSURE = "I'm not sure what this says. {reason} My best guess: {text} ({spelled})."
 TEXT_GOT_LETTER = "I read just one letter, {read}. {text} is a whole block: {spelled}."
 TEXT_BLOCKS_DIFFER = "That's {count}; {text} has {expected}: {spelled}."
+TEXT_SEPARATE = (
+    "I see separate letters: {letters}. In Korean, the letters of one syllable are written "
+    "together in one block."
+)
+TEXT_SEPARATE_MAKE = "Written as one block, they make {syllable} ({romanization}). {how}"
+TEXT_SEPARATE_NO_BLOCK = (
+    "A block starts with a consonant, then a vowel beside it or under it (가, 고), sometimes with "
+    "a final consonant underneath (각)."
+)
+TEXT_SEPARATE_RIGHT_LETTERS = "They are the right letters: now put them together."
+TEXT_SEPARATE_ASKED = (
+    "You wrote {letters} as separate letters; each syllable's letters go together in one block."
+)
 SILENT_FIRST_IEUNG = (
     "ㅇ (silent at the start: a block that starts with a vowel sound starts with ㅇ)"
 )

@@ -17,6 +17,9 @@ in, text out, :class:`ml.reading.text.TextReader`):
   reader never trained on;
 * **letters**: the held-out informal writers' single letters, which must still be read as
   letters (the router's kind);
+* **separate letters**: a consonant, a vowel and sometimes a final written side by side rather
+  than as one block (ㄱ ㅗ for 고, a beginner's mistake), by held-out stroke writers, clean and as
+  phone photos: read as those letters, in order (kind ``letters``)?
 * **speed**: a 12 MP phone photo of a word, p50/p95 from bytes to text; canonical blocks per
   second through the syllable model in batches.
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,7 +39,9 @@ from ml.evaluation.text_evaluate import summarize_texts
 from ml.reading.alphabet import (
     ALL_SYLLABLES,
     COMPOUND_FINALS,
+    INITIALS,
     LETTERS,
+    MEDIALS,
     MIXED_VOWELS,
     decompose,
     everyday_syllables,
@@ -49,6 +55,7 @@ from ml.writing.informal import HELD_OUT_STYLES, informal_letter
 from ml.writing.mistakes import mistaken
 from ml.writing.picture_styles import alpha_version, photo_version, screen_version
 from ml.writing.real_syllables import real_blocks
+from ml.writing.strokes import render_letter
 from ml.writing.syllables import render_syllable, render_word
 
 PAD = 24
@@ -227,6 +234,57 @@ def letter_figures(reader: TextReader, per_letter: int) -> dict:
     return _score(reader, truth, pictures)
 
 
+SIMPLE_FINALS = tuple("ㄱㄴㄹㅁㅂㅅㅇ")
+"""Finals a learner's separate letters end with (the commonest in everyday syllables)."""
+
+
+def letters_in_a_row(count: int) -> tuple[list[str], list[np.ndarray]]:
+    """``count`` pictures of a consonant and a vowel (a third with a final) written side by side,
+    each letter by a held-out stroke writer, 4-30 px apart at 80 px high; and their letters."""
+    truth, drawn = [], []
+    for k in range(count):
+        rng = np.random.default_rng([HELD_OUT_SEED, k, 8])
+        letters = [str(rng.choice(INITIALS)), str(rng.choice(MEDIALS))]
+        if k % 3 == 0:
+            letters.append(str(rng.choice(SIMPLE_FINALS)))
+        gap = np.full((80, int(rng.integers(4, 31))), 255, np.uint8)
+        pictures = [render_letter(x, rng, size=80) for x in letters]
+        drawn.append(np.hstack([part for p in pictures for part in (p, gap)][:-1]))
+        truth.append("".join(letters))
+    return truth, drawn
+
+
+def separate_letter_figures(reader: TextReader, count: int) -> dict:
+    """:func:`letters_in_a_row`, clean and as phone photos: the share read as those letters in
+    order, the share seen as separate letters at all, and the commonest other readings."""
+    truth, drawn = letters_in_a_row(count)
+    figures = {}
+    for style, pictures in (
+        ("clean", [png(d) for d in drawn]),
+        (
+            "photo",
+            [
+                photo_version(padded(d), np.random.default_rng([HELD_OUT_SEED, k]))
+                for k, d in enumerate(drawn)
+            ],
+        ),
+    ):
+        readings = reader.read_many(pictures)
+        read = [r.kind == "letters" and r.text == t for t, r in zip(truth, readings, strict=True)]
+        other = Counter(
+            (t, r.text or r.verdict)
+            for t, r, ok in zip(truth, readings, read, strict=True)
+            if not ok
+        )
+        figures[style] = {
+            "n": count,
+            "accuracy": round(sum(read) / count, 4),
+            "seen_as_letters": round(sum(r.kind == "letters" for r in readings) / count, 4),
+            "confused": [[t, str(r), n] for (t, r), n in other.most_common(5)],
+        }
+    return figures
+
+
 def speed_figures(reader: TextReader, repeats: int) -> dict:
     """p50/p95 ms of a 12 MP phone photo of a word, bytes to text; batched blocks per second."""
     rng = np.random.default_rng(HELD_OUT_SEED)
@@ -261,5 +319,6 @@ def text_bench(reader: TextReader, data_root: Path, quick: bool = False) -> dict
         "words": word_figures(reader, 8 if quick else 400),
         "real_letters": real_letter_figures(reader, data_root, 4 if quick else 400),
         "letters": letter_figures(reader, 1 if quick else 10),
+        "separate_letters": separate_letter_figures(reader, 4 if quick else 200),
         "speed": speed_figures(reader, 3 if quick else 30),
     }

@@ -103,6 +103,9 @@ class Blocks:
     )
     """Blocks of the groups of ink left out of the row of writing that are as big as writing
     (another line, or an app's icon), canonical like ``images``: the reader decides which."""
+    apart_columns: tuple[int, ...] = ()
+    """For each of ``apart``, the first column of its group of ink in the picture where the group
+    lies beside the row of writing (a letter written apart from the others), else -1."""
     box: tuple[slice, slice] | None = None
     """Where the writing is in the picture it was found in (rows, columns)."""
 

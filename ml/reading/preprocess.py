@@ -207,6 +207,9 @@ the page (a validation word photo, seed 2000, refused as too many blocks; seed 3
 APART = 0.5
 """A group of ink left out of the row of writing at least this much of the row's height may be
 another line of writing (smaller ones are specks, icons' details, a block's stray part)."""
+BESIDE = 0.5
+"""Ink apart from the row sharing this much of its height with the row (of the lower one's) lies
+beside it: a letter written apart from the others in a row (ㄱ   ㅗ), not another line."""
 TIGHT_CROP = 0.5
 """Ink clear of the edges spanning this fraction of the picture makes it a tight crop."""
 
@@ -471,7 +474,8 @@ def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True, blocks: bool = Fal
         lines = count_lines(found.mask[ink_box(found.mask)])
         row = _writing_row(found.mask)
         written = find_blocks(found.ink, row | _dots_of(row, found.specks), lines)
-        written = replace(written, apart=_apart(found, row))
+        apart, columns = _apart(found, row)
+        written = replace(written, apart=apart, apart_columns=columns)
     letter = _canonical_letter(found)
     return replace(letter, blocks=written)
 
@@ -491,6 +495,15 @@ def _canonical_letter(found: Ink) -> Canonical:
     if glyph is None:
         return refusal(Verdict.BLANK)
     return Canonical(Verdict.OK, _place(glyph), ink_share=float(found.mask.mean()))
+
+
+def letter_from_block(block: np.ndarray) -> np.ndarray | None:
+    """A canonical syllable block (:mod:`ml.reading.blocks`) that holds one letter, in the 28x28
+    letter contract (a letter written apart from the others of its syllable), or ``None`` when
+    no stroke survives."""
+    box = ink_box(block >= INK_LEVEL * float(block.max(initial=0.0)))
+    glyph = None if box is None else normalise_strokes(block[box], STROKE)
+    return None if glyph is None else _place(glyph)
 
 
 def _as_float(grey: np.ndarray) -> np.ndarray:
@@ -930,22 +943,36 @@ def _groups_within(labels: np.ndarray, mask: np.ndarray, region: np.ndarray) -> 
     return np.isin(labels, near[near > 0])
 
 
-def _apart(found: Ink, row: np.ndarray) -> np.ndarray:
+def _apart(found: Ink, row: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
     """The blocks of each group of ink left out of the ``row`` of writing that is at least
     ``APART`` of the row's height: another line of writing, or an app's icon, which the
-    syllable reader tells apart (:func:`ml.reading.text.route`)."""
+    syllable reader tells apart (:func:`ml.reading.text.route`), or a letter written beside the
+    others; and for each block its group's first column where the group lies beside the row
+    (sharing :data:`BESIDE` of the lower one's height), else -1."""
+    none = np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32), ()
     left_out = found.mask & ~row
     grouped = _groups(found.mask) if left_out.any() else None
     if grouped is None:
-        return np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
+        return none
     groups, _, _ = grouped
-    height = box_shape(ink_box(row))[0]
-    images = []
+    row_box = ink_box(row)
+    height = box_shape(row_box)[0]
+    images, columns = [], []
     for group in np.unique(groups[left_out]):
         part = left_out & (groups == group)
-        if max(box_shape(ink_box(part))) >= APART * height:
-            images.extend(find_blocks(found.ink, part).images)
-    return np.stack(images) if images else np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
+        box = ink_box(part)
+        if max(box_shape(box)) >= APART * height:
+            blocks = find_blocks(found.ink, part).images
+            images.extend(blocks)
+            columns += [box[1].start if _beside(box, row_box) else -1] * len(blocks)
+    return (np.stack(images), tuple(columns)) if images else none
+
+
+def _beside(box: tuple[slice, slice], row: tuple[slice, slice]) -> bool:
+    """Whether ink in ``box`` lies beside the row of writing in ``row`` rather than above or
+    below it."""
+    shared = min(box[0].stop, row[0].stop) - max(box[0].start, row[0].start)
+    return shared >= BESIDE * min(box_shape(box)[0], box_shape(row)[0])
 
 
 def _place(glyph: np.ndarray) -> np.ndarray:
