@@ -44,19 +44,13 @@ def answer_text(turn: Turn, reading: TextReading, running: QuizSession | None) -
             created_at=turn.now,
         )
     )
-    if shows_letters(reading) and expected is None:
-        return [_separate_letters(reading)]
+    if shows_letters(reading):
+        return [_separate_letters(reading, running)]
     if reading.verdict == Verdict.TOO_MANY_BLOCKS:
         text = texts.VERDICTS[Verdict.TOO_MANY_BLOCKS]
         if expected is not None:
             text = texts.QUIZ_UNREADABLE.format(reason=text, description=texts.describe(expected))
         return [Reply(text, expected=expected, verdict=reading.verdict)]
-    if shows_letters(reading) and expected is not None:
-        text = texts.QUIZ_GOT_LETTERS.format(
-            letters=" ".join(reading.text or ""), description=texts.describe(expected)
-        )
-        buttons = question_buttons(running)
-        return [Reply(text, buttons=buttons, expected=expected, verdict=Verdict.SEVERAL_LETTERS)]
     spelled = texts.spelled(reading.blocks)
     if expected is not None:
         text = texts.QUIZ_GOT_TEXT.format(
@@ -82,11 +76,18 @@ def answer_text(turn: Turn, reading: TextReading, running: QuizSession | None) -
     return [Reply(text, read=reading.text, verdict=reading.verdict)]
 
 
-def _separate_letters(reading: TextReading) -> Reply:
-    """Separate letters: which they are, and the block they make (or what a block is)."""
-    letters = reading.text or ""
-    text = texts.TEXT_SEPARATE.format(letters=" ".join(letters))
-    syllable = syllable_of_letters(letters)
+def _separate_letters(reading: TextReading, running: QuizSession | None) -> Reply:
+    """Separate letters: which they are and, outside a quiz, the block they make (or what a
+    block is); in a letter quiz, that the question asks for one letter."""
+    letters = " ".join(reading.text or "")
+    if running is not None:
+        text = texts.QUIZ_GOT_LETTERS.format(
+            letters=letters, description=texts.describe(running.expected)
+        )
+        buttons = question_buttons(running)
+        return Reply(text, buttons=buttons, expected=running.expected, verdict=reading.verdict)
+    text = texts.TEXT_SEPARATE.format(letters=letters)
+    syllable = syllable_of_letters(reading.text or "")
     if syllable is None:
         return Reply(f"{text} {texts.TEXT_SEPARATE_NO_BLOCK}", verdict=reading.verdict)
     made = texts.TEXT_SEPARATE_MAKE.format(
