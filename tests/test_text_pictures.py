@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.core import texts
 from bot_fixtures import LEARNER, letter_png
+from ml.evaluation.text_bench import letters_side_by_side
 from ml.reading.verdicts import Verdict
-from ml.writing.strokes import render_letter
 from ml.writing.syllables import render_syllable, render_word
 from storage.tables import Attempt, Sample
 
@@ -28,11 +28,8 @@ def text_png(text: str, seed: int = 3) -> bytes:
 
 def letters_png(letters: str, gap: int = 12, seed: int = 1) -> bytes:
     """``letters`` written side by side rather than as one block, by one stroke writer."""
-    rng = np.random.default_rng([3000, seed])
-    space = np.full((80, gap), 255, np.uint8)
-    drawn = [render_letter(x, rng, size=80) for x in letters]
+    row = letters_side_by_side(letters, gap, np.random.default_rng([3000, seed]))
     out = io.BytesIO()
-    row = np.hstack([part for d in drawn for part in (d, space)][:-1])
     Image.fromarray(np.pad(row, 24, constant_values=255)).save(out, "PNG")
     return out.getvalue()
 

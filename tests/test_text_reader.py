@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml.evaluation.text_bench import padded, random_words
+from ml.evaluation.text_bench import letters_side_by_side, padded, random_words
 from ml.reading import preprocess
 from ml.reading import text as text_module
 from ml.reading.alphabet import decompose
@@ -294,10 +294,7 @@ def test_two_lines_of_writing_are_not_read_as_one(reader):
 
 
 def _side_by_side(letters: str, gap: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng([3000, seed])
-    space = np.full((80, gap), 255, np.uint8)
-    drawn = [render_letter(x, rng, size=80) for x in letters]
-    return np.hstack([part for d in drawn for part in (d, space)][:-1])
+    return letters_side_by_side(letters, gap, np.random.default_rng([3000, seed]))
 
 
 def test_letters_written_side_by_side_are_read_as_separate_letters(reader):

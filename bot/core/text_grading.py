@@ -102,7 +102,7 @@ def feedback(graded: TextGrade) -> str:
     expected, read = graded.expected, graded.read or ""
     if not graded.places:
         if graded.separate:
-            separate = texts.TEXT_SEPARATE_ASKED.format(letters=" ".join(read))
+            separate = texts.TEXT_SEPARATE_ASKED.format(letters=graded.read_shown)
             if syllable_of_letters(read) == expected:
                 separate += " " + texts.TEXT_SEPARATE_RIGHT_LETTERS
             return f"{separate}\n{how_to_write(expected)}"

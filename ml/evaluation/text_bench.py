@@ -247,11 +247,17 @@ def letters_in_a_row(count: int) -> tuple[list[str], list[np.ndarray]]:
         letters = [str(rng.choice(INITIALS)), str(rng.choice(MEDIALS))]
         if k % 3 == 0:
             letters.append(str(rng.choice(SIMPLE_FINALS)))
-        gap = np.full((80, int(rng.integers(4, 31))), 255, np.uint8)
-        pictures = [render_letter(x, rng, size=80) for x in letters]
-        drawn.append(np.hstack([part for p in pictures for part in (p, gap)][:-1]))
+        drawn.append(letters_side_by_side("".join(letters), int(rng.integers(4, 31)), rng))
         truth.append("".join(letters))
     return truth, drawn
+
+
+def letters_side_by_side(letters: str, gap: int, rng: np.random.Generator) -> np.ndarray:
+    """``letters`` each drawn 80 px high by the stroke writer of ``rng``, in a row ``gap`` px
+    apart (uint8, dark on white), as a beginner writes a syllable's letters apart."""
+    space = np.full((80, gap), 255, np.uint8)
+    drawn = [render_letter(x, rng, size=80) for x in letters]
+    return np.hstack([part for d in drawn for part in (d, space)][:-1])
 
 
 def separate_letter_figures(reader: TextReader, count: int) -> dict:

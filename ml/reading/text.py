@@ -189,14 +189,14 @@ def _routed(
     each of them as a letter."""
     images, apart = writing.images, writing.apart
     whole, blocks = (mine[0], mine[1 : len(mine) - apart]) if mine else (None, [])
-    beside = mine[len(mine) - apart :]
-    reading = route(letter, blocks, whole, writing.lines, beside)
+    apart_blocks = mine[len(mine) - apart :]
+    reading = route(letter, blocks, whole, writing.lines, apart_blocks)
     if reading.kind in ("syllable", "word"):
         reading = replace(reading, images=images[1 : len(images) - apart])
-    order = _letters_in_a_row(whole, blocks, beside, writing)
+    order = _letters_in_a_row(whole, blocks, apart_blocks, writing)
     if order is None or reading.verdict == Verdict.TOO_MANY_BLOCKS:
         return reading
-    pieces = [*blocks, *beside]
+    pieces = [*blocks, *apart_blocks]
     separate = _read_letters(classifier, letter, images[1:][order], tuple(pieces[k] for k in order))
     return reading if separate is None else separate
 
