@@ -22,7 +22,7 @@ from torch import nn
 from ml.reading.alphabet import FINALS, INITIALS, MEDIALS
 from ml.reading.blocks import BLOCK_SIZE, KINDS
 from ml.training.syllable_data import NO_LABEL, SyllableSet
-from ml.training.train import pick_device
+from ml.training.train import pick_device, seeded
 
 HEADS = (len(INITIALS), len(MEDIALS), len(FINALS), len(KINDS))
 PARTS = ("initial", "medial", "final")
@@ -154,8 +154,7 @@ def train_syllable_model(
     if len(data) == 0:
         raise ValueError("the training set is empty")
     where = pick_device(device)
-    torch.manual_seed(seed)
-    g = torch.Generator(device=where).manual_seed(seed)
+    g = seeded(seed, where)
     state = None if initial_weights is None else torch.load(initial_weights, weights_only=True)
     model = build_syllable_model(architecture, data.images.shape[1], state)
     if state is not None:
