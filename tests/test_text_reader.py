@@ -265,11 +265,16 @@ def _blank_sheet(box: tuple[int, int, int, int], angle: float, desk: int, paper:
         _blank_sheet((150, 100, 500, 400), 0.0, 60, 230),
         _blank_sheet((300, 250, 450, 330), -7.0, 45, 228),
         _blank_sheet((120, 60, 380, 300), 10.0, 90, 200),
+        _blank_sheet((58, 11, 568, 584), -6.0, 32, 175),
+        _blank_sheet((219, 9, 446, 590), 9.2, 35, 200),
+        _blank_sheet((73, 0, 682, 577), -3.3, 49, 233),
     ],
 )
 def test_a_blank_sheet_on_a_dark_desk_is_blank(reader, sheet):
     """A blank sheet covering less than half of a dark desk looks like light strokes on a dark
-    canvas; read that way, its outline was a confident ㅁ, ㅣ or ㅡ. It is blank."""
+    canvas; read that way, its outline was a confident ㅁ, ㅣ or ㅡ. Covering more, turned, its
+    corners reaching the frame, the slivers of desk between its edges and the frame were a
+    confident ㅣ. It is blank."""
     reading = reader.read(sheet)
     assert reading.verdict == Verdict.BLANK and reading.letter.verdict == Verdict.BLANK
 

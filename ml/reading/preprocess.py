@@ -426,13 +426,26 @@ def find_ink(grey: np.ndarray, ruled: bool = True) -> Ink | Verdict:
     one letter) ruled lines and the desk around the sheet (:func:`sheet_mask`); or why there is
     none to read (``blank``, ``too_small``). When nothing is written on what looked like the
     sheet, it was the table (a sheet darker than the table it lies on, brown paper on a white
-    desk): the whole picture is looked at instead."""
+    desk): the whole picture is looked at instead, and if all it finds there touches the frame,
+    that is the desk showing between the sheet's edges and the frame: the sheet is blank."""
     darkness = _darkness(grey)
     sheet = sheet_mask(grey) if ruled else None
     found = _ink_within(darkness, ruled, sheet)
     if sheet is not None and isinstance(found, Verdict):
-        return _ink_within(darkness, ruled, None)
+        whole = _ink_within(darkness, ruled, None)
+        return Verdict.BLANK if isinstance(whole, Ink) and _all_at_frame(whole.mask) else whole
     return found
+
+
+def _all_at_frame(mask: np.ndarray) -> bool:
+    """Whether every group of ink in ``mask`` touches the picture's frame."""
+    count, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    return count > 1 and len(np.setdiff1d(np.arange(1, count), _at_frame(labels))) == 0
+
+
+def _at_frame(labels: np.ndarray) -> np.ndarray:
+    """The labels of a labelled picture found on its frame (its outermost pixels)."""
+    return np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
 
 
 def _ink_within(darkness: np.ndarray, ruled: bool, sheet: np.ndarray | None) -> Ink | Verdict:
@@ -444,6 +457,7 @@ def _ink_within(darkness: np.ndarray, ruled: bool, sheet: np.ndarray | None) -> 
     ink = contrast / contrast.max()
     mask = _drop_soft_parts(ink >= INK_LEVEL, ink)
     mask = _remove_lines(mask, ink, sheet) if ruled else mask
+    mask = mask if sheet is None else _drop_desk_slivers(mask, sheet)
     cleaned = _drop_border_blobs(mask)
     mask = _drop_specks(cleaned)
     box = ink_box(mask)
@@ -453,6 +467,18 @@ def _ink_within(darkness: np.ndarray, ruled: bool, sheet: np.ndarray | None) -> 
         return Verdict.TOO_SMALL
     specks = cleaned & ~mask
     return Ink(contrast, ink, mask, specks if specks.any() else None)
+
+
+def _drop_desk_slivers(mask: np.ndarray, sheet: np.ndarray) -> np.ndarray:
+    """``mask`` without the groups of ink that touch both the picture's frame and the edge of
+    the ``sheet``: the desk showing between a turned sheet's edge and the frame, which the
+    sheet's outline, found on a small copy, takes in (read as ㅣ on a blank sheet)."""
+    count, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return mask
+    desk = cv2.dilate((~sheet).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    slivers = np.intersect1d(_at_frame(labels), labels[desk & mask])
+    return mask & ~np.isin(labels, slivers)
 
 
 def dark_ink(image: np.ndarray) -> Ink | Verdict:
