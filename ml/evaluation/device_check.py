@@ -121,14 +121,15 @@ def _syllable_run(
     }
 
 
-def _on_devices(run: Callable[[str], tuple[nn.Module, dict]], cuda: bool) -> dict:
-    """``run`` on the CPU, and twice on CUDA, with the CUDA figures' ratio to the CPU's time."""
+def _on_devices(run: Callable[[str], tuple[nn.Module, dict]], cuda: bool) -> tuple[dict, nn.Module]:
+    """``run`` on the CPU, and twice on CUDA, with the CUDA figures' ratio to the CPU's time;
+    and the model trained last (on CUDA when present)."""
     figures: dict = {}
-    _, figures["cpu"] = run("cpu")
+    model, figures["cpu"] = run("cpu")
     if not cuda:
-        return figures
+        return figures, model
     _, first = run("cuda")
-    _, second = run("cuda")
+    model, second = run("cuda")
     first["same_weights_twice"] = first["weights"] == second["weights"]
     # The first run also pays for CUDA's start; the faster of the two is the steady rate.
     first["seconds_per_epoch"] = min(first["seconds_per_epoch"], second["seconds_per_epoch"])
@@ -136,7 +137,7 @@ def _on_devices(run: Callable[[str], tuple[nn.Module, dict]], cuda: bool) -> dic
         figures["cpu"]["seconds_per_epoch"] / first["seconds_per_epoch"], 1
     )
     figures["cuda"] = first
-    return figures
+    return figures, model
 
 
 def _onnx_agreement(model: nn.Module, test_set: LetterSet) -> dict:
@@ -161,7 +162,9 @@ def _onnx_agreement(model: nn.Module, test_set: LetterSet) -> dict:
     }
 
 
-def _sizes(train_set, test_set, epochs: int) -> dict[str, int]:
+def _sizes(
+    train_set: LetterSet | SyllableSet, test_set: LetterSet | SyllableSet, epochs: int
+) -> dict[str, int]:
     return {"train": len(train_set), "held_out": len(test_set), "epochs": epochs}
 
 
@@ -175,17 +178,14 @@ def run(data: Path, out: Path) -> dict:
         "torch": torch.__version__,
         "cpu_threads": torch.get_num_threads(),
         "cuda": torch.cuda.get_device_name(0) if cuda else None,
-        "letters": {"train": len(letters), "held_out": len(letters_test), "epochs": LETTER_EPOCHS},
-        "syllables": {
-            "train": len(blocks),
-            "held_out": len(blocks_test),
-            "epochs": SYLLABLE_EPOCHS,
-        },
+        "letters": _sizes(letters, letters_test, LETTER_EPOCHS),
+        "syllables": _sizes(blocks, blocks_test, SYLLABLE_EPOCHS),
     }
     started = time.perf_counter()
-    figures["letters"].update(_on_devices(lambda d: _letter_run(letters, letters_test, d), cuda))
-    figures["syllables"].update(_on_devices(lambda d: _syllable_run(blocks, blocks_test, d), cuda))
-    model, _ = _letter_run(letters, letters_test, "cuda" if cuda else "cpu")
+    on_devices, model = _on_devices(lambda d: _letter_run(letters, letters_test, d), cuda)
+    figures["letters"].update(on_devices)
+    on_devices, _ = _on_devices(lambda d: _syllable_run(blocks, blocks_test, d), cuda)
+    figures["syllables"].update(on_devices)
     figures["onnx_export"] = _onnx_agreement(model, letters_test)
     figures["seconds"] = round(time.perf_counter() - started, 1)
     out.mkdir(parents=True, exist_ok=True)
