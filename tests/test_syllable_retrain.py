@@ -1,13 +1,14 @@
 """Retraining the syllable reader on learners' syllables and words: blocks exported from the
-database, split by learner, a candidate trained, judged on held-out learners and a fixed set,
-promoted only if better and then served without a restart; a family without two learners is
-left out and says why."""
+database, a candidate trained on all of them, judged on every learner's blocks as read by readers
+trained without that learner and on a fixed set, promoted only if better and then served without
+a restart; a family without two learners is left out and says why."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +20,11 @@ from bot.benchmarks.syllable_flywheel import SyllableFlywheel, halves, run_flywh
 from bot_fixtures import ADMIN
 from ml.jobs.retrain import load_samples, retrain
 from ml.jobs.retrain_job import CONFIG_FILE, RetrainConfig, jobs_root, status, wait, write_samples
-from ml.jobs.syllable_retrain import load_blocks
+from ml.jobs.syllable_retrain import SyllableRetrain, cross_fitted, fixed_blocks, load_blocks
 from ml.reading.blocks import BLOCK_SIZE
 from ml.reading.registry import Registry
 from ml.reading.syllables import LiveSyllableModel, live_syllable_model
+from ml.training.collected_blocks import learner_folds
 from ml.training.export import write_model_folder
 from ml.training.syllable_data import SyllablePicture, syllable_set
 from ml.training.syllable_models import OUTPUTS, build_syllable_model
@@ -61,16 +63,42 @@ def write_blocks(path: Path, learners: list[int]) -> Path:
     return path
 
 
-def test_collected_blocks_are_held_out_by_whole_learners(tmp_path):
-    path = write_blocks(tmp_path / "blocks.npz", [1, 2, 3, 4, 5])
-    split = load_blocks(path)
-    trained = {s.split(":")[1] for s in split.training.sources}
-    judged = {s.split(":")[1] for s in split.held_out.sources}
-    assert (split.training_learners, split.held_out_learners) == (4, 1)
-    assert trained | judged == {"1", "2", "3", "4", "5"} and not trained & judged
-    assert split.held_out.syllables == SYLLABLES and len(split.training_ids) == 40
-    assert (split.training.kinds == 0).all()  # syllables, with their three letters as labels
-    assert load_blocks(path).held_out.sources == split.held_out.sources  # the same every time
+def test_every_learner_judges_in_one_fold_the_same_every_time(tmp_path):
+    path = write_blocks(tmp_path / "blocks.npz", [1, 2, 3, 4, 5, 6])
+    collected = load_blocks(path)
+    assert (collected.learner_count, len(collected.blocks), len(collected.ids)) == (6, 60, 60)
+    assert (collected.blocks.kinds == 0).all()  # syllables, with their three letters as labels
+    folds = learner_folds(collected.learners)
+    assert len(folds) == 4 and (np.sum(folds, axis=0) == 1).all()  # each block in one fold
+    for fold in folds:  # whole learners: none of a fold's learners is outside it
+        inside = set(collected.learners[fold].tolist())
+        assert inside and not inside & set(collected.learners[~fold].tolist())
+    assert [len(set(collected.learners[f].tolist())) for f in folds] == [2, 2, 1, 1]
+    again = learner_folds(load_blocks(path).learners)
+    assert all((a == b).all() for a, b in zip(folds, again, strict=True))
+    assert len(learner_folds(np.array([7, 7, 9]))) == 2
+    assert learner_folds(np.array([7, 7])) == [] and learner_folds(np.array([], np.int64)) == []
+
+
+def test_no_judging_reader_reads_the_blocks_of_a_learner_it_learned_from(tmp_path):
+    collected = load_blocks(write_blocks(tmp_path / "blocks.npz", [1, 2, 3, 4, 5]))
+    learned: list[set[str]] = []
+
+    @dataclass(frozen=True)
+    class Recorded(SyllableRetrain):
+        def fit(self, current, training):
+            learned.append({s for s in training.sources if s.startswith("learner:")})
+            return build_syllable_model("lenet", BLOCK_SIZE), 0.0
+
+    job = Recorded(RetrainConfig(**TINY), collected, fixed_blocks(100))
+    folds = learner_folds(collected.learners)
+    current = Registry(tmp_path / "registry").current("syllable-lenet")
+    judged = cross_fitted(job, current, job.base(), folds)
+    assert judged.n == 50 and judged.model == "syllable-lenet:cross-fitted"
+    assert len(learned) == len(folds) == 4
+    for fold, seen in zip(folds, learned, strict=True):
+        judging = {f"learner:{k}" for k in collected.learners[fold].tolist()}
+        assert seen and not seen & judging and seen | judging == set(collected.blocks.sources)
 
 
 def test_the_shipped_reader_fine_tuned_is_judged_and_kept_when_not_better(tmp_path):
@@ -78,16 +106,21 @@ def test_the_shipped_reader_fine_tuned_is_judged_and_kept_when_not_better(tmp_pa
     config = RetrainConfig(**TINY, block_samples=str(write_blocks(tmp_path / "b.npz", [1, 2, 3])))
     report = retrain(config, registry)
     [decision] = report["models"]
-    assert report["syllable_data"]["learners_for_training"] == 2
-    assert report["syllable_data"]["blocks_held_out"] == 10
-    assert decision["learners_before"] == {"accuracy": 1.0, "n": 10, "per_letter": {}}
+    assert report["syllable_data"]["learners_for_training"] == 3
+    assert report["syllable_data"]["judging_folds"] == 3
+    assert decision["learners_before"] == {
+        "accuracy": 1.0,
+        "n": 30,
+        "per_letter": {"(no final)": 1.0, "ㅏ": 1.0},
+    }
     assert not decision["promoted"] and "not better on the held-out learners" in decision["reason"]
     assert registry.current("syllable-lenet").version == "packaged"
-    [candidate] = registry.versions("syllable-lenet")
+    [candidate] = registry.versions("syllable-lenet")  # the judging readers are not kept
     assert (tmp_path / "registry" / "syllable-lenet" / candidate / "retrain_report.json").exists()
     # fine-tuned, it claims the real writers its base learned from: the shipped reader, none
     meta = registry.resolve(f"syllable-lenet:{candidate}").meta
     assert meta["data"]["real_letter_writers"] == []
+    assert meta["data"]["collected_sample_ids"] == list(range(30))  # learnt from every learner
 
 
 @pytest.fixture
@@ -108,7 +141,7 @@ def test_a_better_reader_is_promoted_served_without_restart_and_reported(tmp_pat
     assert isinstance(live_syllable_model("syllable-lenet", weak_reader), LiveSyllableModel)
     served = LiveSyllableModel("syllable-lenet", weak_reader, recheck=0)
     weak = served.version
-    blocks = write_blocks(tmp_path / "b.npz", [1, 2, 3])
+    blocks = write_blocks(tmp_path / "b.npz", [1, 2])
     config = RetrainConfig(
         **{**TINY, "epochs": 30, "fine_tune": False, "collected_share": 0.6},
         block_samples=str(blocks),
@@ -123,7 +156,7 @@ def test_a_better_reader_is_promoted_served_without_restart_and_reported(tmp_pat
     assert report["samples_used"] == sorted(report["samples_used"]) and report["samples_used"]
     told = describe_job("job1", {"state": "succeeded", "report": report})
     assert "Syllable reader: learned from 20 blocks in 20 pictures by 2 learners" in told
-    assert "judged on 10 blocks by 1 other learners" in told
+    assert "each read by a reader trained without its learner" in told
     assert f"syllable-lenet: serving {decision['after_version']}" in told
     weak_reader.rollback("syllable-lenet")
     assert served.version == weak
@@ -190,7 +223,7 @@ def test_the_syllable_flywheel_learns_from_one_half_and_measures_on_the_other(de
     )
     figures = run_flywheel(dev_data, tiny)
     assert figures["collected_blocks"] == 12 and figures["style_blocks"] == 20
-    assert figures["syllable_data"]["learners_for_training"] == 1
+    assert figures["syllable_data"]["learners_for_training"] == 2
     expected = figures["style_candidate"] if figures["promoted"] else figures["style_before"]
     assert figures["style_after"] == expected
 
@@ -221,6 +254,5 @@ async def test_an_admin_retrain_starts_on_syllables_alone_and_exports_their_bloc
     config = json.loads((folder / CONFIG_FILE).read_text())
     assert config["models"] == ["lenet", "mlp", "syllable-lenet"]
     exported = load_blocks(config["block_samples"])
-    assert exported.training_learners + exported.held_out_learners == 2
-    assert len(exported.training) + len(exported.held_out) == 4  # two blocks each
+    assert exported.learner_count == 2 and len(exported.blocks) == 4  # two blocks each
     assert load_samples(config["samples"]).training_learners == 0  # no letters

@@ -111,8 +111,11 @@ def _data_used(report: dict) -> str:
         )
     if any(trained):
         data = report["syllable_data"]
-        held_out = data.get("learners_held_out")
-        wording = texts.RETRAIN_SYLLABLE_DATA if held_out else texts.RETRAIN_SYLLABLE_DATA_BASE_ONLY
+        wording = (
+            texts.RETRAIN_SYLLABLE_DATA
+            if data.get("blocks_for_training")
+            else texts.RETRAIN_SYLLABLE_DATA_BASE_ONLY
+        )
         lines.append(wording.format(**data))
     for family, reason in report.get("skipped", {}).items():
         lines.append(

@@ -116,7 +116,8 @@ def run_flywheel(data_root: Path, config: SyllableFlywheel = SyllableFlywheel())
         "style_after": round(after.accuracy, 4),
         "style_candidate": candidate,
         "style_blocks": before.n,
-        "held_out_learners": [decision["learners_before"], decision["learners_after"]]
+        # every learner's blocks, read by the current reader and by readers trained without them
+        "learners_judged": [decision["learners_before"], decision["learners_after"]]
         if decision
         else None,
         "fixed_before": decision["before"]["accuracy"] if decision else None,

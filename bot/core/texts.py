@@ -445,8 +445,8 @@ RETRAIN_DATA_BASE_ONLY = (
 )
 RETRAIN_SYLLABLE_DATA = (
     "Syllable reader: learned from {blocks_for_training} blocks in {pictures_for_training} "
-    "pictures by {learners_for_training} learners; judged on {blocks_held_out} blocks by "
-    "{learners_held_out} other learners and on {fixed_blocks} fixed held-out blocks."
+    "pictures by {learners_for_training} learners; judged on those blocks, each read by a "
+    "reader trained without its learner, and on {fixed_blocks} fixed held-out blocks."
 )
 RETRAIN_SYLLABLE_DATA_BASE_ONLY = (
     "Syllable reader: no collected syllables; judged on {fixed_blocks} fixed held-out blocks."

@@ -12,10 +12,12 @@ is judged on two sets by :mod:`ml.jobs.gate`, and the report gives both, before 
   :data:`ml.jobs.gate.FIXED_SET_TOLERANCE` worse) and per letter (at most ``max_letter_drop``).
 
 Letter readers learn from collected letters; the syllable reader (:mod:`ml.jobs.syllable_retrain`)
-from the blocks of collected syllables and words, judged the same way on its own sets. A family
-given collected samples from fewer than two learners (or none) is not trained, and the report's
-``skipped`` says why: there would be no learner to judge by; when no family is left the retrain
-trains nothing (``refused``). One given no samples file (``hangul-ml retrain`` without a
+from the blocks of collected syllables and words, judged by the same gate on its own sets; there
+every learner's blocks judge, each read by a reader trained without that learner
+(:func:`ml.jobs.syllable_retrain.cross_fitted`), and the candidate learns from all of them. A
+family given collected samples from fewer than two learners (or none) is not trained, and the
+report's ``skipped`` says why: there would be no learner to judge by; when no family is left the
+retrain trains nothing (``refused``). One given no samples file (``hangul-ml retrain`` without a
 database: new base data) is judged on the fixed set alone and must beat it overall. Either way
 the report (data counts, before/after per set and per letter, the decision) is written next to
 the candidate in the registry, with a confusion-matrix image for letter readers.
@@ -70,7 +72,7 @@ from ml.training.collected import (
     split_by_learner,
     weigh,
 )
-from ml.training.collected_blocks import BlockSplit
+from ml.training.collected_blocks import CollectedBlocks
 from ml.training.data import LetterSet, empty_set
 from ml.training.pipeline import train_and_save
 from ml.training.recipe import TrainingData, assemble, held_out_fonts, load_real
@@ -158,17 +160,14 @@ class Families:
     skipped: dict[str, str]
 
     @classmethod
-    def of(cls, config: RetrainConfig, letters: LearnerSplit, blocks: BlockSplit) -> Families:
+    def of(cls, config: RetrainConfig, letters: LearnerSplit, blocks: CollectedBlocks) -> Families:
         asked = {
             "letters": [m for m in config.models if not is_syllable_model(m)],
             "syllables": [m for m in config.models if is_syllable_model(m)],
         }
         learners = {
             "letters": (config.samples, letters.training_learners + letters.held_out_learners),
-            "syllables": (
-                config.block_samples,
-                blocks.training_learners + blocks.held_out_learners,
-            ),
+            "syllables": (config.block_samples, blocks.learner_count),
         }
         skipped = {
             family: why
@@ -236,7 +235,7 @@ def retrain(
                 return retrain_syllable_reader(name, job, registry, report["syllable_data"])
 
             decisions += steps.each(families.syllables, train_syllables, len(decisions))
-            report["samples_used"] += blocks.training_ids
+            report["samples_used"] += blocks.ids
         report["models"] = [asdict(d) for d in decisions]
         report["promoted"] = any(d.promoted for d in decisions)
         progress("done", 1.0)

@@ -44,7 +44,8 @@ class LearnerSplit:
     """Samples left out as unusable: a label that is not one of the 40 letters."""
 
 
-def _rank(learner: int) -> str:
+def learner_rank(learner: int) -> str:
+    """A learner's place in a fixed order that no key's size decides (a hash of the key)."""
     return hashlib.sha256(f"learner:{learner}".encode()).hexdigest()
 
 
@@ -55,7 +56,7 @@ def held_out_learners(learners: set[int], share: float = HELD_OUT_SHARE) -> set[
     if len(learners) < MIN_LEARNERS:
         return set()
     count = min(len(learners) - 1, max(1, round(share * len(learners))))
-    return set(sorted(learners, key=_rank)[:count])
+    return set(sorted(learners, key=learner_rank)[:count])
 
 
 def split_by_learner(

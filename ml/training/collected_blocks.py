@@ -1,5 +1,12 @@
-"""Learners' syllable blocks for retraining the syllable reader: split by learner and weighted as
-collected letters are (:mod:`ml.training.collected`: the same learners judge, the same share)."""
+"""Learners' syllable blocks for retraining the syllable reader, weighted as collected letters are
+(:mod:`ml.training.collected`: the same share) and dealt into folds of whole learners.
+
+A retrain of the syllable reader gains a few points on a style, and a learner sends a few dozen
+blocks: one held-out learner's blocks cannot tell such a gain from chance. So every learner
+judges: the learners are dealt into :func:`learner_folds`, a reader is trained without each fold
+and reads it, and their readings pooled judge the recipe on every collected block
+(:mod:`ml.jobs.syllable_retrain`); the reader promoted learns from all of them.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +16,29 @@ import numpy as np
 
 from ml.reading.alphabet import is_syllables
 from ml.reading.blocks import BLOCK_SIZE, KINDS
-from ml.training.collected import COLLECTED_SHARE, HELD_OUT_SHARE, copies, held_out_learners
+from ml.training.collected import COLLECTED_SHARE, MIN_LEARNERS, copies, learner_rank
 from ml.training.syllable_data import SyllableSet, syllable_labels
+
+MAX_FOLDS = 4
+"""At most this many readers are trained to judge a retrain (one per fold of learners)."""
 
 
 @dataclass(frozen=True)
-class BlockSplit:
-    """Collected blocks split learner-disjointly for a retrain."""
+class CollectedBlocks:
+    """The blocks of collected syllables and words, each with the learner who wrote it."""
 
-    training: SyllableSet
-    held_out: SyllableSet
-    training_ids: list[int]
-    """The samples (pictures) the training blocks come from."""
-    training_learners: int
-    held_out_learners: int
+    blocks: SyllableSet
+    """Sources name the learner (``learner:K``)."""
+    learners: np.ndarray
+    """(N,) the learner key of each block."""
+    ids: list[int]
+    """The samples (pictures) the blocks come from."""
     skipped: int
     """Samples left out as unusable (the export's count, and blocks not labelled a syllable)."""
+
+    @property
+    def learner_count(self) -> int:
+        return len(set(self.learners.tolist()))
 
 
 def block_set(images: np.ndarray, labels: np.ndarray, learners: np.ndarray) -> SyllableSet:
@@ -39,34 +53,39 @@ def block_set(images: np.ndarray, labels: np.ndarray, learners: np.ndarray) -> S
     )
 
 
-def split_blocks_by_learner(
-    ids: np.ndarray,
-    images: np.ndarray,
-    labels: np.ndarray,
-    learners: np.ndarray,
-    skipped: int = 0,
-    share: float = HELD_OUT_SHARE,
-) -> BlockSplit:
-    """The blocks as training and held-out sets, whole learners on one side or the other."""
+def collected_blocks(
+    ids: np.ndarray, images: np.ndarray, labels: np.ndarray, learners: np.ndarray, skipped: int = 0
+) -> CollectedBlocks:
+    """The exported blocks whose labels are syllables, with their learners."""
     known = np.array([is_syllables(str(label)) for label in labels], bool)
     ids, images, labels, learners = ids[known], images[known], labels[known], learners[known]
-    judges = held_out_learners(set(learners.tolist()), share)
-    held = np.isin(learners, list(judges))
-    blocks = block_set(images, labels, learners)
-    return BlockSplit(
-        training=blocks.subset(~held),
-        held_out=blocks.subset(held),
-        training_ids=sorted(set(ids[~held].tolist())),
-        training_learners=len(set(learners[~held].tolist())),
-        held_out_learners=len(judges),
+    return CollectedBlocks(
+        blocks=block_set(images, labels, learners),
+        learners=np.asarray(learners, np.int64),
+        ids=sorted(set(ids.tolist())),
         skipped=skipped + int((~known).sum()),
     )
 
 
-def no_blocks() -> BlockSplit:
-    """The split of a retrain given no collected blocks."""
-    empty = block_set(np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.uint8), np.array([]), np.array([]))
-    return BlockSplit(empty, empty, [], 0, 0, 0)
+def no_blocks() -> CollectedBlocks:
+    """What a retrain given no collected blocks has."""
+    return collected_blocks(
+        np.zeros(0, np.int64),
+        np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.uint8),
+        np.array([]),
+        np.zeros(0, np.int64),
+    )
+
+
+def learner_folds(learners: np.ndarray, most: int = MAX_FOLDS) -> list[np.ndarray]:
+    """Masks over the blocks, one per fold: each learner's blocks all in one fold, the learners
+    dealt in turn (ranked by a hash of their key, so the same folds every time) into
+    ``min(learners, most)`` folds; none for fewer than :data:`MIN_LEARNERS` learners."""
+    keys = sorted(set(learners.tolist()), key=learner_rank)
+    if len(keys) < MIN_LEARNERS:
+        return []
+    count = min(len(keys), most)
+    return [np.isin(learners, keys[fold::count]) for fold in range(count)]
 
 
 def weigh_blocks(
