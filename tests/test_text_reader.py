@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml.evaluation.text_bench import letters_side_by_side, padded, random_words
+from ml.evaluation.text_bench import letters_in_a_row, letters_side_by_side, padded, random_words
 from ml.reading import preprocess
 from ml.reading import text as text_module
 from ml.reading.alphabet import decompose
@@ -314,6 +314,22 @@ def test_letters_written_side_by_side_are_read_as_separate_letters(reader):
         assert reading.verdict == Verdict.SEVERAL_LETTERS and " ".join(letters) in reading.reason
         assert reading.as_json()["kind"] == "letters" and len(reading.blocks) == len(letters)
     assert (readings[3].kind, readings[3].text) == ("syllable", "고")
+
+
+@pytest.mark.parametrize("index", [6, 15])
+def test_separate_letters_written_small_in_a_photo_are_cut_from_a_closer_look(
+    reader, monkeypatch, index
+):
+    """Validation writers' letters side by side (seed 2000) in a phone photo, written small: at
+    the working size each is about 11 px high and only the first is the row of writing; the
+    letters beside it are cut again from the closer look with it, not read at that size."""
+    truth, drawn = letters_in_a_row(index + 1, seed=2000)
+    photo = photo_version(padded(drawn[index]), np.random.default_rng([2000, index]))
+    found = reader.read(photo)
+    assert (found.kind, found.text) == ("letters", truth[index]), (found.kind, found.text)
+    apart = preprocess._apart
+    monkeypatch.setattr(preprocess, "_apart", lambda ink, row: (*apart(ink, row)[:2], None))
+    assert reader.read(photo).text != truth[index]
 
 
 def test_a_wide_letter_cut_in_two_is_still_one_letter_not_two(reader):

@@ -238,12 +238,13 @@ SIMPLE_FINALS = tuple("ㄱㄴㄹㅁㅂㅅㅇ")
 """Finals a learner's separate letters end with (the commonest in everyday syllables)."""
 
 
-def letters_in_a_row(count: int) -> tuple[list[str], list[np.ndarray]]:
+def letters_in_a_row(count: int, seed: int = HELD_OUT_SEED) -> tuple[list[str], list[np.ndarray]]:
     """``count`` pictures of a consonant and a vowel (a third with a final) written side by side,
-    each letter by a held-out stroke writer, 4-30 px apart at 80 px high; and their letters."""
+    each letter by a stroke writer of ``seed`` (held out by default), 4-30 px apart at 80 px
+    high; and their letters."""
     truth, drawn = [], []
     for k in range(count):
-        rng = np.random.default_rng([HELD_OUT_SEED, k, 8])
+        rng = np.random.default_rng([seed, k, 8])
         letters = [str(rng.choice(INITIALS)), str(rng.choice(MEDIALS))]
         if k % 3 == 0:
             letters.append(str(rng.choice(SIMPLE_FINALS)))

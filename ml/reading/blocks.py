@@ -108,6 +108,9 @@ class Blocks:
     lies beside the row of writing (a letter written apart from the others), else -1."""
     box: tuple[slice, slice] | None = None
     """Where the writing is in the picture it was found in (rows, columns)."""
+    beside: tuple[slice, slice] | None = None
+    """Where the writing and the groups of ink beside it are together in that picture (rows,
+    columns); ``None`` when no group lies beside it."""
 
     def __len__(self) -> int:
         return len(self.images)

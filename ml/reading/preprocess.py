@@ -324,15 +324,16 @@ def _closer_picture(
 def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical:
     """``found`` with its blocks cut again from a closer look when its writing is under
     :data:`ZOOM_BELOW` pixels high at the working size and the file is larger than that: the
-    writing and a margin of its height around it, cropped from the picture at up to
-    :data:`BLOCKS_ZOOM_SIDE` (the image decoding kept, else decoded again). A word written small
-    in a phone photo keeps the gaps between its blocks and their strokes. The letter reading,
-    the lines counted and the groups apart stay the working size's."""
+    writing (with the groups of ink beside it, letters written apart) and a margin of its height
+    around it, cropped from the picture at up to :data:`BLOCKS_ZOOM_SIDE` (the image decoding
+    kept, else decoded again). A word written small in a phone photo keeps the gaps between its
+    blocks and their strokes, and letters written apart their shapes. The letter reading, the
+    lines counted and the groups apart that are not beside the writing stay the working
+    size's."""
     written = found.blocks
     if written is None or written.box is None:
         return found
-    rows, columns = written.box
-    height = rows.stop - rows.start
+    height = box_shape(written.box)[0]
     if height >= ZOOM_BELOW:
         return found
     closer = _closer_picture(data, decoded, BLOCKS_ZOOM_SIDE, strict=True)
@@ -341,12 +342,21 @@ def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical
     scale = closer.shape[0] / decoded.grey.shape[0]
     crop = tuple(
         slice(max(0, round((part.start - height) * scale)), round((part.stop + height) * scale))
-        for part in (rows, columns)
+        for part in written.beside or written.box
     )
     again = canonicalize(closer[crop], blocks=True).blocks
     if again is None or not len(again):
         return found
-    return replace(found, blocks=replace(written, images=again.images, whole=again.whole))
+    if written.beside is None:
+        return replace(found, blocks=replace(written, images=again.images, whole=again.whole))
+    others = [k for k, column in enumerate(written.apart_columns) if column < 0]
+    closer_blocks = replace(
+        again,
+        lines=written.lines,
+        apart=np.concatenate([again.apart, written.apart[others]]),
+        apart_columns=(*again.apart_columns, *(-1 for _ in others)),
+    )
+    return replace(found, blocks=closer_blocks)
 
 
 def canonical_with_blocks(data: bytes) -> Canonical:
@@ -500,8 +510,8 @@ def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True, blocks: bool = Fal
         lines = count_lines(found.mask[ink_box(found.mask)])
         row = _writing_row(found.mask)
         written = find_blocks(found.ink, row | _dots_of(row, found.specks), lines)
-        apart, columns = _apart(found, row)
-        written = replace(written, apart=apart, apart_columns=columns)
+        apart, columns, beside = _apart(found, row)
+        written = replace(written, apart=apart, apart_columns=columns, beside=beside)
     letter = _canonical_letter(found)
     return replace(letter, blocks=written)
 
@@ -969,13 +979,16 @@ def _groups_within(labels: np.ndarray, mask: np.ndarray, region: np.ndarray) -> 
     return np.isin(labels, near[near > 0])
 
 
-def _apart(found: Ink, row: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
+def _apart(
+    found: Ink, row: np.ndarray
+) -> tuple[np.ndarray, tuple[int, ...], tuple[slice, slice] | None]:
     """The blocks of each group of ink left out of the ``row`` of writing that is at least
     ``APART`` of the row's height: another line of writing, or an app's icon, which the
     syllable reader tells apart (:func:`ml.reading.text.route`), or a letter written beside the
-    others; and for each block its group's first column where the group lies beside the row
-    (sharing :data:`BESIDE` of the lower one's height), else -1."""
-    none = np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32), ()
+    others; for each block its group's first column where the group lies beside the row
+    (sharing :data:`BESIDE` of the lower one's height), else -1; and the box of the row and the
+    groups beside it together (``None`` when none is)."""
+    none = np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32), (), None
     left_out = found.mask & ~row
     grouped = _groups(found.mask) if left_out.any() else None
     if grouped is None:
@@ -983,15 +996,20 @@ def _apart(found: Ink, row: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
     groups, _, _ = grouped
     row_box = ink_box(row)
     height = box_shape(row_box)[0]
-    images, columns = [], []
+    images, columns, together = [], [], row.copy()
     for group in np.unique(groups[left_out]):
         part = left_out & (groups == group)
         box = ink_box(part)
         if max(box_shape(box)) >= APART * height:
             blocks = find_blocks(found.ink, part).images
             images.extend(blocks)
-            columns += [box[1].start if _beside(box, row_box) else -1] * len(blocks)
-    return (np.stack(images), tuple(columns)) if images else none
+            beside = _beside(box, row_box)
+            columns += [box[1].start if beside else -1] * len(blocks)
+            if beside:
+                together |= part
+    if not images:
+        return none
+    return np.stack(images), tuple(columns), ink_box(together) if max(columns) >= 0 else None
 
 
 def _beside(box: tuple[slice, slice], row: tuple[slice, slice]) -> bool:
