@@ -104,7 +104,13 @@ def test_no_judging_reader_reads_the_blocks_of_a_learner_it_learned_from(tmp_pat
 def test_the_shipped_reader_fine_tuned_is_judged_and_kept_when_not_better(tmp_path):
     registry = Registry(tmp_path / "registry")
     config = RetrainConfig(**TINY, block_samples=str(write_blocks(tmp_path / "b.npz", [1, 2, 3])))
-    report = retrain(config, registry)
+    heard: list[tuple[str, float]] = []
+    report = retrain(config, registry, lambda message, done: heard.append((message, done)))
+    trainings = [m.removeprefix("syllable-lenet: ") for m, done in heard if done == 0.0][2:]
+    assert trainings == [
+        *(f"training judging reader {k} of 3 (without some learners)" for k in (1, 2, 3)),
+        "training the candidate on all the blocks",
+    ]
     [decision] = report["models"]
     assert report["syllable_data"]["learners_for_training"] == 3
     assert report["syllable_data"]["judging_folds"] == 3

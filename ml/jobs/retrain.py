@@ -232,7 +232,12 @@ def retrain(
             job = SyllableRetrain(config, blocks, fixed_blocks(config.fixed_syllables_every))
 
             def train_syllables(name: str) -> Decision:
-                return retrain_syllable_reader(name, job, registry, report["syllable_data"])
+                done = (len(families.letters) + families.syllables.index(name)) / steps.total
+
+                def say(message: str) -> None:
+                    progress(f"{name}: {message}", done)
+
+                return retrain_syllable_reader(name, job, registry, report["syllable_data"], say)
 
             decisions += steps.each(families.syllables, train_syllables, len(decisions))
             report["samples_used"] += blocks.ids

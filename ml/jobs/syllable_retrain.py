@@ -25,7 +25,7 @@ right. Without collected blocks (a retrain on new base data) the fixed set alone
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,14 +158,19 @@ class SyllableRetrain:
 
 
 def cross_fitted(
-    job: SyllableRetrain, current: ModelVersion, base: SyllableSet, folds: list[np.ndarray]
+    job: SyllableRetrain,
+    current: ModelVersion,
+    base: SyllableSet,
+    folds: list[np.ndarray],
+    say: Callable[[str], None] = lambda message: None,
 ) -> Report:
     """How the collected blocks are read, each fold by a reader trained without it (see the
-    module docstring)."""
+    module docstring); ``say`` hears which reader is being trained."""
     blocks = job.collected.blocks
     readings: list[BlockReading | None] = [None] * len(blocks)
     architecture = current.name.removeprefix(NAME_PREFIX)
-    for fold in folds:
+    for number, fold in enumerate(folds, 1):
+        say(f"training judging reader {number} of {len(folds)} (without some learners)")
         model, _ = job.fit(current, job.training(base, blocks.subset(~fold)))
         with tempfile.TemporaryDirectory() as folder:
             meta = syllable_meta(architecture, {}, {}, {"cross_fitted": True})
@@ -179,12 +184,16 @@ def cross_fitted(
 
 
 def retrain_syllable_reader(
-    name: str, job: SyllableRetrain, registry: Registry, counts: dict
+    name: str,
+    job: SyllableRetrain,
+    registry: Registry,
+    counts: dict,
+    say: Callable[[str], None] = lambda message: None,
 ) -> Decision:
     """Train one candidate syllable reader on all the collected blocks, judge it (the learners'
     blocks by readers trained without them, the fixed set by the candidate), save it in the
     registry and promote it if it is better; ``counts`` (the data used) is updated with the
-    training set's size."""
+    training set's size; ``say`` hears each training begin."""
     config = job.config
     current = registry.current(name)
     old = SyllableModel(current)
@@ -192,7 +201,8 @@ def retrain_syllable_reader(
     collected = job.collected.blocks
     learners = None
     if folds := learner_folds(job.collected.learners):
-        learners = score_blocks(old, collected), cross_fitted(job, current, base, folds)
+        learners = score_blocks(old, collected), cross_fitted(job, current, base, folds, say)
+    say("training the candidate on all the blocks")
     training = job.training(base, collected)
     model, seconds = job.fit(current, training)
     counts |= {"training_blocks": len(training), "fixed_blocks": len(job.fixed)}
