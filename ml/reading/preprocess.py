@@ -328,8 +328,9 @@ def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical
     around it, cropped from the picture at up to :data:`BLOCKS_ZOOM_SIDE` (the image decoding
     kept, else decoded again). A word written small in a phone photo keeps the gaps between its
     blocks and their strokes, and letters written apart their shapes. The letter reading, the
-    lines counted and the groups apart that are not beside the writing stay the working
-    size's."""
+    lines counted and the groups apart that are not beside the writing stay the working size's
+    (with groups beside it, those the closer look finds in its crop not beside it are kept too,
+    so such a group near the writing is read twice; only a syllable among them counts)."""
     written = found.blocks
     if written is None or written.box is None:
         return found
