@@ -86,6 +86,11 @@ blocks of different shapes can look a little lower tilted (the turn found for ë‚
 is 5 degrees, for 0.97 of its height), a tilted row of three or four is much lower level."""
 
 
+def no_blocks() -> np.ndarray:
+    """An empty stack of canonical blocks."""
+    return np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
+
+
 @dataclass(frozen=True)
 class Blocks:
     """A picture's writing as a row of blocks, left to right."""
@@ -98,19 +103,22 @@ class Blocks:
     lines: int = 1
     """Lines of writing found one above the other (:func:`count_lines`); more than one is
     not a word."""
-    apart: np.ndarray = field(
-        default_factory=lambda: np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
-    )
+    apart: np.ndarray = field(default_factory=no_blocks)
     """Blocks of the groups of ink left out of the row of writing that are as big as writing
     (another line, or an app's icon), canonical like ``images``: the reader decides which."""
-    apart_columns: tuple[int, ...] = ()
-    """For each of ``apart``, the first column of its group of ink in the picture where the group
-    lies beside the row of writing (a letter written apart from the others), else -1."""
+    apart_groups: tuple[int, ...] = ()
+    """For each of ``apart``, its group of ink's place in ``group_wholes`` where the group lies in
+    one line with the row of writing (a letter written apart from the others), else -1."""
+    group_wholes: np.ndarray = field(default_factory=no_blocks)
+    """Each group of ink in line with the row, all of it as one block, canonical (a wide letter
+    written apart, ã… , that the row cutting split is read whole)."""
+    group_columns: tuple[int, ...] = ()
+    """Each group in line with the row: its first column in the picture."""
     box: tuple[slice, slice] | None = None
     """Where the writing is in the picture it was found in (rows, columns)."""
     beside: tuple[slice, slice] | None = None
-    """Where the writing and the groups of ink beside it are together in that picture (rows,
-    columns); ``None`` when no group lies beside it."""
+    """Where the writing and the groups of ink in line with it are together in that picture
+    (rows, columns); ``None`` when no group is."""
 
     def __len__(self) -> int:
         return len(self.images)
@@ -228,7 +236,7 @@ def find_blocks(ink: np.ndarray, mask: np.ndarray, lines: int = 1) -> Blocks:
     (:func:`count_lines`, counted by the caller on the ink before stray marks were dropped)."""
     box = ink_box(mask)
     if box is None:
-        return Blocks(np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32), lines=lines)
+        return Blocks(no_blocks(), lines=lines)
     found = box
     ink, mask = level(ink[box], mask[box])
     box = ink_box(mask)
@@ -242,7 +250,7 @@ def find_blocks(ink: np.ndarray, mask: np.ndarray, lines: int = 1) -> Blocks:
         image = canonical_block(soft[piece_rows[0], piece])
         if image is not None:
             images.append(image)
-    stacked = np.stack(images) if images else np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32)
+    stacked = np.stack(images) if images else no_blocks()
     return Blocks(stacked, canonical_block(soft), lines, box=found)
 
 

@@ -35,7 +35,13 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ml.reading.blocks import BLOCK_SIZE, Blocks, count_lines, find_blocks, split_row
+from ml.reading.blocks import (
+    Blocks,
+    count_lines,
+    find_blocks,
+    no_blocks,
+    split_row,
+)
 from ml.reading.decode import WORK_SIDE, Decoded, PictureError, decode, decode_greyscale
 from ml.reading.ink import (
     INK_LEVEL,
@@ -208,8 +214,9 @@ APART = 0.5
 """A group of ink left out of the row of writing at least this much of the row's height may be
 another line of writing (smaller ones are specks, icons' details, a block's stray part)."""
 BESIDE = 0.5
-"""Ink apart from the row sharing this much of its height with the row (of the lower one's) lies
-beside it: a letter written apart from the others in a row (ㄱ   ㅗ), not another line."""
+"""Ink apart from the row sharing this much of its height with the row, or with other ink beside
+it (of the lower one's), lies beside it: a letter written apart from the others in a row
+(ㄱ   ㅗ), not another line."""
 TIGHT_CROP = 0.5
 """Ink clear of the edges spanning this fraction of the picture makes it a tight crop."""
 
@@ -324,13 +331,14 @@ def _closer_picture(
 def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical:
     """``found`` with its blocks cut again from a closer look when its writing is under
     :data:`ZOOM_BELOW` pixels high at the working size and the file is larger than that: the
-    writing (with the groups of ink beside it, letters written apart) and a margin of its height
-    around it, cropped from the picture at up to :data:`BLOCKS_ZOOM_SIDE` (the image decoding
-    kept, else decoded again). A word written small in a phone photo keeps the gaps between its
-    blocks and their strokes, and letters written apart their shapes. The letter reading, the
-    lines counted and the groups apart that are not beside the writing stay the working size's
-    (with groups beside it, those the closer look finds in its crop not beside it are kept too,
-    so such a group near the writing is read twice; only a syllable among them counts)."""
+    writing (with the groups of ink in line with it, letters written apart) and a margin of its
+    height around it, cropped from the picture at up to :data:`BLOCKS_ZOOM_SIDE` (the image
+    decoding kept, else decoded again). A word written small in a phone photo keeps the gaps
+    between its blocks and their strokes, and letters written apart their shapes. The letter
+    reading, the lines counted and the groups apart that are not in line with the writing stay
+    the working size's (with groups in line, those the closer look finds in its crop not in line
+    are kept too, so such a group near the writing is read twice; only a syllable among them
+    counts)."""
     written = found.blocks
     if written is None or written.box is None:
         return found
@@ -350,12 +358,12 @@ def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical
         return found
     if written.beside is None:
         return replace(found, blocks=replace(written, images=again.images, whole=again.whole))
-    others = [k for k, column in enumerate(written.apart_columns) if column < 0]
+    others = [k for k, group in enumerate(written.apart_groups) if group < 0]
     closer_blocks = replace(
         again,
         lines=written.lines,
         apart=np.concatenate([again.apart, written.apart[others]]),
-        apart_columns=(*again.apart_columns, *(-1 for _ in others)),
+        apart_groups=(*again.apart_groups, *(-1 for _ in others)),
     )
     return replace(found, blocks=closer_blocks)
 
@@ -511,8 +519,15 @@ def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True, blocks: bool = Fal
         lines = count_lines(found.mask[ink_box(found.mask)])
         row = _writing_row(found.mask)
         written = find_blocks(found.ink, row | _dots_of(row, found.specks), lines)
-        apart, columns, beside = _apart(found, row)
-        written = replace(written, apart=apart, apart_columns=columns, beside=beside)
+        apart = _apart(found, row)
+        written = replace(
+            written,
+            apart=apart.apart,
+            apart_groups=apart.apart_groups,
+            group_wholes=apart.group_wholes,
+            group_columns=apart.group_columns,
+            beside=apart.beside,
+        )
     letter = _canonical_letter(found)
     return replace(letter, blocks=written)
 
@@ -980,44 +995,74 @@ def _groups_within(labels: np.ndarray, mask: np.ndarray, region: np.ndarray) -> 
     return np.isin(labels, near[near > 0])
 
 
-def _apart(
-    found: Ink, row: np.ndarray
-) -> tuple[np.ndarray, tuple[int, ...], tuple[slice, slice] | None]:
-    """The blocks of each group of ink left out of the ``row`` of writing that is at least
-    ``APART`` of the row's height: another line of writing, or an app's icon, which the
-    syllable reader tells apart (:func:`ml.reading.text.route`), or a letter written beside the
-    others; for each block its group's first column where the group lies beside the row
-    (sharing :data:`BESIDE` of the lower one's height), else -1; and the box of the row and the
-    groups beside it together (``None`` when none is)."""
-    none = np.zeros((0, BLOCK_SIZE, BLOCK_SIZE), np.float32), (), None
+def _apart(found: Ink, row: np.ndarray) -> Blocks:
+    """The groups of ink left out of the ``row`` of writing that are at least ``APART`` of the
+    row's height, as :class:`Blocks` with only the fields about them set: their blocks
+    (``apart``: another line of writing, or an app's icon, which the syllable reader tells apart,
+    :func:`ml.reading.text.route`; or a letter written beside the others); the groups in one
+    line with the row (:func:`_in_line`), each whole and where it begins; and the box of the row
+    and those groups together (``None`` when none is)."""
     left_out = found.mask & ~row
     grouped = _groups(found.mask) if left_out.any() else None
     if grouped is None:
-        return none
+        return Blocks(no_blocks())
     groups, _, _ = grouped
     row_box = ink_box(row)
     height = box_shape(row_box)[0]
-    images, columns, together = [], [], row.copy()
-    for group in np.unique(groups[left_out]):
-        part = left_out & (groups == group)
-        box = ink_box(part)
-        if max(box_shape(box)) >= APART * height:
-            blocks = find_blocks(found.ink, part).images
-            images.extend(blocks)
-            beside = _beside(box, row_box)
-            columns += [box[1].start if beside else -1] * len(blocks)
-            if beside:
-                together |= part
+    parts = [left_out & (groups == group) for group in np.unique(groups[left_out])]
+    parts = [part for part in parts if max(box_shape(ink_box(part))) >= APART * height]
+    if not parts:
+        return Blocks(no_blocks())
+    boxes = [ink_box(part) for part in parts]
+    in_line = _in_line(boxes, row_box)
+    images, groups, wholes, columns, together = [], [], [], [], row.copy()
+    for part, box, joins in zip(parts, boxes, in_line, strict=True):
+        blocks = find_blocks(found.ink, part)
+        if not len(blocks):
+            continue
+        images.extend(blocks.images)
+        joins = joins and blocks.whole is not None
+        groups += [len(wholes) if joins else -1] * len(blocks)
+        if joins:
+            wholes.append(blocks.whole)
+            columns.append(box[1].start)
+            together |= part
     if not images:
-        return none
-    return np.stack(images), tuple(columns), ink_box(together) if max(columns) >= 0 else None
+        return Blocks(no_blocks())
+    return Blocks(
+        no_blocks(),
+        apart=np.stack(images),
+        apart_groups=tuple(groups),
+        group_wholes=np.stack(wholes) if wholes else no_blocks(),
+        group_columns=tuple(columns),
+        beside=ink_box(together) if wholes else None,
+    )
 
 
-def _beside(box: tuple[slice, slice], row: tuple[slice, slice]) -> bool:
-    """Whether ink in ``box`` lies beside the row of writing in ``row`` rather than above or
-    below it."""
-    shared = min(box[0].stop, row[0].stop) - max(box[0].start, row[0].start)
-    return shared >= BESIDE * min(box_shape(box)[0], box_shape(row)[0])
+def _in_line(boxes: list[tuple[slice, slice]], row: tuple[slice, slice]) -> list[bool]:
+    """Which of the groups of ink in ``boxes`` lie in one line with the ``row`` of writing:
+    beside it or beside a group that is (a tilted row of letters written apart climbs or falls
+    from one letter to the next, so its last letter may share little height with its first). A
+    group is beside another when they share :data:`BESIDE` of the lower one's height."""
+    in_line = [False] * len(boxes)
+    line = [row]
+    while True:
+        joining = [
+            k
+            for k, box in enumerate(boxes)
+            if not in_line[k] and any(_beside(box, other) for other in line)
+        ]
+        if not joining:
+            return in_line
+        for k in joining:
+            in_line[k] = True
+            line.append(boxes[k])
+
+
+def _beside(box: tuple[slice, slice], other: tuple[slice, slice]) -> bool:
+    """Whether ink in ``box`` lies beside the ink in ``other`` rather than above or below it."""
+    shared = min(box[0].stop, other[0].stop) - max(box[0].start, other[0].start)
+    return shared >= BESIDE * min(box_shape(box)[0], box_shape(other)[0])
 
 
 def _place(glyph: np.ndarray) -> np.ndarray:

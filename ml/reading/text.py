@@ -18,9 +18,10 @@ syllable model. Then:
 * one block of another kind (a letter, or no writing): the letter reading, as before;
 * two to :data:`MAX_BLOCKS` blocks: a **word**, ``unsure`` when a block is not clearly a
   syllable or one of its letters is not clear;
-* 2 to :data:`MAX_BLOCKS` blocks in the row and beside it (groups of ink apart from the row at
-  its height) that the kind head takes for letters, and the letter classifier reads as letters
-  (not one wide letter the row cutting split): **separate letters** (kind ``letters``, verdict
+* 2 to :data:`MAX_BLOCKS` blocks in the row and in line with it (groups of ink apart from the
+  row at its height, or at the height of one that is) that the kind head takes for letters, and
+  the letter classifier reads as letters (a wide letter that the row cutting split, ㄲ or ㅠ,
+  counts once: :func:`_split_letters`): **separate letters** (kind ``letters``, verdict
   ``several_letters``, ``text`` the letters left to right: ㄱ and ㅗ written side by side where
   고 stacks them, a beginner's mistake the tutor teaches from).
 
@@ -187,46 +188,76 @@ def _routed(
     """:func:`route` for one version of a picture's ``writing``, read as ``mine``; or the
     separate letters it shows (:func:`_letters_in_a_row`), where the letter classifier reads
     each of them as a letter."""
-    images, apart = writing.images, writing.apart
-    whole, blocks = (mine[0], mine[1 : len(mine) - apart]) if mine else (None, [])
-    apart_blocks = mine[len(mine) - apart :]
+    rows, aparts = writing.parts()
+    whole = mine[0] if mine else None
+    blocks, apart_blocks = [mine[k] for k in rows], [mine[k] for k in aparts]
     reading = route(letter, blocks, whole, writing.lines, apart_blocks)
     if reading.kind in ("syllable", "word"):
-        reading = replace(reading, images=images[1 : len(images) - apart])
-    order = _letters_in_a_row(whole, blocks, apart_blocks, writing)
+        reading = replace(reading, images=writing.images[rows])
+    order = _letters_in_a_row(mine, writing, _split_letters(classifier, mine, writing))
     if order is None or reading.verdict == Verdict.TOO_MANY_BLOCKS:
         return reading
-    pieces = [*blocks, *apart_blocks]
-    separate = _read_letters(classifier, letter, images[1:][order], tuple(pieces[k] for k in order))
+    letters = tuple(mine[k] for k in order)
+    separate = _read_letters(classifier, letter, writing.images[order], letters)
     return reading if separate is None else separate
 
 
+def _split_letters(
+    classifier: Classifier, mine: Sequence[BlockReading], writing: _Writing
+) -> set[int]:
+    """Where in the ``writing``'s images (read as ``mine``) a group of ink that the row cutting
+    split is one wide letter whole (ㄲ, ㅠ): the kind head takes the whole for a letter and,
+    where the row has groups in line with it, the letter classifier reads the whole as a letter
+    at least as surely as the least sure of its pieces (two letters written close, ㅚ and ㄴ,
+    read as one ㅛ less surely than as each of them)."""
+    groups = writing.groups()
+    split = [
+        (whole, blocks)
+        for _, blocks, whole in groups
+        if len(blocks) > 1 and mine[whole].kind == "letter"
+    ]
+    if len(groups) == 1 or not split:
+        return {whole for whole, _ in split}
+    sure = _sureness(classifier, writing.images, [k for w, b in split for k in (w, *b)])
+    return {w for w, b in split if sure[w] > 0 and sure[w] >= min(sure[k] for k in b)}
+
+
+def _sureness(classifier: Classifier, images: np.ndarray, chosen: list[int]) -> dict[int, float]:
+    """For each ``chosen`` image (a block), how sure the letter classifier is of the letter it
+    reads there: its probability, or 0 where it sees no letter."""
+    canonicals = [letter_from_block(images[k]) for k in chosen]
+    usable = [k for k, c in zip(chosen, canonicals, strict=True) if c is not None]
+    sure = dict.fromkeys(chosen, 0.0)
+    if not usable:
+        return sure
+    probabilities = classifier.probabilities(np.stack([c for c in canonicals if c is not None]))
+    letters = probabilities[:, : len(classifier.letters)].max(axis=1)
+    seen = classifier.letter_indices(probabilities) >= 0
+    sure.update({k: float(p) for k, p, ok in zip(usable, letters, seen, strict=True) if ok})
+    return sure
+
+
 def _letters_in_a_row(
-    whole: BlockReading | None,
-    blocks: Sequence[BlockReading],
-    apart: Sequence[BlockReading],
-    writing: _Writing,
+    mine: Sequence[BlockReading], writing: _Writing, split_letters: set[int]
 ) -> list[int] | None:
-    """Which of the row's blocks and the blocks apart from it (one list), left to right, are 2
-    to :data:`MAX_BLOCKS` separate letters on one line: the row's blocks and those apart from
-    the row but beside it, each taken for a letter by the kind head (at least
-    :data:`SEPARATE_KIND`), unless they are one wide letter that the row cutting split (ㄲ, ㅛ:
-    all the writing read as a letter). Ink above or below the row (a photo's clutter) is left
-    out. None when they are not."""
-    row_column, *apart_columns = writing.columns
-    at = [row_column] * len(blocks) + apart_columns
-    pieces = [k for k in range(len(at)) if at[k] >= 0]
-    readings = [*blocks, *apart]
-    if writing.lines > 1 or not 2 <= len(pieces) <= MAX_BLOCKS:
+    """Which of the ``writing``'s images (read as ``mine``), left to right, are 2 to
+    :data:`MAX_BLOCKS` separate letters on one line: the blocks of the row and of the groups of
+    ink in line with it, each taken for a letter by the kind head (at least
+    :data:`SEPARATE_KIND`); a group cut into several blocks that is one letter whole (in
+    ``split_letters``, :func:`_split_letters`) counts as that letter. Ink above or below the row
+    (a photo's clutter) is left out. None when they are not."""
+    if writing.lines > 1 or not mine:
+        return None
+    pieces = []
+    for column, blocks, whole in writing.groups():
+        pieces += [(column, k) for k in ([whole] if whole in split_letters else blocks)]
+    if not 2 <= len(pieces) <= MAX_BLOCKS:
         return None
     if not all(
-        readings[k].kind == "letter" and readings[k].kind_confidence >= SEPARATE_KIND
-        for k in pieces
+        mine[k].kind == "letter" and mine[k].kind_confidence >= SEPARATE_KIND for _, k in pieces
     ):
         return None
-    if len(pieces) == len(blocks) and whole is not None and whole.kind == "letter":
-        return None
-    return sorted(pieces, key=lambda k: at[k])
+    return [k for _, k in sorted(pieces, key=lambda piece: piece[0])]
 
 
 def _read_letters(
@@ -260,23 +291,50 @@ def _likelier(routed: Sequence[TextReading]) -> TextReading:
 
 
 class _Writing(NamedTuple):
-    """One ink polarity's writing, canonical: ``images`` holds all of it as one block, then its
-    blocks, then the ``apart`` blocks apart from its row; ``lines`` of writing; ``columns`` the
-    row's first column, then each apart block's (-1 where it is not beside the row)."""
+    """One ink polarity's writing, canonical: ``images`` holds all of the row of writing as one
+    block, then its ``blocks``, then the blocks of the groups of ink apart from it, then each
+    group in line with the row as one block; ``lines`` of writing."""
 
     images: np.ndarray
-    apart: int
+    blocks: int
     lines: int
-    columns: tuple[int, ...]
+    row_column: int
+    apart_groups: tuple[int, ...]
+    group_columns: tuple[int, ...]
+
+    def parts(self) -> tuple[list[int], list[int]]:
+        """Where in ``images`` the row's blocks are, and the blocks apart from it."""
+        rows = list(range(1, 1 + self.blocks))
+        return rows, list(range(rows[-1] + 1 if rows else 1, self._wholes()))
+
+    def groups(self) -> list[tuple[int, list[int], int]]:
+        """The row and each group in line with it: its first column, where its blocks are in
+        ``images`` and where it is whole."""
+        rows, aparts = self.parts()
+        found = [(self.row_column, rows, 0)]
+        for group, column in enumerate(self.group_columns):
+            mine = [k for k, g in zip(aparts, self.apart_groups, strict=True) if g == group]
+            found.append((column, mine, self._wholes() + group))
+        return found
+
+    def _wholes(self) -> int:
+        return 1 + self.blocks + len(self.apart_groups)
 
 
 def _blocks_of(found: Blocks | None) -> _Writing:
     """One polarity's :class:`_Writing` (none when it has no writing)."""
     if found is None or found.whole is None:
-        return _Writing(np.zeros((0, 0, 0), np.float32), 0, 1, (0,))
-    images = np.concatenate([found.whole[None], found.images, found.apart])
+        return _Writing(np.zeros((0, 0, 0), np.float32), 0, 1, 0, (), ())
+    images = np.concatenate([found.whole[None], found.images, found.apart, found.group_wholes])
     row_column = found.box[1].start if found.box is not None else 0
-    return _Writing(images, len(found.apart), found.lines, (row_column, *found.apart_columns))
+    return _Writing(
+        images,
+        len(found.images),
+        found.lines,
+        row_column,
+        found.apart_groups,
+        found.group_columns,
+    )
 
 
 def _stacked(found: list[np.ndarray]) -> np.ndarray:
