@@ -319,7 +319,7 @@ def test_letters_written_side_by_side_are_read_as_separate_letters(reader):
     assert (readings[3].kind, readings[3].text) == ("syllable", "고")
 
 
-@pytest.mark.parametrize("index", [6, 15])
+@pytest.mark.parametrize("index", [21, 30])
 def test_separate_letters_written_small_in_a_photo_are_cut_from_a_closer_look(
     reader, monkeypatch, index
 ):
@@ -390,6 +390,20 @@ def test_a_wide_letter_written_apart_is_one_letter_though_the_row_cutting_split_
     assert (found.kind, found.text) == ("letters", truth), (found.kind, found.text)
     monkeypatch.setattr(text_module, "_split_letters", lambda classifier, mine, writing: set())
     assert len(reader.read(picture).text) == len(truth) + 1
+
+
+@pytest.mark.parametrize(("index", "photo"), [(99, False), (52, True)])
+def test_a_letter_the_kind_head_doubts_counts_when_the_letter_classifier_is_sure(
+    reader, monkeypatch, index, photo
+):
+    """Validation writers' ㅃ ㅚ ㅇ and, in a phone photo, ㅌ ㅞ: the kind head takes ㅇ for no
+    writing and ㅞ for a syllable, and the row read as an unsure word; the letter classifier
+    reads each surely, and the other letters are letters to the kind head."""
+    truth, picture = _validation_row(index, photo=photo)
+    found = reader.read(picture)
+    assert (found.kind, found.text) == ("letters", truth), (found.kind, found.text)
+    monkeypatch.setattr(text_module, "SURE_LETTER", 1.01)
+    assert reader.read(picture).kind == "word"
 
 
 def test_two_letters_written_close_are_not_taken_for_one_wide_letter(reader, monkeypatch):
