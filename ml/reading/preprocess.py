@@ -1015,14 +1015,14 @@ def _apart(found: Ink, row: np.ndarray) -> Blocks:
         return Blocks(no_blocks())
     boxes = [ink_box(part) for part in parts]
     in_line = _in_line(boxes, row_box)
-    images, groups, wholes, columns, together = [], [], [], [], row.copy()
+    images, group_of, wholes, columns, together = [], [], [], [], row.copy()
     for part, box, joins in zip(parts, boxes, in_line, strict=True):
         blocks = find_blocks(found.ink, part)
         if not len(blocks):
             continue
         images.extend(blocks.images)
         joins = joins and blocks.whole is not None
-        groups += [len(wholes) if joins else -1] * len(blocks)
+        group_of += [len(wholes) if joins else -1] * len(blocks)
         if joins:
             wholes.append(blocks.whole)
             columns.append(box[1].start)
@@ -1032,7 +1032,7 @@ def _apart(found: Ink, row: np.ndarray) -> Blocks:
     return Blocks(
         no_blocks(),
         apart=np.stack(images),
-        apart_groups=tuple(groups),
+        apart_groups=tuple(group_of),
         group_wholes=np.stack(wholes) if wholes else no_blocks(),
         group_columns=tuple(columns),
         beside=ink_box(together) if wholes else None,

@@ -324,8 +324,8 @@ class _Writing(NamedTuple):
 
     def parts(self) -> tuple[list[int], list[int]]:
         """Where in ``images`` the row's blocks are, and the blocks apart from it."""
-        rows = list(range(1, 1 + self.blocks))
-        return rows, list(range(rows[-1] + 1 if rows else 1, self._wholes()))
+        apart_start = 1 + self.blocks
+        return list(range(1, apart_start)), list(range(apart_start, self._first_group_whole()))
 
     def groups(self) -> list[tuple[int, list[int], int]]:
         """The row and each group in line with it: its first column, where its blocks are in
@@ -334,10 +334,11 @@ class _Writing(NamedTuple):
         found = [(self.row_column, rows, 0)]
         for group, column in enumerate(self.group_columns):
             mine = [k for k, g in zip(aparts, self.apart_groups, strict=True) if g == group]
-            found.append((column, mine, self._wholes() + group))
+            found.append((column, mine, self._first_group_whole() + group))
         return found
 
-    def _wholes(self) -> int:
+    def _first_group_whole(self) -> int:
+        """Where in ``images`` the first group in line with the row is whole."""
         return 1 + self.blocks + len(self.apart_groups)
 
 
