@@ -155,7 +155,8 @@ MIN_LETTER_SIDE = 0.06
 SPECK = 0.04
 """Ink components under this fraction of the largest one are specks (dust, noise)."""
 DOT_REACH = 2.0
-"""Specks within this many pen widths of a row of writing are part of it (ㅊ's short stroke)."""
+"""Specks within this many pen widths of a row of writing, or of a letter written apart in line
+with it, are part of it (ㅊ's short stroke)."""
 
 LINE_SPAN = 0.9
 """A thin straight run along this fraction of its chord, edge to edge of the picture or of the
@@ -1000,8 +1001,9 @@ def _apart(found: Ink, row: np.ndarray) -> Blocks:
     row's height, as :class:`Blocks` with only the fields about them set: their blocks
     (``apart``: another line of writing, or an app's icon, which the syllable reader tells apart,
     :func:`ml.reading.text.route`; or a letter written beside the others); the groups in one
-    line with the row (:func:`_in_line`), each whole and where it begins; and the box of the row
-    and those groups together (``None`` when none is)."""
+    line with the row (:func:`_in_line`), each whole and where it begins, with the specks near
+    them given back as the row's are (:func:`_dots_of`: a letter's short stroke); and the box of
+    the row and those groups together (``None`` when none is)."""
     left_out = found.mask & ~row
     grouped = _groups(found.mask) if left_out.any() else None
     if grouped is None:
@@ -1017,7 +1019,7 @@ def _apart(found: Ink, row: np.ndarray) -> Blocks:
     in_line = _in_line(boxes, row_box)
     images, group_of, wholes, columns, together = [], [], [], [], row.copy()
     for part, box, joins in zip(parts, boxes, in_line, strict=True):
-        blocks = find_blocks(found.ink, part)
+        blocks = find_blocks(found.ink, part | _dots_of(part, found.specks) if joins else part)
         if not len(blocks):
             continue
         images.extend(blocks.images)
