@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from ml.evaluation.evaluate import summarize
-from ml.jobs.gate import compare, judge
-from ml.jobs.retrain import RetrainBusy, exclusive, load_samples, retrain
+from ml.jobs.gate import Decision, compare, judge
+from ml.jobs.retrain import RetrainBusy, Steps, exclusive, load_samples, retrain
 from ml.jobs.retrain_job import RetrainConfig, status, submit, wait, write_samples
 from ml.reading.classifier import LiveClassifier
 from ml.reading.registry import Registry
@@ -188,3 +188,22 @@ def test_a_killed_retrain_is_reported_failed_and_changes_nothing(tmp_path):
     final = wait(folder, poll=0.1)
     assert final["state"] == "failed" and "without finishing" in final["error"]
     assert registry.current("lenet").version == "packaged"
+
+
+def test_a_retrains_progress_counts_the_models_done_while_one_trains():
+    """A model's own messages while it trains (a syllable reader's folds) say the share of the
+    models done before it, as its start does; its end counts it done."""
+    said: list[tuple[str, float]] = []
+    steps = Steps(lambda message, done: said.append((message, done)), total=4)
+
+    def train(name: str) -> Decision:
+        steps.say(f"{name}: fold 1")
+        return Decision(name, "old", None, {}, {}, None, None, 0.0, False, "not better")
+
+    steps.each(["lenet", "mlp"], train)
+    steps.each(["syllable-lenet"], train)
+    assert said[-3:] == [
+        ("training syllable-lenet", 0.5),
+        ("syllable-lenet: fold 1", 0.5),
+        ("syllable-lenet: not better", 0.75),
+    ]

@@ -332,7 +332,9 @@ def test_separate_letters_written_small_in_a_photo_are_cut_from_a_closer_look(
     assert (found.kind, found.text) == ("letters", truth[index]), (found.kind, found.text)
     apart = preprocess._apart
     monkeypatch.setattr(
-        preprocess, "_apart", lambda ink, row: replace(apart(ink, row), beside=None)
+        preprocess,
+        "_apart",
+        lambda ink, row, written: replace(apart(ink, row, written), beside=None),
     )
     assert reader.read(photo).text != truth[index]
 
@@ -388,7 +390,7 @@ def test_a_wide_letter_written_apart_is_one_letter_though_the_row_cutting_split_
     truth, picture = _validation_row(index, photo=False)
     found = reader.read(picture)
     assert (found.kind, found.text) == ("letters", truth), (found.kind, found.text)
-    monkeypatch.setattr(text_module, "_split_letters", lambda classifier, mine, writing: set())
+    monkeypatch.setattr(text_module, "_split_letters", lambda mine, writing, sureness: set())
     assert len(reader.read(picture).text) == len(truth) + 1
 
 

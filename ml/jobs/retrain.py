@@ -226,20 +226,18 @@ def retrain(
         steps = Steps(progress, len(families.models))
         if families.letters:
             train_letters = _letter_reader_training(config, registry, split, counts)
-            decisions += steps.each(families.letters, train_letters, len(decisions))
+            decisions += steps.each(families.letters, train_letters)
             report["samples_used"] += split.training_ids
         if families.syllables:
             job = SyllableRetrain(config, blocks, fixed_blocks(config.fixed_syllables_every))
 
             def train_syllables(name: str) -> Decision:
-                done = (len(families.letters) + families.syllables.index(name)) / steps.total
-
                 def say(message: str) -> None:
-                    progress(f"{name}: {message}", done)
+                    steps.say(f"{name}: {message}")
 
                 return retrain_syllable_reader(name, job, registry, report["syllable_data"], say)
 
-            decisions += steps.each(families.syllables, train_syllables, len(decisions))
+            decisions += steps.each(families.syllables, train_syllables)
             report["samples_used"] += blocks.ids
         report["models"] = [asdict(d) for d in decisions]
         report["promoted"] = any(d.promoted for d in decisions)
@@ -247,21 +245,27 @@ def retrain(
         return report
 
 
-@dataclass(frozen=True)
+@dataclass
 class Steps:
-    """Progress through a retrain's ``total`` models, one step each."""
+    """Progress through a retrain's ``total`` models, one step each; ``done`` so far."""
 
     progress: Progress
     total: int
+    done: int = 0
 
-    def each(self, names: list[str], train: Callable[[str], Decision], done: int) -> list[Decision]:
-        """``train`` each of ``names`` (``done`` models trained before them), saying so."""
+    def each(self, names: list[str], train: Callable[[str], Decision]) -> list[Decision]:
+        """``train`` each of ``names``, saying so."""
         decisions = []
         for name in names:
-            self.progress(f"training {name}", (done + len(decisions)) / self.total)
+            self.say(f"training {name}")
             decisions.append(train(name))
-            self.progress(f"{name}: {decisions[-1].reason}", (done + len(decisions)) / self.total)
+            self.done += 1
+            self.say(f"{name}: {decisions[-1].reason}")
         return decisions
+
+    def say(self, message: str) -> None:
+        """Report ``message`` with the share of the models done."""
+        self.progress(message, self.done / self.total)
 
 
 def _letter_reader_training(

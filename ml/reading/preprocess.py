@@ -519,16 +519,8 @@ def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True, blocks: bool = Fal
     if blocks:  # lines are counted before stray marks go: a second line is no stray mark
         lines = count_lines(found.mask[ink_box(found.mask)])
         row = _writing_row(found.mask)
-        written = find_blocks(found.ink, row | _dots_of(row, found.specks), lines)
-        apart = _apart(found, row)
-        written = replace(
-            written,
-            apart=apart.apart,
-            apart_groups=apart.apart_groups,
-            group_wholes=apart.group_wholes,
-            group_columns=apart.group_columns,
-            beside=apart.beside,
-        )
+        cut = find_blocks(found.ink, row | _dots_of(row, found.specks), lines)
+        written = _apart(found, row, cut)
     letter = _canonical_letter(found)
     return replace(letter, blocks=written)
 
@@ -996,10 +988,10 @@ def _groups_within(labels: np.ndarray, mask: np.ndarray, region: np.ndarray) -> 
     return np.isin(labels, near[near > 0])
 
 
-def _apart(found: Ink, row: np.ndarray) -> Blocks:
-    """The groups of ink left out of the ``row`` of writing that are at least ``APART`` of the
-    row's height, as :class:`Blocks` with only the fields about them set: their blocks
-    (``apart``: another line of writing, or an app's icon, which the syllable reader tells apart,
+def _apart(found: Ink, row: np.ndarray, written: Blocks) -> Blocks:
+    """The ``row`` of writing's blocks (``written``) with the groups of ink left out of the row
+    that are at least ``APART`` of its height: their blocks (``apart``: another line of
+    writing, or an app's icon, which the syllable reader tells apart,
     :func:`ml.reading.text.route`; or a letter written beside the others); the groups in one
     line with the row (:func:`_in_line`), each whole and where it begins, with the specks near
     them given back as the row's are (:func:`_dots_of`: a letter's short stroke); and the box of
@@ -1007,14 +999,14 @@ def _apart(found: Ink, row: np.ndarray) -> Blocks:
     left_out = found.mask & ~row
     grouped = _groups(found.mask) if left_out.any() else None
     if grouped is None:
-        return Blocks(no_blocks())
+        return written
     groups, _, _ = grouped
     row_box = ink_box(row)
     height = box_shape(row_box)[0]
     parts = [left_out & (groups == group) for group in np.unique(groups[left_out])]
     parts = [part for part in parts if max(box_shape(ink_box(part))) >= APART * height]
     if not parts:
-        return Blocks(no_blocks())
+        return written
     boxes = [ink_box(part) for part in parts]
     in_line = _in_line(boxes, row_box)
     images, group_of, wholes, columns, together = [], [], [], [], row.copy()
@@ -1030,9 +1022,9 @@ def _apart(found: Ink, row: np.ndarray) -> Blocks:
             columns.append(box[1].start)
             together |= part
     if not images:
-        return Blocks(no_blocks())
-    return Blocks(
-        no_blocks(),
+        return written
+    return replace(
+        written,
         apart=np.stack(images),
         apart_groups=tuple(group_of),
         group_wholes=np.stack(wholes) if wholes else no_blocks(),

@@ -200,12 +200,15 @@ def _routed(
     reading = route(letter, blocks, whole, writing.lines, apart_blocks)
     if reading.kind in ("syllable", "word"):
         reading = replace(reading, images=writing.images[rows])
-    order = _letters_in_a_row(
-        mine,
-        writing,
-        _split_letters(classifier, mine, writing),
-        lambda chosen: _sureness(classifier, writing.images, chosen),
-    )
+    known: dict[int, float] = {}
+
+    def sureness(chosen: list[int]) -> dict[int, float]:
+        """:func:`_sureness` of the ``chosen`` images, each worked out once."""
+        if missing := [k for k in chosen if k not in known]:
+            known.update(_sureness(classifier, writing.images, missing))
+        return {k: known[k] for k in chosen}
+
+    order = _letters_in_a_row(mine, writing, _split_letters(mine, writing, sureness), sureness)
     if order is None or reading.verdict == Verdict.TOO_MANY_BLOCKS:
         return reading
     letters = tuple(mine[k] for k in order)
@@ -214,14 +217,17 @@ def _routed(
 
 
 def _split_letters(
-    classifier: Classifier, mine: Sequence[BlockReading], writing: _Writing
+    mine: Sequence[BlockReading],
+    writing: _Writing,
+    sureness: Callable[[list[int]], dict[int, float]],
 ) -> set[int]:
     """Where in the ``writing``'s images (read as ``mine``) a group of ink that the row cutting
     split is one wide letter whole (ㄲ, ㅠ): the kind head takes the whole for a letter and,
     where the row has groups in line with it, the letter classifier reads the whole as a letter
-    at least as surely as the least sure of its pieces (two letters written close, ㅚ and ㄴ,
-    read as one ㅛ less surely than as each of them). A row alone needs only the kind head: with
-    the classifier's comparison, 8 of 1,200 validation single letters (ㄲ ㄸ ㅃ ㅉ) read as two."""
+    at least as surely as the least sure of its pieces (``sureness``, :func:`_sureness`; two
+    letters written close, ㅚ and ㄴ, read as one ㅛ less surely than as each of them). A row
+    alone needs only the kind head: with the classifier's comparison, 8 of 1,200 validation
+    single letters (ㄲ ㄸ ㅃ ㅉ) read as two."""
     groups = writing.groups()
     split = [
         (whole, blocks)
@@ -230,7 +236,7 @@ def _split_letters(
     ]
     if len(groups) == 1 or not split:
         return {whole for whole, _ in split}
-    sure = _sureness(classifier, writing.images, [k for w, b in split for k in (w, *b)])
+    sure = sureness([k for w, b in split for k in (w, *b)])
     return {w for w, b in split if sure[w] > 0 and sure[w] >= min(sure[k] for k in b)}
 
 
