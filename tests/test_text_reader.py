@@ -170,7 +170,7 @@ def _validation_word_photo(seed: int, index: int) -> tuple[str, bytes]:
     return word, photo_version(drawn, np.random.default_rng([7, index]))
 
 
-@pytest.mark.parametrize("index", [251, 147])
+@pytest.mark.parametrize("index", [251, 202])
 def test_a_word_photographed_with_the_desk_beside_the_sheet_is_read(reader, monkeypatch, index):
     """Validation writers' words (seed 2000) in the text bench's phone photos, the sheet on a
     desk: without the sheet finder the desk's edge joined the writing, or the dark desk around
@@ -364,6 +364,26 @@ def test_groups_of_ink_beside_one_another_are_in_line_with_the_row():
     )
     assert not preprocess._beside(last, row)
     assert preprocess._in_line([last, below, climbing], row) == [True, False, True]
+
+
+def test_a_steep_rows_letters_are_in_line_along_its_slope():
+    """A steep row of small letters (a validation photo's ㅍ ㅏ ㅂ at the working size): ㅂ
+    shares too little height with ㅏ to be beside it as it lies, but lies where the line
+    through ㅍ and ㅏ goes; ink a line's height below that is still another line."""
+    row, vowel = (slice(203, 218), slice(120, 135)), (slice(211, 222), slice(147, 155))
+    final, below = (slice(218, 229), slice(168, 180)), (slice(240, 251), slice(168, 180))
+    assert not preprocess._beside(final, vowel)
+    assert preprocess._in_line([vowel, final, below], row) == [True, True, False]
+
+
+def test_the_last_letter_of_a_steep_row_written_small_is_kept(reader, monkeypatch):
+    """That validation photo (ㅍ ㅏ ㅂ, seed 2000): read whole, and without the line's slope
+    its final ㅂ is left out."""
+    truth, photo = _validation_row(57, photo=True)
+    found = reader.read(photo)
+    assert (found.kind, found.text) == ("letters", truth), (found.kind, found.text)
+    monkeypatch.setattr(preprocess, "_slope", lambda line: 0.0)
+    assert reader.read(photo).text == truth[:-1]
 
 
 @pytest.mark.parametrize("index", [78, 195])

@@ -31,7 +31,11 @@ SHARP_EDGE = 0.45
 """Across the hull's edge (one pixel of the small copy either side), the light falls by at
 least this share of the sheet-to-desk contrast; a shadow blurred over several pixels falls by
 less. Chosen on validation photos (0.35 and 0.45 read alike; 0.55 read syllable photos a
-little worse)."""
+little worse). A striped desk's edge can fall by less (its light stripes just beyond the
+sheet): 4 of 400 validation word photos are refused so, the desk read as ink. 0.3 (tried
+2026-12-05) read two of them right and misread two others, where a hard shadow's edge across
+the sheet was taken for its edge; the fall to the darkest quarter of the desk beyond, in place
+of its median, tells such a shadow from a desk no better."""
 EDGE_MARGIN = 1.5
 """What is kept of the sheet stops this many small-copy pixels inside its edge (the edge's own
 dark line and blur)."""

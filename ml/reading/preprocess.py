@@ -218,6 +218,9 @@ BESIDE = 0.5
 """Ink apart from the row sharing this much of its height with the row, or with other ink beside
 it (of the lower one's), lies beside it: a letter written apart from the others in a row
 (ㄱ   ㅗ), not another line."""
+MAX_SLOPE = 0.36
+"""The steepest slope a row of letters written apart is followed along (rows a column: 20
+degrees, more than a phone photo turns a page by); a steeper fit counts as this steep."""
 TIGHT_CROP = 0.5
 """Ink clear of the edges spanning this fraction of the picture makes it a tight crop."""
 
@@ -1036,21 +1039,46 @@ def _apart(found: Ink, row: np.ndarray, written: Blocks) -> Blocks:
 def _in_line(boxes: list[tuple[slice, slice]], row: tuple[slice, slice]) -> list[bool]:
     """Which of the groups of ink in ``boxes`` lie in one line with the ``row`` of writing:
     beside it or beside a group that is (a tilted row of letters written apart climbs or falls
-    from one letter to the next, so its last letter may share little height with its first). A
-    group is beside another when they share :data:`BESIDE` of the lower one's height."""
+    from one letter to the next, so its last letter may share little height with its first),
+    as it lies or moved along the line's slope to the group's place (:func:`_slope`: a steep
+    row's small letters share little height even with the one before). A group is beside
+    another when they share :data:`BESIDE` of the lower one's height."""
     in_line = [False] * len(boxes)
     line = [row]
     while True:
-        joining = [
-            k
-            for k, box in enumerate(boxes)
-            if not in_line[k] and any(_beside(box, other) for other in line)
-        ]
+        slope = _slope(line)
+        joining = [k for k, box in enumerate(boxes) if not in_line[k] and _joins(box, line, slope)]
         if not joining:
             return in_line
         for k in joining:
             in_line[k] = True
             line.append(boxes[k])
+
+
+def _joins(box: tuple[slice, slice], line: list[tuple[slice, slice]], slope: float) -> bool:
+    """Whether ink in ``box`` lies beside a box of the ``line``, as it lies or moved along the
+    line's ``slope`` to ``box``'s place."""
+    return any(_beside(box, other) or _beside(box, _along(other, slope, box)) for other in line)
+
+
+def _slope(line: list[tuple[slice, slice]]) -> float:
+    """How far a ``line`` of boxes of ink falls per column, from their centres (least squares;
+    0 for one box, at most :data:`MAX_SLOPE` either way)."""
+    if len(line) < 2:
+        return 0.0
+    columns = np.array([(box[1].start + box[1].stop) / 2 for box in line])
+    rows = np.array([(box[0].start + box[0].stop) / 2 for box in line])
+    spread = float(np.sum((columns - columns.mean()) ** 2))
+    if spread == 0:
+        return 0.0
+    fall = float(np.sum((columns - columns.mean()) * (rows - rows.mean()))) / spread
+    return float(np.clip(fall, -MAX_SLOPE, MAX_SLOPE))
+
+
+def _along(box: tuple[slice, slice], slope: float, to: tuple[slice, slice]) -> tuple[slice, slice]:
+    """``box`` moved down by ``slope`` rows a column from its centre column to that of ``to``."""
+    shift = round(slope * ((to[1].start + to[1].stop) - (box[1].start + box[1].stop)) / 2)
+    return slice(box[0].start + shift, box[0].stop + shift), box[1]
 
 
 def _beside(box: tuple[slice, slice], other: tuple[slice, slice]) -> bool:
