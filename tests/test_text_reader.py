@@ -386,6 +386,19 @@ def test_the_last_letter_of_a_steep_row_written_small_is_kept(reader, monkeypatc
     assert reader.read(photo).text == truth[:-1]
 
 
+@pytest.mark.parametrize("index", [114, 174])
+def test_a_row_that_falls_apart_at_the_closer_look_keeps_its_groups_in_line(reader, index):
+    """Validation writers' ㅌ ㅛ ㄴ and ㅋ ㅞ ㅇ in phone photos, written small: at the working
+    size all the letters are the row of writing; at the closer look the last letter is left
+    out of the row, a group of ink in line with it, which the closer look had dropped (ㅋㅞ,
+    or separate letters with no text)."""
+    truth, photo = _validation_row(index, photo=True)
+    found = reader.read(photo)
+    assert (found.kind, found.text) == ("letters", truth), (found.kind, found.text)
+    blocks = preprocess.canonical_from_bytes(photo, blocks=True).blocks
+    assert 0 in blocks.apart_groups and blocks.beside is not None
+
+
 @pytest.mark.parametrize("index", [78, 195])
 def test_the_last_letter_of_a_tilted_row_written_apart_is_kept(reader, monkeypatch, index):
     """Validation writers' letters side by side in a tilted phone photo: the final consonant

@@ -342,7 +342,8 @@ def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical
     reading, the lines counted and the groups apart that are not in line with the writing stay
     the working size's (with groups in line, those the closer look finds in its crop not in line
     are kept too, so such a group near the writing is read twice; only a syllable among them
-    counts)."""
+    counts). A row of letters written apart that is one group of ink at the working size may
+    be several at the closer look (ㄸ ㅚ, and ㅅ apart): its groups in line are taken too."""
     written = found.blocks
     if written is None or written.box is None:
         return found
@@ -360,14 +361,17 @@ def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical
     again = canonicalize(closer[crop], blocks=True).blocks
     if again is None or not len(again):
         return found
-    if written.beside is None:
-        return replace(found, blocks=replace(written, images=again.images, whole=again.whole))
+    closer_apart = list(range(len(again.apart)))
+    if written.beside is None:  # only the groups in line: the row split at the closer look
+        closer_apart = [k for k, group in enumerate(again.apart_groups) if group >= 0]
+        if not closer_apart:
+            return replace(found, blocks=replace(written, images=again.images, whole=again.whole))
     others = [k for k, group in enumerate(written.apart_groups) if group < 0]
     closer_blocks = replace(
         again,
         lines=written.lines,
-        apart=np.concatenate([again.apart, written.apart[others]]),
-        apart_groups=(*again.apart_groups, *(-1 for _ in others)),
+        apart=np.concatenate([again.apart[closer_apart], written.apart[others]]),
+        apart_groups=(*(again.apart_groups[k] for k in closer_apart), *(-1 for _ in others)),
     )
     return replace(found, blocks=closer_blocks)
 
