@@ -343,7 +343,7 @@ def _closer_blocks(data: bytes, decoded: Decoded, found: Canonical) -> Canonical
     the working size's (with groups in line, those the closer look finds in its crop not in line
     are kept too, so such a group near the writing is read twice; only a syllable among them
     counts). A row of letters written apart that is one group of ink at the working size may
-    be several at the closer look (ㄸ ㅚ, and ㅅ apart): its groups in line are taken too."""
+    be several at the closer look (ㅋ ㅞ, and ㅇ apart): its groups in line are taken too."""
     written = found.blocks
     if written is None or written.box is None:
         return found
