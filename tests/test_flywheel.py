@@ -51,8 +51,8 @@ async def test_confirmed_pictures_become_samples_and_a_retrain_is_measured(tmp_p
     assert collected["samples_exported"] == collected["pictures_sent"]  # refusals too, confirmed
     assert figures["retrain_refused"] is None
     data = figures["retrain_data"]
-    assert (data["learners_for_training"], data["learners_held_out"]) == (1, 1)
-    assert (data["collected_for_training"], data["collected_held_out"]) == (4, 4)
+    assert (data["learners_for_training"], data["judging_folds"]) == (2, 2)
+    assert data["collected_for_training"] == 8  # every learner's pictures train the candidate
     assert data["collected_copies_in_training"] > data["collected_for_training"]  # weighted
     lenet = figures["models"]["lenet"]
     assert lenet["before"]["version"] == "lenet:packaged"
@@ -61,4 +61,4 @@ async def test_confirmed_pictures_become_samples_and_a_retrain_is_measured(tmp_p
     gain = lenet["after"]["style_accuracy"] - lenet["before"]["style_accuracy"]
     assert lenet["style_gain_points"] == round(100 * gain, 2)
     assert lenet["largest_ordinary_letter_drop"]["letter"] in LETTERS
-    assert all(0 <= a <= 1 for a in lenet["retrain"]["held_out_learners"])
+    assert all(0 <= a <= 1 for a in lenet["retrain"]["learners_judged"])

@@ -127,7 +127,7 @@ def test_a_retrain_runs_as_a_ray_job_and_the_worker_serves_its_model_in_place(se
     assert final["state"] == "succeeded", final
     [verdict] = final["report"]["models"]
     assert verdict["promoted"], verdict["reason"]
-    assert "training lenet" in messages
+    assert "lenet: training the candidate on all the pictures" in messages
     after = client.health()
     assert after["versions"]["lenet"] == verdict["after_version"]
     assert after["replica"] == before["replica"]  # reconfigured in place, not restarted

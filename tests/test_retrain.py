@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +17,21 @@ import pytest
 
 from ml.evaluation.evaluate import summarize
 from ml.jobs.gate import Decision, compare, judge
-from ml.jobs.retrain import RetrainBusy, Steps, exclusive, load_samples, retrain
+from ml.jobs.retrain import (
+    LetterRetrain,
+    RetrainBusy,
+    Steps,
+    cross_fitted,
+    exclusive,
+    load_samples,
+    retrain,
+)
 from ml.jobs.retrain_job import RetrainConfig, status, submit, wait, write_samples
 from ml.reading.classifier import LiveClassifier
 from ml.reading.registry import Registry
-from ml.training.collected import held_out_learners, weigh
-from ml.training.data import LetterSet
+from ml.training.collected import learner_folds, weigh
+from ml.training.data import LetterSet, empty_set
+from ml.training.recipe import TrainingData
 
 ENTRY_POINT = Path(sys.executable).with_name("hangul-ml")
 TINY = {"synthetic_per_letter": 4, "epochs": 1, "held_out_per_letter": 4, "models": ["lenet"]}
@@ -61,34 +71,38 @@ def write_collected(path: Path, learners: list[int], labels: list[str] | None = 
     )
 
 
-def test_collected_samples_are_held_out_by_whole_learners(tmp_path):
-    path = tmp_path / "samples.npz"
-    learners = [k for k in range(1, 11) for _ in range(3)]  # 10 learners, 3 pictures each
-    write_collected(path, learners)
-    split = load_samples(path)
-    trained = {int(w.split(":")[1]) for w in split.training.writers}
-    judged = {int(w.split(":")[1]) for w in split.held_out.writers}
-    assert (split.training_learners, split.held_out_learners) == (8, 2)
-    assert trained | judged == set(range(1, 11)) and trained & judged == set()
-    assert len(split.held_out) == 6 and split.training_ids == [
-        i for i, k in enumerate(learners, start=1) if k in trained
-    ]
-    assert split.skipped == 1  # as the export counted them
-    assert load_samples(path).held_out_learners == 2  # the same learners every time
-    assert {int(w.split(":")[1]) for w in load_samples(path).held_out.writers} == judged
-
-
-def test_two_learners_give_one_to_learn_from_and_one_to_judge_by():
-    assert len(held_out_learners({7, 9})) == 1
-    assert held_out_learners({7}) == set() and held_out_learners(set()) == set()
-    assert held_out_learners({7, 9}) <= {7, 9}
-
-
-def test_samples_with_unknown_labels_are_skipped_and_counted(tmp_path):
+def test_collected_letters_keep_their_learners_and_skip_unknown_labels(tmp_path):
     path = tmp_path / "samples.npz"
     write_collected(path, [1, 1, 2, 2], ["ㄱ", "x", "ㅏ", "A"])
-    split = load_samples(path)
-    assert len(split.training) + len(split.held_out) == 2 and split.skipped == 1 + 2
+    collected = load_samples(path)
+    assert len(collected.samples) == 2 and collected.skipped == 1 + 2  # the export's one too
+    assert collected.ids == [1, 3] and collected.learner_count == 2
+    assert list(collected.samples.writers) == ["learner:1", "learner:2"]
+    assert collected.samples.letters() == ["ㄱ", "ㅏ"]
+
+
+def test_no_judging_reader_reads_the_letters_of_a_learner_it_learned_from(tmp_path):
+    path = tmp_path / "samples.npz"
+    learners = [k for k in range(1, 6) for _ in range(3)]  # 5 learners, 3 pictures each
+    write_collected(path, learners)
+    collected = load_samples(path)
+    learned: list[set[str]] = []
+
+    @dataclass(frozen=True)
+    class Recorded(LetterRetrain):
+        def fit(self, current, training, out, notes):
+            learned.append({w for w in training.data.writers if w.startswith("learner:")})
+            return current
+
+    job = Recorded(RetrainConfig(**TINY), TrainingData(empty_set(), {}), collected, empty_set())
+    folds = learner_folds(collected.learners)
+    current = Registry(tmp_path / "registry").current("lenet")
+    judged = cross_fitted(job, current, folds)
+    assert judged.n == 15 and judged.model == "lenet:cross-fitted"
+    assert len(learned) == len(folds) == 4
+    for fold, seen in zip(folds, learned, strict=True):
+        judging = {f"learner:{k}" for k in collected.learners[fold].tolist()}
+        assert seen and not seen & judging and seen | judging == set(collected.samples.writers)
 
 
 def test_few_collected_pictures_are_weighted_to_their_share():
@@ -121,6 +135,29 @@ def test_the_fixed_set_guards_against_regression_overall_and_per_letter():
     )
     promoted, worst, reason = judge(better, one_letter, 0.05)
     assert not promoted and worst == pytest.approx(0.1) and reason.startswith("ㄱ fell by")
+
+
+def test_every_learner_judges_a_letter_retrain_and_only_the_candidate_is_kept(tmp_path):
+    registry = Registry(tmp_path / "registry")
+    path = tmp_path / "samples.npz"
+    write_collected(path, [1, 1, 2, 2])
+    heard: list[tuple[str, float]] = []
+    report = retrain(
+        RetrainConfig(**TINY, samples=str(path)),
+        registry,
+        lambda message, done: heard.append((message, done)),
+    )
+    assert [m for m, done in heard if done == 0.0][-3:] == [
+        *(f"lenet: training judging reader {k} of 2 (without some learners)" for k in (1, 2)),
+        "lenet: training the candidate on all the pictures",
+    ]
+    assert (report["data"]["learners_for_training"], report["data"]["judging_folds"]) == (2, 2)
+    [decision] = report["models"]
+    assert decision["learners_before"]["n"] == decision["learners_after"]["n"] == 4
+    assert report["samples_used"] == [1, 2, 3, 4]  # every learner's pictures trained it
+    [candidate] = registry.versions("lenet")  # the judging readers are not kept
+    meta = registry.resolve(f"lenet:{candidate}").meta
+    assert meta["data"]["collected_sample_ids"] == [1, 2, 3, 4]
 
 
 @pytest.mark.parametrize(

@@ -8,16 +8,16 @@ import socket
 from dataclasses import asdict
 
 from bot.app.retrain_watch import RetrainWatcher
+from bot.app.retraining import describe_job
 from bot_fixtures import RecordingNotifier
 from ml.jobs.retrain_job import CONFIG_FILE, CONFUSION_FILE, STATUS_FILE, RetrainConfig, jobs_root
 from ml.reading.registry import Registry
 
 REPORT = {
     "data": {
-        "collected_for_training": 84,
-        "learners_for_training": 3,
-        "collected_held_out": 28,
-        "learners_held_out": 1,
+        "collected_for_training": 112,
+        "learners_for_training": 4,
+        "judging_folds": 4,
         "held_out_images": 2000,
     },
     "models": [
@@ -68,10 +68,18 @@ async def test_each_new_stage_and_the_decision_reach_the_admin_once(tmp_path):
     assert to.platform_id == "admin" and first.text == f"Retrain {job}: 25% (training lenet)."
     assert last.text.startswith(f"Retrain {job} finished.") and "serving v0001" in last.text
     assert "moved most: ㄱ 90% → 100%" in last.text and "ㄴ" not in last.text
-    assert "Learned from 84 pictures by 3 learners; judged on 28 pictures by 1 other" in last.text
+    learned = "Learned from 112 pictures by 4 learners; judged on those pictures, each read by"
+    assert learned in last.text
     assert "held-out learners 50.0% → 75.0%; fixed held-out set 90.0% → 95.0%" in last.text
     assert [p.data for p in last.images] == [b"PNG of the confusion matrix"]
     assert first.images == ()
+
+
+def test_a_report_from_before_every_learner_judged_is_told_as_it_was_judged():
+    data = {k: v for k, v in REPORT["data"].items() if k != "judging_folds"}
+    older = {**REPORT, "data": data | {"collected_held_out": 28, "learners_held_out": 1}}
+    told = describe_job("job0", {"state": "succeeded", "report": older})
+    assert "judged on 28 pictures by 1 other learners and on 2000 fixed" in told
 
 
 async def test_jobs_started_from_the_command_line_are_nobodys_to_tell(tmp_path):

@@ -24,7 +24,7 @@ from ml.jobs.syllable_retrain import SyllableRetrain, cross_fitted, fixed_blocks
 from ml.reading.blocks import BLOCK_SIZE
 from ml.reading.registry import Registry
 from ml.reading.syllables import LiveSyllableModel, live_syllable_model
-from ml.training.collected_blocks import learner_folds
+from ml.training.collected import learner_folds
 from ml.training.export import write_model_folder
 from ml.training.syllable_data import SyllablePicture, syllable_set
 from ml.training.syllable_models import OUTPUTS, build_syllable_model
@@ -261,4 +261,4 @@ async def test_an_admin_retrain_starts_on_syllables_alone_and_exports_their_bloc
     assert config["models"] == ["lenet", "mlp", "syllable-lenet"]
     exported = load_blocks(config["block_samples"])
     assert exported.learner_count == 2 and len(exported.blocks) == 4  # two blocks each
-    assert load_samples(config["samples"]).training_learners == 0  # no letters
+    assert load_samples(config["samples"]).learner_count == 0  # no letters

@@ -105,10 +105,13 @@ def _data_used(report: dict) -> str:
     lines = []
     if not all(trained):
         data = report["data"]
-        held_out = data.get("learners_held_out")
-        lines.append(
-            (texts.RETRAIN_DATA if held_out else texts.RETRAIN_DATA_BASE_ONLY).format(**data)
-        )
+        if data.get("judging_folds"):
+            wording = texts.RETRAIN_DATA
+        elif data.get("learners_held_out"):
+            wording = texts.RETRAIN_DATA_HELD_OUT
+        else:
+            wording = texts.RETRAIN_DATA_BASE_ONLY
+        lines.append(wording.format(**data))
     if any(trained):
         data = report["syllable_data"]
         wording = (

@@ -6,9 +6,9 @@ the pen (``ml.writing.strokes.render_letter(flick=True)``). By default 4 learner
 pictures of each of the 14 basic consonants (112 pictures) to the tutor with ``/consent on`` and,
 whatever the bot read, say what they wrote with ``/confirm`` (a trusted label). The samples the
 tutor kept are exported as ``/retrain`` exports them and a retrain runs on them as ``/retrain``
-runs it (base data + synthetic letters + the samples, held out by learner and weighted; see
-:mod:`ml.jobs.retrain`). Reported per model, for the model before and the candidate after
-(whether or not the retrain promoted it):
+runs it (base data + synthetic letters + the samples weighted, every learner's pictures read
+by a reader trained without them; see :mod:`ml.jobs.retrain`). Reported per model, for the model
+before and the candidate after (whether or not the retrain promoted it):
 
 - accuracy on pictures of the same letters in the same style by other learners (none of whom sent
   anything), read as the bot reads a picture (decode, canonicalise, classify; a refusal counts as
@@ -16,7 +16,7 @@ runs it (base data + synthetic letters + the samples, held out by learner and we
 - per-letter accuracy on ordinary handwriting and fonts that no model trained on (stroke writers
   of their own seed and the held-out fonts, all 40 letters), and the largest drop on any letter.
 
-``hangul-bot flywheel`` runs it (about 5 minutes on 2 CPU cores for both models).
+``hangul-bot flywheel`` runs it (about 10 minutes on 2 CPU cores for both models).
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def _compare(before: dict, after: dict, verdict: dict) -> dict:
         "ordinary_letters_better": sum(d < 0 for d in drops.values()),
         "retrain": {
             **{k: verdict[k] for k in ("promoted", "reason", "worst_letter_drop")},
-            "held_out_learners": [
+            "learners_judged": [
                 (verdict[k] or {}).get("accuracy") for k in ("learners_before", "learners_after")
             ],
         },

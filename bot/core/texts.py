@@ -403,9 +403,9 @@ ROLLED_BACK = "Rolled back {name} to {version}."
 NOT_HERE = "That needs the running bot (hangul-bot run); it can't be done from here."
 ROLLBACK_FAILED = "Could not roll back: {error}"
 RETRAIN_STARTED = (
-    "Retrain {job} started with {samples} collected pictures from {learners} learners: some "
-    "learners' pictures train the new models, the others judge them. I'll tell you here how it "
-    "goes; /retrain status shows it any time."
+    "Retrain {job} started with {samples} collected pictures from {learners} learners: they all "
+    "train the new models, and each learner's pictures judge them as read by a model trained "
+    "without that learner. I'll tell you here how it goes; /retrain status shows it any time."
 )
 RETRAIN_NO_SAMPLES = (
     "There are no trusted samples to learn from yet, so no retrain started and nothing changed. "
@@ -437,9 +437,15 @@ RETRAIN_DONE = "Retrain {job} finished.\n{data}\n{decisions}"
 RETRAIN_REFUSED = "Retrain {job} trained nothing: {reason}. The models in use did not change."
 RETRAIN_DATA = (
     "Learned from {collected_for_training} pictures by {learners_for_training} learners; judged "
+    "on those pictures, each read by a reader trained without its learner, and on "
+    "{held_out_images} fixed held-out pictures."
+)
+RETRAIN_DATA_HELD_OUT = (
+    "Learned from {collected_for_training} pictures by {learners_for_training} learners; judged "
     "on {collected_held_out} pictures by {learners_held_out} other learners and on "
     "{held_out_images} fixed held-out pictures."
 )
+"""A report written before every learner judged (2026-12-05) names the learners held out."""
 RETRAIN_DATA_BASE_ONLY = (
     "No collected pictures: judged on {held_out_images} fixed held-out pictures."
 )

@@ -48,12 +48,25 @@ BORDER = 2
 
 def score(classifier: Classifier, data: LetterSet) -> Report:
     """How ``classifier`` reads canonical images ("not a letter" counts as wrong)."""
+    read = read_letters(classifier, data)
+    return score_readings(classifier.version, read, data, classifier.letters)
+
+
+def read_letters(classifier: Classifier, data: LetterSet) -> list[str | None]:
+    """The letter ``classifier`` reads in each canonical image of ``data`` (None: not a letter)."""
     probabilities = classifier.probabilities(data.images.astype(np.float32) / 255.0)
-    truth = [LETTERS[i] for i in data.labels]
     indices = classifier.letter_indices(probabilities)
-    read = [classifier.letters[i] if i >= 0 else None for i in indices]
+    return [classifier.letters[i] if i >= 0 else None for i in indices]
+
+
+def score_readings(
+    version: str, read: list[str | None], data: LetterSet, known: tuple[str, ...] = LETTERS
+) -> Report:
+    """How right the letters ``read`` in ``data`` are ("not a letter", None, counts as wrong);
+    ``known``: the letters the reader knows."""
+    truth = [LETTERS[i] for i in data.labels]
     verdicts = ["ok" if letter else "not_a_letter" for letter in read]
-    return summarize(classifier.version, truth, read, verdicts, classifier.letters)
+    return summarize(version, truth, read, verdicts, known)
 
 
 def _accuracy(classifier: Classifier, data: LetterSet) -> dict:

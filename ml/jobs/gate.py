@@ -1,10 +1,10 @@
 """The promotion gate of a retrain, for letter and syllable readers alike: a candidate replaces
-the current model only if it reads the held-out learners' pictures strictly better (for the
-syllable reader: every learner's blocks as read by readers trained without that learner,
-:func:`ml.jobs.syllable_retrain.cross_fitted`) and does not fall behind on the fixed held-out set
-(overall, and on any letter); without collected pictures, only if it reads the fixed set better.
-:func:`settle` judges, records the decision next to the candidate in the registry and promotes
-it when it passed."""
+the current model only if the learners' pictures are read strictly better, each by a reader
+trained without its learner (:func:`ml.jobs.retrain.cross_fitted`,
+:func:`ml.jobs.syllable_retrain.cross_fitted`), than the current model reads them, and it does not
+fall behind on the fixed held-out set (overall, and on any letter); without collected pictures,
+only if it reads the fixed set better. :func:`settle` judges, records the decision next to the
+candidate in the registry and promotes it when it passed."""
 
 from __future__ import annotations
 

@@ -1,23 +1,26 @@
 """Retraining: train candidate models on the base data plus the learners' collected samples,
 judge each against the model it would replace, and promote it only if it is better.
 
-Collected samples are split by learner (:mod:`ml.training.collected`): a few learners' pictures
-are held out to judge by, the rest are weighted to a fixed share of the training set. A candidate
-is judged on two sets by :mod:`ml.jobs.gate`, and the report gives both, before and after:
+A candidate learns from every collected sample, weighted to a fixed share of the training set
+(:mod:`ml.training.collected`). It is judged on two sets by :mod:`ml.jobs.gate`, and the report
+gives both, before and after:
 
-- **the held-out learners' pictures**: it must read them strictly better than the current model;
+- **the learners' pictures, each read by a reader that never saw its learner**: the learners are
+  dealt into folds (:func:`ml.training.collected.learner_folds`), a reader is trained the same way
+  without each fold and reads it (:func:`cross_fitted`), and their readings pooled must be
+  strictly better than the current model's on the same pictures. So every collected picture
+  judges the recipe, where one held-out learner's few dozen could not tell a gain from chance;
 - **the fixed held-out set**, which never changes between runs and is never trained on (stroke-
   drawn letters by held-out writers, seed :data:`ml.writing.held_out.HELD_OUT_SEED`, and
-  renderings in the held-out fonts, all 40 letters): a guard against regression, overall (at most
-  :data:`ml.jobs.gate.FIXED_SET_TOLERANCE` worse) and per letter (at most ``max_letter_drop``).
+  renderings in the held-out fonts, all 40 letters), read by the candidate: a guard against
+  regression, overall (at most :data:`ml.jobs.gate.FIXED_SET_TOLERANCE` worse) and per letter (at
+  most ``max_letter_drop``).
 
 Letter readers learn from collected letters; the syllable reader (:mod:`ml.jobs.syllable_retrain`)
-from the blocks of collected syllables and words, judged by the same gate on its own sets; there
-every learner's blocks judge, each read by a reader trained without that learner
-(:func:`ml.jobs.syllable_retrain.cross_fitted`), and the candidate learns from all of them. A
-family given collected samples from fewer than two learners (or none) is not trained, and the
-report's ``skipped`` says why: there would be no learner to judge by; when no family is left the
-retrain trains nothing (``refused``). One given no samples file (``hangul-ml retrain`` without a
+from the blocks of collected syllables and words, judged the same way on its own sets. A family
+given collected samples from fewer than two learners (or none) is not trained, and the report's
+``skipped`` says why: there would be no learner to judge by; when no family is left the retrain
+trains nothing (``refused``). One given no samples file (``hangul-ml retrain`` without a
 database: new base data) is judged on the fixed set alone and must beat it overall. Either way
 the report (data counts, before/after per set and per letter, the decision) is written next to
 the candidate in the registry, with a confusion-matrix image for letter readers.
@@ -43,8 +46,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
+from ml.evaluation.evaluate import Report
 from ml.evaluation.plots import plot_confusion
-from ml.evaluation.quality import score
+from ml.evaluation.quality import read_letters, score, score_readings
 from ml.jobs.gate import Decision, settle
 from ml.jobs.retrain_job import (
     CONFIG_FILE,
@@ -63,13 +69,15 @@ from ml.jobs.syllable_retrain import (
 )
 from ml.reading.alphabet import LETTERS
 from ml.reading.classifier import Classifier
-from ml.reading.registry import Registry
+from ml.reading.registry import ModelVersion, Registry
 from ml.reading.syllables import is_syllable_model
 from ml.training.collected import (
     MIN_LEARNERS,
-    LearnerSplit,
+    CollectedLetters,
+    collected_letters,
+    cross_fit,
+    learner_folds,
     no_samples,
-    split_by_learner,
     weigh,
 )
 from ml.training.collected_blocks import CollectedBlocks
@@ -108,14 +116,14 @@ def exclusive(registry: Registry) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def load_samples(path: str | Path | None) -> LearnerSplit:
-    """Collected samples split by learner (:func:`ml.training.collected.split_by_learner`); the
-    split's ``skipped`` adds those the export left out as corrupt."""
+def load_samples(path: str | Path | None) -> CollectedLetters:
+    """The collected letters of an export file, with their learners; ``skipped`` adds those the
+    export left out as corrupt. None without a file."""
     if path is None:
         return no_samples()
     stored = read_samples(path)
-    split = split_by_learner(stored.ids, stored.images, stored.labels, stored.learners)
-    return replace(split, skipped=split.skipped + stored.skipped)
+    collected = collected_letters(stored.ids, stored.images, stored.labels, stored.learners)
+    return replace(collected, skipped=collected.skipped + stored.skipped)
 
 
 def refusal(samples: str | None, learners: int) -> str | None:
@@ -141,15 +149,6 @@ def fixed_set(per_letter: int) -> LetterSet:
     return LetterSet.concat([writers, fonts])
 
 
-@dataclass(frozen=True)
-class Evaluation:
-    """What a candidate is judged on: the fixed held-out set, and the held-out learners' pictures
-    (empty when the retrain had no collected samples)."""
-
-    fixed: LetterSet
-    learners: LetterSet
-
-
 @dataclass
 class Families:
     """The models a retrain was asked for, letter and syllable readers, and why a family is left
@@ -160,13 +159,15 @@ class Families:
     skipped: dict[str, str]
 
     @classmethod
-    def of(cls, config: RetrainConfig, letters: LearnerSplit, blocks: CollectedBlocks) -> Families:
+    def of(
+        cls, config: RetrainConfig, letters: CollectedLetters, blocks: CollectedBlocks
+    ) -> Families:
         asked = {
             "letters": [m for m in config.models if not is_syllable_model(m)],
             "syllables": [m for m in config.models if is_syllable_model(m)],
         }
         learners = {
-            "letters": (config.samples, letters.training_learners + letters.held_out_learners),
+            "letters": (config.samples, letters.learner_count),
             "syllables": (config.block_samples, blocks.learner_count),
         }
         skipped = {
@@ -200,15 +201,14 @@ def retrain(
     """Run a whole retrain (see the module docstring) and return its report."""
     with exclusive(registry):
         progress("gathering data", 0.0)
-        split = load_samples(config.samples)
+        letters = load_samples(config.samples)
         blocks = load_blocks(config.block_samples)
-        families = Families.of(config, split, blocks)
+        families = Families.of(config, letters, blocks)
         counts = {
-            "collected_for_training": len(split.training),
-            "learners_for_training": split.training_learners,
-            "collected_held_out": len(split.held_out),
-            "learners_held_out": split.held_out_learners,
-            "collected_skipped_corrupt": split.skipped,
+            "collected_for_training": len(letters.samples),
+            "learners_for_training": letters.learner_count,
+            "judging_folds": len(learner_folds(letters.learners)),
+            "collected_skipped_corrupt": letters.skipped,
         }
         report = {
             "data": counts,
@@ -225,9 +225,9 @@ def retrain(
         decisions: list[Decision] = []
         steps = Steps(progress, len(families.models))
         if families.letters:
-            train_letters = _letter_reader_training(config, registry, split, counts)
+            train_letters = _letter_reader_training(config, registry, letters, counts, steps.say)
             decisions += steps.each(families.letters, train_letters)
-            report["samples_used"] += split.training_ids
+            report["samples_used"] += letters.ids
         if families.syllables:
             job = SyllableRetrain(config, blocks, fixed_blocks(config.fixed_syllables_every))
 
@@ -268,59 +268,109 @@ class Steps:
         self.progress(message, self.done / self.total)
 
 
+@dataclass(frozen=True)
+class LetterRetrain:
+    """One retrain's letter readers: the base data, the collected letters and the fixed set."""
+
+    config: RetrainConfig
+    base: TrainingData
+    collected: CollectedLetters
+    fixed: LetterSet
+
+    def training(self, samples: LetterSet) -> TrainingData:
+        """The base data plus ``samples`` weighted to their share."""
+        weighted = weigh(samples, len(self.base.data), self.config.collected_share)
+        return TrainingData(LetterSet.concat([self.base.data, weighted]), self.base.summary)
+
+    def fit(
+        self, current: ModelVersion, training: TrainingData, out: Path, notes: dict
+    ) -> ModelVersion:
+        """A reader trained on ``training`` (from ``current``'s weights when fine-tuning),
+        written to ``out`` with ``notes`` in its metadata."""
+        config = self.config
+        train_config = TrainConfig(current.name, epochs=config.epochs, seed=config.seed)
+        initial = None
+        if config.fine_tune:
+            train_config.lr, initial = config.fine_tune_lr, current.torch_path
+            train_config.distillation = config.distillation
+        saved = train_and_save(
+            training, train_config, out, initial_weights=initial, data_notes=notes
+        )
+        return ModelVersion(current.name, out.name, saved.path)
+
+
+def cross_fitted(
+    job: LetterRetrain,
+    current: ModelVersion,
+    folds: list[np.ndarray],
+    say: Callable[[str], None] = lambda message: None,
+) -> Report:
+    """How the collected letters are read, each fold by a reader trained without it (see the
+    module docstring); ``say`` hears which reader is being trained."""
+    samples = job.collected.samples
+
+    def read_without(fold: np.ndarray) -> list[str | None]:
+        with tempfile.TemporaryDirectory() as folder:
+            training = job.training(samples.subset(~fold))
+            judge = job.fit(current, training, Path(folder) / current.name, {})
+            return read_letters(Classifier.open(judge), samples.subset(fold))
+
+    read = cross_fit(folds, read_without, lambda message: say(f"{current.name}: {message}"))
+    return score_readings(f"{current.name}:cross-fitted", read, samples)
+
+
 def _letter_reader_training(
-    config: RetrainConfig, registry: Registry, split: LearnerSplit, counts: dict
+    config: RetrainConfig,
+    registry: Registry,
+    collected: CollectedLetters,
+    counts: dict,
+    say: Callable[[str], None],
 ) -> Callable[[str], Decision]:
-    """Assemble the letter readers' training data once (``counts`` is updated with it); the
-    function that trains, judges and maybe promotes one letter reader on it."""
+    """Assemble the letter readers' base data once (``counts`` is updated with it); the function
+    that trains, judges and maybe promotes one letter reader on it."""
     real = load_real(config.real_folders) if config.real_folders else empty_set()
-    recipe = assemble(real, config.synthetic_per_letter, seed=config.seed)
-    weighted = weigh(split.training, len(recipe.data), config.collected_share)
-    recipe.data = LetterSet.concat([recipe.data, weighted])
-    sets = Evaluation(fixed_set(config.held_out_per_letter), split.held_out)
+    job = LetterRetrain(
+        config,
+        assemble(real, config.synthetic_per_letter, seed=config.seed),
+        collected,
+        fixed_set(config.held_out_per_letter),
+    )
+    training = job.training(collected.samples)
     counts |= {
         "real_images": len(real),
-        "collected_copies_in_training": len(weighted),
-        "training_images": len(recipe.data),
-        "held_out_images": len(sets.fixed),
+        "collected_copies_in_training": len(training.data) - len(job.base.data),
+        "training_images": len(training.data),
+        "held_out_images": len(job.fixed),
     }
-    return lambda name: _retrain_one(
-        name, config, registry, recipe, sets, counts, split.training_ids
-    )
+    return lambda name: _retrain_one(name, job, training, registry, counts, say)
 
 
 def _retrain_one(
     name: str,
-    config: RetrainConfig,
+    job: LetterRetrain,
+    training: TrainingData,
     registry: Registry,
-    recipe: TrainingData,
-    sets: Evaluation,
     counts: dict,
-    used_ids: list[int],
+    say: Callable[[str], None],
 ) -> Decision:
-    """Train one candidate letter reader, save it in the registry, judge it, promote it if it
-    is better."""
+    """Train one candidate letter reader on all the collected letters, judge it (the learners'
+    pictures by readers trained without them, the fixed set by the candidate), save it in the
+    registry and promote it if it is better."""
     current = registry.current(name)
-    train_config = TrainConfig(architecture=name, epochs=config.epochs, seed=config.seed)
-    initial = None
-    if config.fine_tune:
-        train_config.lr, initial = config.fine_tune_lr, current.torch_path
-        train_config.distillation = config.distillation
-    with tempfile.TemporaryDirectory() as folder:
-        saved = train_and_save(
-            recipe,
-            train_config,
-            Path(folder) / name,
-            initial_weights=initial,
-            data_notes={**counts, "collected_sample_ids": used_ids},
-        )
-        candidate = registry.add(name, saved.path)
-    old, new = Classifier.open(current), Classifier.open(candidate)
-    fixed = score(old, sets.fixed), score(new, sets.fixed)
+    old = Classifier.open(current)
     learners = None
-    if len(sets.learners):
-        learners = score(old, sets.learners), score(new, sets.learners)
-    decision = settle(registry, current, candidate, fixed, learners, config.max_letter_drop, counts)
+    if folds := learner_folds(job.collected.learners):
+        learners = score(old, job.collected.samples), cross_fitted(job, current, folds, say)
+    say(f"{name}: training the candidate on all the pictures")
+    notes = {**counts, "collected_sample_ids": job.collected.ids}
+    with tempfile.TemporaryDirectory() as folder:
+        trained = job.fit(current, training, Path(folder) / name, notes)
+        candidate = registry.add(name, trained.path)
+    new = Classifier.open(candidate)
+    fixed = score(old, job.fixed), score(new, job.fixed)
+    decision = settle(
+        registry, current, candidate, fixed, learners, job.config.max_letter_drop, counts
+    )
     title = f"{name} {candidate.version}"
     plot_confusion(fixed[1].confusion, candidate.path / CONFUSION_FILE, title)
     return decision

@@ -7,7 +7,7 @@ included) plus every collected block, weighted to a share of the set
 (:mod:`ml.jobs.gate`):
 
 - **the learners' blocks, each read by a reader that never saw its learner**, whole syllables:
-  the learners are dealt into folds (:func:`ml.training.collected_blocks.learner_folds`), a reader
+  the learners are dealt into folds (:func:`ml.training.collected.learner_folds`), a reader
   is trained the same way without each fold and reads it, and their readings pooled must be
   strictly better than the current reader's on the same blocks. So every collected block judges
   the recipe, where one held-out learner's few dozen blocks could not tell a gain of a few points
@@ -39,10 +39,10 @@ from ml.reading.alphabet import decompose, everyday_syllables
 from ml.reading.blocks import BLOCK_SIZE
 from ml.reading.registry import ModelVersion, Registry
 from ml.reading.syllables import NAME_PREFIX, BlockReading, SyllableModel
+from ml.training.collected import cross_fit, learner_folds
 from ml.training.collected_blocks import (
     CollectedBlocks,
     collected_blocks,
-    learner_folds,
     no_blocks,
     weigh_blocks,
 )
@@ -167,19 +167,17 @@ def cross_fitted(
     """How the collected blocks are read, each fold by a reader trained without it (see the
     module docstring); ``say`` hears which reader is being trained."""
     blocks = job.collected.blocks
-    readings: list[BlockReading | None] = [None] * len(blocks)
     architecture = current.name.removeprefix(NAME_PREFIX)
-    for number, fold in enumerate(folds, 1):
-        say(f"training judging reader {number} of {len(folds)} (without some learners)")
+
+    def read_without(fold: np.ndarray) -> list[BlockReading]:
         model, _ = job.fit(current, job.training(base, blocks.subset(~fold)))
         with tempfile.TemporaryDirectory() as folder:
             meta = syllable_meta(architecture, {}, {}, {"cross_fitted": True})
             write_model_folder(model, Path(folder), meta, side=BLOCK_SIZE, outputs=OUTPUTS)
             reader = SyllableModel(ModelVersion(current.name, "fold", Path(folder)))
-            for row, reading in zip(
-                np.flatnonzero(fold), read_blocks(reader, blocks.subset(fold)), strict=True
-            ):
-                readings[row] = reading
+            return read_blocks(reader, blocks.subset(fold))
+
+    readings = cross_fit(folds, read_without, say)
     return score_readings(f"{current.name}:cross-fitted", readings, blocks)
 
 

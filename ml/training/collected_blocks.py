@@ -1,10 +1,6 @@
-"""Learners' syllable blocks for retraining the syllable reader, weighted as collected letters are
-(:mod:`ml.training.collected`: the same share) and dealt into folds of whole learners.
-
-A retrain of the syllable reader gains a few points on a style, and a learner sends a few dozen
-blocks: one held-out learner's blocks cannot tell such a gain from chance. So every learner
-judges: the learners are dealt into :func:`learner_folds`, a reader is trained without each fold
-and reads it, and their readings pooled judge the recipe on every collected block
+"""Learners' syllable blocks for retraining the syllable reader: weighted and dealt into folds of
+whole learners as collected letters are (:mod:`ml.training.collected`: the same share, the same
+:func:`ml.training.collected.learner_folds`), each fold judged by a reader trained without it
 (:mod:`ml.jobs.syllable_retrain`); the reader promoted learns from all of them.
 """
 
@@ -16,11 +12,8 @@ import numpy as np
 
 from ml.reading.alphabet import is_syllables
 from ml.reading.blocks import BLOCK_SIZE, KINDS
-from ml.training.collected import COLLECTED_SHARE, MIN_LEARNERS, copies, learner_rank
+from ml.training.collected import COLLECTED_SHARE, copies
 from ml.training.syllable_data import SyllableSet, syllable_labels
-
-MAX_FOLDS = 4
-"""At most this many readers are trained to judge a retrain (one per fold of learners)."""
 
 
 @dataclass(frozen=True)
@@ -75,17 +68,6 @@ def no_blocks() -> CollectedBlocks:
         np.array([]),
         np.zeros(0, np.int64),
     )
-
-
-def learner_folds(learners: np.ndarray, most: int = MAX_FOLDS) -> list[np.ndarray]:
-    """Masks over the blocks, one per fold: each learner's blocks all in one fold, the learners
-    dealt in turn (ranked by a hash of their key, so the same folds every time) into
-    ``min(learners, most)`` folds; none for fewer than :data:`MIN_LEARNERS` learners."""
-    keys = sorted(set(learners.tolist()), key=learner_rank)
-    if len(keys) < MIN_LEARNERS:
-        return []
-    count = min(len(keys), most)
-    return [np.isin(learners, keys[fold::count]) for fold in range(count)]
 
 
 def weigh_blocks(
