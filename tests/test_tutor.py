@@ -501,8 +501,8 @@ async def test_corrupt_stored_samples_are_skipped_and_counted(tutor, db, tmp_pat
     async with db.transaction() as session:
         path, exported = await export_samples(session, tmp_path)
     assert (len(exported), exported.skipped) == (1, 1)
-    split = load_samples(path)
-    assert split.skipped == 1 and len(split.training) + len(split.held_out) == 1
+    collected = load_samples(path)
+    assert collected.skipped == 1 and len(collected.samples) == 1
 
 
 async def test_what_a_learner_types_is_bounded(tutor, db):
