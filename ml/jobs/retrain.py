@@ -225,17 +225,17 @@ def retrain(
         decisions: list[Decision] = []
         steps = Steps(progress, len(families.models))
         if families.letters:
-            train_letters = _letter_reader_training(config, registry, letters, counts, steps.say)
-            decisions += steps.each(families.letters, train_letters)
+            train_letters = _letter_reader_training(config, registry, letters, counts)
+            decisions += steps.each(
+                families.letters, lambda name: train_letters(name, steps.about(name))
+            )
             report["samples_used"] += letters.ids
         if families.syllables:
             job = SyllableRetrain(config, blocks, fixed_blocks(config.fixed_syllables_every))
 
             def train_syllables(name: str) -> Decision:
-                def say(message: str) -> None:
-                    steps.say(f"{name}: {message}")
-
-                return retrain_syllable_reader(name, job, registry, report["syllable_data"], say)
+                data = report["syllable_data"]
+                return retrain_syllable_reader(name, job, registry, data, steps.about(name))
 
             decisions += steps.each(families.syllables, train_syllables)
             report["samples_used"] += blocks.ids
@@ -266,6 +266,10 @@ class Steps:
     def say(self, message: str) -> None:
         """Report ``message`` with the share of the models done."""
         self.progress(message, self.done / self.total)
+
+    def about(self, name: str) -> Callable[[str], None]:
+        """:meth:`say` for one model's own messages while it trains, named after it."""
+        return lambda message: self.say(f"{name}: {message}")
 
 
 @dataclass(frozen=True)
@@ -315,19 +319,16 @@ def cross_fitted(
             judge = job.fit(current, training, Path(folder) / current.name, {})
             return read_letters(Classifier.open(judge), samples.subset(fold))
 
-    read = cross_fit(folds, read_without, lambda message: say(f"{current.name}: {message}"))
+    read = cross_fit(folds, read_without, say)
     return score_readings(f"{current.name}:cross-fitted", read, samples)
 
 
 def _letter_reader_training(
-    config: RetrainConfig,
-    registry: Registry,
-    collected: CollectedLetters,
-    counts: dict,
-    say: Callable[[str], None],
-) -> Callable[[str], Decision]:
+    config: RetrainConfig, registry: Registry, collected: CollectedLetters, counts: dict
+) -> Callable[[str, Callable[[str], None]], Decision]:
     """Assemble the letter readers' base data once (``counts`` is updated with it); the function
-    that trains, judges and maybe promotes one letter reader on it."""
+    that trains, judges and maybe promotes one letter reader on it, telling ``say`` (its second
+    argument) each training it begins."""
     real = load_real(config.real_folders) if config.real_folders else empty_set()
     job = LetterRetrain(
         config,
@@ -342,7 +343,7 @@ def _letter_reader_training(
         "training_images": len(training.data),
         "held_out_images": len(job.fixed),
     }
-    return lambda name: _retrain_one(name, job, training, registry, counts, say)
+    return lambda name, say: _retrain_one(name, job, training, registry, counts, say)
 
 
 def _retrain_one(
@@ -355,13 +356,13 @@ def _retrain_one(
 ) -> Decision:
     """Train one candidate letter reader on all the collected letters, judge it (the learners'
     pictures by readers trained without them, the fixed set by the candidate), save it in the
-    registry and promote it if it is better."""
+    registry and promote it if it is better; ``say`` hears each training begin."""
     current = registry.current(name)
     old = Classifier.open(current)
     learners = None
     if folds := learner_folds(job.collected.learners):
         learners = score(old, job.collected.samples), cross_fitted(job, current, folds, say)
-    say(f"{name}: training the candidate on all the pictures")
+    say("training the candidate on all the pictures")
     notes = {**counts, "collected_sample_ids": job.collected.ids}
     with tempfile.TemporaryDirectory() as folder:
         trained = job.fit(current, training, Path(folder) / name, notes)
