@@ -10,11 +10,30 @@ from PIL import Image
 from conftest import draw_letter
 from ml.evaluation.evaluate import evaluate_folder, summarize
 from ml.evaluation.plots import plot_confusion
+from ml.evaluation.text_evaluate import summarize_texts
 from ml.reading.alphabet import DATASET30_LETTERS
-from ml.reading.classifier import Classifier
+from ml.reading.classifier import Classifier, Reading
 from ml.reading.registry import ModelVersion, Registry
+from ml.reading.text import TextReading
+from ml.reading.verdicts import Verdict
 from ml.training.export import save_model
 from ml.training.models import build
+
+
+def test_text_summary_counts_confident_wrong_readings_apart_from_unsure_and_refused_ones():
+    letter = Reading(Verdict.OK)
+    truth = ["가", "나무", "한", "한", "ㄱ", "ㄴ"]
+    readings = [
+        TextReading("syllable", Verdict.OK, "", "가", letter),
+        TextReading("word", Verdict.OK, "", "너무", letter),  # read surely, and wrong
+        TextReading("syllable", Verdict.UNSURE, "?", "할", letter),  # wrong, but says so
+        TextReading(None, Verdict.BLANK, "blank", None, letter),
+        TextReading("letter", Verdict.OK, "", "ㅋ", letter),  # read surely, and wrong
+        TextReading("letter", Verdict.OK, "", "ㄴ", letter),
+    ]
+    report = summarize_texts("m", truth, readings)
+    assert report.correct == 2 and report.confidently_wrong == 2
+    assert report.as_json()["confidently_wrong_share"] == round(2 / 6, 4)
 
 
 def test_summary_counts_rejections_as_wrong_and_pairs_confusions():

@@ -92,7 +92,14 @@ def _score(reader: TextReader, truth: list[str], pictures: list[bytes]) -> dict:
 
 def _summary(version: str, truth: list[str], readings: list[TextReading]) -> dict:
     report = summarize_texts(version, truth, readings).as_json()
-    keep = ("accuracy", "best_guess_accuracy", "n", "jamo_accuracy", "kind_accuracy")
+    keep = (
+        "accuracy",
+        "best_guess_accuracy",
+        "confidently_wrong_share",
+        "n",
+        "jamo_accuracy",
+        "kind_accuracy",
+    )
     return {key: report[key] for key in keep} | {"confused": report["confused"][:5]}
 
 

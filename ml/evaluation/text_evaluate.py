@@ -3,9 +3,11 @@
 
 ``accuracy`` counts whole texts read with the verdict ``ok`` (an ``unsure`` reading, a refusal
 or a wrong kind count as wrong); ``best_guess_accuracy`` also counts unsure readings whose best
-guess was right. ``jamo_accuracy`` compares each block's initial, medial and final with the
-truth's (a picture cut into the wrong number of blocks gets none of them), a letter as one part
-(``letter``), and ``all`` pools them.
+guess was right; ``confidently_wrong_share`` is the share read ``ok`` as another text (a
+confident wrong answer, which an ``unsure`` verdict or a refusal would have spared the learner).
+``jamo_accuracy`` compares each block's initial, medial and final with the truth's (a picture
+cut into the wrong number of blocks gets none of them), a letter as one part (``letter``), and
+``all`` pools them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class TextReport:
     n: int
     correct: int
     best_guess_correct: int
+    confidently_wrong: int
+    """Pictures read with the verdict ``ok`` as another text than theirs."""
     jamo_accuracy: dict[str, float]
     per_kind: dict[str, float]
     per_kind_n: dict[str, int]
@@ -45,9 +49,11 @@ class TextReport:
 
     def as_json(self) -> dict:
         best = self.best_guess_correct / self.n if self.n else 0.0
+        wrong = self.confidently_wrong / self.n if self.n else 0.0
         return {
             "accuracy": round(self.accuracy, 4),
             "best_guess_accuracy": round(best, 4),
+            "confidently_wrong_share": round(wrong, 4),
             **asdict(self),
         }
 
@@ -115,6 +121,9 @@ def summarize_texts(
         n=len(truth),
         correct=sum(right),
         best_guess_correct=sum(guessed),
+        confidently_wrong=sum(
+            r.verdict == Verdict.OK and r.text != t for t, r in zip(truth, readings, strict=True)
+        ),
         jamo_accuracy=jamo,
         per_kind={k: round(per_kind_right[k] / n, 4) for k, n in per_kind_n.items()},
         per_kind_n=dict(per_kind_n),

@@ -41,6 +41,7 @@ from ml.reading.blocks import (
     find_blocks,
     no_blocks,
     split_row,
+    upright_tilt,
 )
 from ml.reading.decode import WORK_SIDE, Decoded, PictureError, decode, decode_greyscale
 from ml.reading.ink import (
@@ -214,10 +215,13 @@ the page (a validation word photo, seed 2000, refused as too many blocks; seed 3
 APART = 0.5
 """A group of ink left out of the row of writing at least this much of the row's height may be
 another line of writing (smaller ones are specks, icons' details, a block's stray part)."""
-BESIDE = 0.5
+BESIDE = 0.4
 """Ink apart from the row sharing this much of its height with the row, or with other ink beside
 it (of the lower one's), lies beside it: a letter written apart from the others in a row
-(ㄱ   ㅗ), not another line."""
+(ㄱ   ㅗ), not another line. Validation writers' letters side by side as phone photos (seeds
+2000 and 3000, 200 each): at 0.5 a final written a little lower or higher than the letters
+before it (ㄷ ㅗ ㄱ: 8 of its 17 rows shared) was left out; 0.4 read 6 rows right that were not
+and none the other way, 0.3 9 and 1; words, syllables and single letters read the same."""
 MAX_SLOPE = 0.36
 """The steepest slope a row of letters written apart is followed along (rows a column: 20
 degrees, more than a phone photo turns a page by); a steeper fit counts as this steep."""
@@ -525,9 +529,7 @@ def _canonical_dark_ink(grey: np.ndarray, ruled: bool = True, blocks: bool = Fal
     written = None
     if blocks:  # lines are counted before stray marks go: a second line is no stray mark
         lines = count_lines(found.mask[ink_box(found.mask)])
-        row = _writing_row(found.mask)
-        cut = find_blocks(found.ink, row | _dots_of(row, found.specks), lines)
-        written = _apart(found, row, cut)
+        written = _apart(found, _writing_row(found.mask), lines)
     letter = _canonical_letter(found)
     return replace(letter, blocks=written)
 
@@ -995,30 +997,28 @@ def _groups_within(labels: np.ndarray, mask: np.ndarray, region: np.ndarray) -> 
     return np.isin(labels, near[near > 0])
 
 
-def _apart(found: Ink, row: np.ndarray, written: Blocks) -> Blocks:
-    """The ``row`` of writing's blocks (``written``) with the groups of ink left out of the row
-    that are at least ``APART`` of its height: their blocks (``apart``: another line of
+def _apart(found: Ink, row: np.ndarray, lines: int) -> Blocks:
+    """The ``row`` of writing cut into blocks (of a picture of ``lines`` lines) with the groups
+    of ink left out of it (:func:`_left_out`): their blocks (``apart``: another line of
     writing, or an app's icon, which the syllable reader tells apart,
     :func:`ml.reading.text.route`; or a letter written beside the others); the groups in one
     line with the row (:func:`_in_line`), each whole and where it begins, with the specks near
     them given back as the row's are (:func:`_dots_of`: a letter's short stroke); and the box of
-    the row and those groups together (``None`` when none is)."""
-    left_out = found.mask & ~row
-    grouped = _groups(found.mask) if left_out.any() else None
-    if grouped is None:
-        return written
-    groups, _, _ = grouped
-    row_box = ink_box(row)
-    height = box_shape(row_box)[0]
-    parts = [left_out & (groups == group) for group in np.unique(groups[left_out])]
-    parts = [part for part in parts if max(box_shape(ink_box(part))) >= APART * height]
-    if not parts:
-        return written
+    the row and those groups together (``None`` when none is). The row and the groups in line
+    with it are turned straight knowing the turn that stands all of them straight
+    (:func:`ml.reading.blocks.upright_tilt`, :func:`ml.reading.blocks.level`)."""
+    parts = _left_out(found, row)
     boxes = [ink_box(part) for part in parts]
-    in_line = _in_line(boxes, row_box)
+    in_line = _in_line(boxes, ink_box(row)) if parts else []
+    joined = [part for part, joins in zip(parts, in_line, strict=True) if joins]
+    line_tilt = None
+    if joined:
+        line = np.logical_or.reduce([row, *joined])
+        line_tilt = upright_tilt(line[ink_box(line)])
+    written = _cut(found, row, lines, line_tilt)
     images, group_of, wholes, columns, together = [], [], [], [], row.copy()
     for part, box, joins in zip(parts, boxes, in_line, strict=True):
-        blocks = find_blocks(found.ink, part | _dots_of(part, found.specks) if joins else part)
+        blocks = _cut(found, part, 1, line_tilt) if joins else find_blocks(found.ink, part)
         if not len(blocks):
             continue
         images.extend(blocks.images)
@@ -1038,6 +1038,26 @@ def _apart(found: Ink, row: np.ndarray, written: Blocks) -> Blocks:
         group_columns=tuple(columns),
         beside=ink_box(together) if wholes else None,
     )
+
+
+def _left_out(found: Ink, row: np.ndarray) -> list[np.ndarray]:
+    """The groups of ink left out of the ``row`` of writing that are at least ``APART`` of its
+    height, each as a mask."""
+    left_out = found.mask & ~row
+    grouped = _groups(found.mask) if left_out.any() else None
+    if grouped is None:
+        return []
+    groups, _, _ = grouped
+    height = box_shape(ink_box(row))[0]
+    parts = [left_out & (groups == group) for group in np.unique(groups[left_out])]
+    return [part for part in parts if max(box_shape(ink_box(part))) >= APART * height]
+
+
+def _cut(found: Ink, writing: np.ndarray, lines: int, line_tilt: float | None) -> Blocks:
+    """The ``writing`` (the row, or a group of ink in line with it) with the specks near it
+    (:func:`_dots_of`) cut into blocks, knowing its line's turn (``line_tilt``;
+    :func:`ml.reading.blocks.find_blocks`)."""
+    return find_blocks(found.ink, writing | _dots_of(writing, found.specks), lines, line_tilt)
 
 
 def _in_line(boxes: list[tuple[slice, slice]], row: tuple[slice, slice]) -> list[bool]:
