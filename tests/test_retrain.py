@@ -29,6 +29,7 @@ from ml.jobs.retrain import (
 from ml.jobs.retrain_job import RetrainConfig, status, submit, wait, write_samples
 from ml.reading.classifier import LiveClassifier
 from ml.reading.registry import Registry
+from ml.training import rejection
 from ml.training.collected import learner_folds, weigh
 from ml.training.data import LetterSet, empty_set
 from ml.training.recipe import TrainingData
@@ -137,11 +138,21 @@ def test_the_fixed_set_guards_against_regression_overall_and_per_letter():
     assert not promoted and worst == pytest.approx(0.1) and reason.startswith("ㄱ fell by")
 
 
-def test_every_learner_judges_a_letter_retrain_and_only_the_candidate_is_kept(tmp_path):
+def test_every_learner_judges_a_letter_retrain_and_only_the_candidate_is_kept(
+    tmp_path, monkeypatch
+):
     registry = Registry(tmp_path / "registry")
     path = tmp_path / "samples.npz"
     write_collected(path, [1, 1, 2, 2])
     heard: list[tuple[str, float]] = []
+    made, original = [], rejection.validation_data
+
+    def counted(fonts):
+        made.append(fonts)
+        return original(fonts)
+
+    monkeypatch.setattr(rejection, "validation_data", counted)
+    rejection.standard_validation_data.cache_clear()
     report = retrain(
         RetrainConfig(**TINY, samples=str(path)),
         registry,
@@ -158,6 +169,7 @@ def test_every_learner_judges_a_letter_retrain_and_only_the_candidate_is_kept(tm
     [candidate] = registry.versions("lenet")  # the judging readers are not kept
     meta = registry.resolve(f"lenet:{candidate}").meta
     assert meta["data"]["collected_sample_ids"] == [1, 2, 3, 4]
+    assert len(made) == 1  # the threshold's validation pictures, made once for three readers
 
 
 @pytest.mark.parametrize(

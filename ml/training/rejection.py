@@ -20,6 +20,7 @@ plain threshold lets through. Junk for measuring comes from another generator
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +112,15 @@ def context_threshold(junk: np.ndarray, threshold: float) -> float:
 def fit_threshold(model: nn.Module) -> dict:
     """:func:`tune_threshold` on the standard :func:`validation_data` (junk from the fonts
     training uses)."""
-    return tune_threshold(model, *validation_data(training_fonts()))
+    return tune_threshold(model, *standard_validation_data(tuple(training_fonts())))
+
+
+@cache
+def standard_validation_data(fonts: tuple[Path, ...]) -> tuple[LetterSet, LetterSet]:
+    """:func:`validation_data` with ``fonts``, made once a process (callers only read it): it is
+    the same for every model, and drawing and preprocessing its pictures takes some 15-30 s on a
+    2-core CPU, while a retrain trains up to five readers of each model."""
+    return validation_data(fonts)
 
 
 def tune_threshold(model: nn.Module, letters: LetterSet, junk: LetterSet) -> dict:
