@@ -810,9 +810,8 @@ def _drop_border_blobs(mask: np.ndarray) -> np.ndarray:
     not across the picture, and within ``PART_GAP`` of it."""
     height, width = mask.shape
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
-    x, y = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-    touching = (x == 0) | (y == 0) | (x + w == width) | (y + h == height)
+    touching = np.isin(np.arange(1, count), _at_frame(labels))
     if not touching.any() or touching.all():
         return mask
     inner = np.flatnonzero(~touching) + 1
