@@ -162,12 +162,12 @@ def test_chieut_keeps_its_short_stroke_in_a_word_written_small(reader, monkeypat
     assert reader.read(picture).text == "쟨주"
 
 
-def _validation_word_photo(seed: int, index: int) -> tuple[str, bytes]:
+def _validation_word_photo(seed: int, index: int, photo_seed: int = 7) -> tuple[str, bytes]:
     """The text bench's ``index``-th word and its phone photo (``word_figures``), by the
-    writers of ``seed`` instead of the held-out ones."""
+    writers of ``seed`` instead of the held-out ones (the photo drawn from ``photo_seed``)."""
     word = random_words(400, seed)[index]
     drawn = padded(render_word(word, np.random.default_rng([seed, index, 3])))
-    return word, photo_version(drawn, np.random.default_rng([7, index]))
+    return word, photo_version(drawn, np.random.default_rng([photo_seed, index]))
 
 
 @pytest.mark.parametrize("index", [251, 202])
@@ -183,14 +183,24 @@ def test_a_word_photographed_with_the_desk_beside_the_sheet_is_read(reader, monk
     assert reader.read(photo).text != word
 
 
+def test_grid_pieces_beside_a_word_are_no_second_line_of_writing(reader, monkeypatch):
+    """A validation writer's word written small on squared paper (seed 2000, a phone photo):
+    pieces of the grid are left beside it, apart from the row, and one that the kind head took
+    for a syllable, but not at 0.7, made the picture two lines of writing."""
+    word, photo = _validation_word_photo(2000, 327, photo_seed=2007)
+    assert reader.read(photo).text == word
+    monkeypatch.setattr(text_module, "APART_SYLLABLE", 0.5)
+    assert reader.read(photo).verdict == Verdict.TOO_MANY_BLOCKS
+
+
 @pytest.mark.parametrize(
-    ("index", "before"), [(30, Verdict.TOO_MANY_BLOCKS), (253, Verdict.NOT_A_LETTER)]
+    ("index", "before"), [(30, Verdict.UNSURE), (253, Verdict.NOT_A_LETTER)]
 )
 def test_a_word_photographed_on_squared_or_ruled_paper_is_read(reader, monkeypatch, index, before):
     """Validation writers' words (seed 2000) in the text bench's phone photos on squared and
     ruled paper: lines looked for at the pen's level broke up into dashes that were not found as
-    lines, and stayed on the writing (the dashes taken for more blocks, or the word for one blot;
-    with the width-16 syllable reader, index 30 was a block read as unsure)."""
+    lines, and stayed on the writing (the dashes taken for more blocks, which index 30 reads as
+    unsure, or for a second line before ``APART_SYLLABLE`` 0.7; or the word for one blot)."""
     word, photo = _validation_word_photo(2000, index)
     assert reader.read(photo).text == word
     monkeypatch.setattr(preprocess, "LINE_LEVEL", preprocess.INK_LEVEL)
