@@ -53,8 +53,8 @@ to count as several lines of writing. Chosen on validation writers (seeds 2000 /
 pieces of a grid left beside a word written small were taken for a second line; at 0.7, words
 as phone photos read 362 / 361 -> 363 / 362 of 400 and 200 pictures of two lines of writing
 (a word above another) each are refused as before (199 / 198 as PNGs, 189 / 188 as photos); at
-0.9, words 363 / 363 but two lines as photos 186 / 186. No other validation picture (syllables,
-separate letters and informal letters as photos, junk) read otherwise."""
+0.9, words 363 / 363 but two lines as photos 186 / 186. No other validation picture (words as
+PNGs; syllables, separate letters and informal letters as photos; junk) read otherwise."""
 SEPARATE_KIND = 0.5
 """How sure the kind head must be that every block of a picture is a letter for the picture to
 count as separate letters (chosen on validation writers, seed 2000: at 0.9, 91.5% of letters
