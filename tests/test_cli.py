@@ -178,6 +178,19 @@ def test_train_syllables_writes_a_reader_that_predict_can_use(tmp_path, korean_f
     read = run_cli("predict", "--json", "--syllable-model", str(out), str(picture))
     assert read.returncode == 0, read.stderr
     assert json.loads(read.stdout)["verdict"]  # a barely trained reader answers, right or not
+    joined = tmp_path / "joined"
+    result = run_cli(
+        "join-syllables", str(out), str(out), "--held-out-every", "470", "--out", str(joined)
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["held_out_writers"]["n"] == 5
+    meta = json.loads((joined / "meta.json").read_text(encoding="utf-8"))
+    assert len(meta["train_config"]["members"]) == 2
+    assert meta["data"]["real_letter_writers"] == ["block0", "block2"]  # what its members know
+    both = run_cli("predict", "--json", "--syllable-model", str(joined), str(picture))
+    assert json.loads(both.stdout)["text"] == json.loads(read.stdout)["text"]  # it, averaged
+    alone = run_cli("join-syllables", str(out), "--out", str(tmp_path / "alone"))
+    assert alone.returncode == 2 and "at least two members" in alone.stderr
 
 
 def test_wrong_usage_gets_a_message_not_a_traceback():

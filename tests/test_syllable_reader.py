@@ -24,9 +24,11 @@ from ml.training.syllable_data import (
 )
 from ml.training.syllable_models import (
     WIDTH,
+    SyllableEnsemble,
     SyllableLeNet,
     build_syllable_model,
     evaluate_syllables,
+    load_syllable_model,
     syllable_loss,
     train_syllable_model,
 )
@@ -77,6 +79,27 @@ def test_fine_tuning_keeps_the_width_of_an_older_narrower_reader(tmp_path):
     tuned, _ = train_syllable_model("lenet", data, epochs=1, initial_weights=tmp_path / "model.pt")
     assert tuned.features[0].out_channels == WIDTH // 2
     assert build_syllable_model("lenet", 32).features[0].out_channels == WIDTH
+
+
+def test_an_ensemble_reads_the_mean_of_its_members_and_is_fine_tuned_as_one(tmp_path):
+    torch.manual_seed(0)
+    members = [SyllableLeNet(32, width=4).eval() for _ in range(2)]
+    x = torch.rand(3, 1, 32, 32)
+    averaged = SyllableEnsemble(members).eval()(x)
+    for head, out in enumerate(averaged):
+        mean = torch.stack([m(x)[head].softmax(1) for m in members]).mean(0)
+        torch.testing.assert_close(out.softmax(1), mean)
+    torch.save(SyllableEnsemble(members).state_dict(), tmp_path / "model.pt")
+    loaded = load_syllable_model("lenet", tmp_path / "model.pt")
+    assert isinstance(loaded, SyllableEnsemble) and len(loaded.members) == 2
+    data = syllable_set(syllable_pictures(["가", "닭"], 2, fonts=[], seed=2))
+    tuned, _ = train_syllable_model("lenet", data, epochs=1, initial_weights=tmp_path / "model.pt")
+    assert isinstance(tuned, SyllableEnsemble)
+    assert [m.features[0].out_channels for m in tuned.members] == [4, 4]
+    before = members[0].features[0].weight
+    assert not torch.equal(tuned.members[0].features[0].weight, before)  # each member learnt
+    with pytest.raises(ValueError, match="two members"):
+        SyllableEnsemble(members[:1])
 
 
 class Fixed(nn.Module):

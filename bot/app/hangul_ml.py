@@ -198,6 +198,24 @@ def cmd_train_syllables(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_join_syllables(args: argparse.Namespace, settings: Settings) -> int:
+    _need_torch("join-syllables")
+    from ml.reading.alphabet import everyday_syllables
+    from ml.training.syllable_pipeline import join_syllable_readers
+
+    every = args.held_out_every
+    meta = join_syllable_readers(
+        args.readers, args.out, tuple(everyday_syllables()[::every]) if every > 1 else None
+    )
+    if args.register:
+        registry = settings.registry
+        version = registry.add(meta["name"], args.out)
+        registry.promote(version.name, version.version)
+        print(f"registered and promoted {version.name}:{version.version}")
+    _print_json({"out": str(args.out), **meta["metrics"]})
+    return 0
+
+
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     _need_torch("train")
     from ml.evaluation.plots import plot_learning_curve
@@ -552,6 +570,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output model folder")
     p.add_argument("--register", action="store_true", help="add to the registry and promote")
     p.set_defaults(func=cmd_train_syllables)
+
+    p = sub.add_parser(
+        "join-syllables",
+        help="join syllable readers trained apart into one that averages them, and measure it",
+    )
+    p.add_argument("readers", nargs="+", type=Path, help="model folders (2 or more)")
+    p.add_argument(
+        "--held-out-every",
+        type=int,
+        default=1,
+        help="measure on every Nth of the 2,350 everyday syllables (default: all)",
+    )
+    p.add_argument("--out", type=Path, required=True, help="output model folder")
+    p.add_argument("--register", action="store_true", help="add to the registry and promote")
+    p.set_defaults(func=cmd_join_syllables)
 
     p = sub.add_parser("models", help="list, promote or roll back registry models")
     p.add_argument("action", choices=["list", "promote", "rollback"])

@@ -5,13 +5,16 @@ Input: canonical blocks (:mod:`ml.reading.blocks`), shape (B, 1, size, size) wit
 multiple of 8. Output: four logit tensors, (B, 19), (B, 21), (B, 28) and (B, 3) (syllable,
 letter, not writing). Training minimises the sum of the heads' cross-entropies (the letter heads
 only on syllables) with Adam under a one-cycle schedule, on batches lightly shifted and scaled;
-the same seed gives the same weights on the same device.
+the same seed gives the same weights on the same device. Readers trained apart can be served as
+one, an ensemble averaging their probabilities (:class:`SyllableEnsemble`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -88,21 +91,69 @@ class SyllableMLP(nn.Module):
         return self.heads(self.hidden(x))
 
 
+class SyllableEnsemble(nn.Module):
+    """Readers trained apart, read as one: each head gives the log of its members' mean
+    probabilities, so that a softmax over it is their average."""
+
+    def __init__(self, members: Sequence[nn.Module]) -> None:
+        super().__init__()
+        if len(members) < 2:
+            raise ValueError(f"an ensemble needs at least two members, not {len(members)}")
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x: torch.Tensor) -> Logits:
+        outputs = [member(x) for member in self.members]
+        count = math.log(len(outputs))
+        initial, medial, final, kind = (
+            torch.logsumexp(torch.stack([F.log_softmax(out[i], 1) for out in outputs]), 0) - count
+            for i in range(len(OUTPUTS))
+        )
+        return initial, medial, final, kind
+
+
 ARCHITECTURES: dict[str, type[nn.Module]] = {"lenet": SyllableLeNet, "mlp": SyllableMLP}
+MEMBER = re.compile(r"members\.(\d+)\.(.+)")
 
 
 def build_syllable_model(
     architecture: str, size: int, state: dict[str, torch.Tensor] | None = None
 ) -> nn.Module:
     """A fresh, untrained syllable reader for ``size`` x ``size`` inputs, shaped to take the
-    weights ``state`` when given (a LeNet of another :data:`WIDTH`: an older version)."""
+    weights ``state`` when given (a LeNet of another :data:`WIDTH`: an older version; an
+    ensemble's: a :class:`SyllableEnsemble` of as many members)."""
     if architecture not in ARCHITECTURES:
         raise ValueError(
             f"unknown architecture {architecture!r}; choose from {sorted(ARCHITECTURES)}"
         )
+    if state is not None and (members := member_states(state)):
+        return SyllableEnsemble([build_syllable_model(architecture, size, s) for s in members])
     if architecture == "lenet" and state is not None:
         return SyllableLeNet(size, width=state["features.0.weight"].shape[0])
     return ARCHITECTURES[architecture](size)
+
+
+def load_syllable_model(architecture: str, path: Path, size: int = BLOCK_SIZE) -> nn.Module:
+    """The syllable reader whose weights the ``model.pt`` at ``path`` holds, in evaluation
+    mode."""
+    state = torch.load(path, weights_only=True)
+    model = build_syllable_model(architecture, size, state)
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def member_states(state: dict[str, torch.Tensor]) -> list[dict[str, torch.Tensor]]:
+    """An ensemble's weights split into its members' (none for a single reader's)."""
+    members: dict[int, dict[str, torch.Tensor]] = {}
+    for key, value in state.items():
+        if match := MEMBER.fullmatch(key):
+            members.setdefault(int(match[1]), {})[match[2]] = value
+    return [members[i] for i in sorted(members)]
+
+
+def readers_of(model: nn.Module) -> list[nn.Module]:
+    """The readers trained apart inside ``model``: an ensemble's members (each learns from its
+    own heads, as when it was trained alone), or the model itself."""
+    return list(model.members) if isinstance(model, SyllableEnsemble) else [model]
 
 
 def syllable_tensors(data: SyllableSet, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -149,17 +200,19 @@ def train_syllable_model(
     initial_weights: Path | None = None,
 ) -> tuple[nn.Module, float]:
     """A syllable reader trained on ``data`` (a fresh one, or one starting from
-    ``initial_weights``, a ``model.pt`` of the same architecture and size, of any width), and
-    the seconds training took."""
+    ``initial_weights``, a ``model.pt`` of the same architecture and size, of any width, or an
+    ensemble's: its members are each trained on their own heads), and the seconds training
+    took."""
     if len(data) == 0:
         raise ValueError("the training set is empty")
     where = pick_device(device)
     g = seeded(seed, where)
-    state = None if initial_weights is None else torch.load(initial_weights, weights_only=True)
-    model = build_syllable_model(architecture, data.images.shape[1], state)
-    if state is not None:
-        model.load_state_dict(state)
-    model = model.to(where)
+    size = data.images.shape[1]
+    model = (
+        build_syllable_model(architecture, size)
+        if initial_weights is None
+        else load_syllable_model(architecture, initial_weights, size)
+    ).to(where)
     x, y = syllable_tensors(data, where)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
@@ -172,7 +225,7 @@ def train_syllable_model(
         for start in range(0, len(y), batch):
             picked = order[start : start + batch]
             inputs = jitter(x[picked], g) if augment else x[picked]
-            loss = syllable_loss(model(inputs), y[picked])
+            loss = sum(syllable_loss(reader(inputs), y[picked]) for reader in readers_of(model))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -1,17 +1,22 @@
 """Train a syllable reader and write it as a registry folder (``model.pt``, ``model.onnx``,
 ``meta.json``), measured on held-out writers, fonts and letters: what ``hangul-ml
-train-syllables`` does. Its registry name is ``syllable-<architecture>``; the metadata carries the
-block contract (:data:`ml.reading.blocks.BLOCK_CONTRACT`) and the letters of each head."""
+train-syllables`` does; or join readers trained apart into one (``hangul-ml join-syllables``).
+Its registry name is ``syllable-<architecture>``; the metadata carries the block contract
+(:data:`ml.reading.blocks.BLOCK_CONTRACT`) and the letters of each head."""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from torch import nn
+
 from ml.reading.alphabet import FINALS, INITIALS, MEDIALS
 from ml.reading.blocks import BLOCK_CONTRACT, BLOCK_SIZE, KINDS
+from ml.reading.registry import ModelVersion
 from ml.reading.syllables import NAME_PREFIX
 from ml.training.data import letters_by_writer
 from ml.training.export import write_model_folder
@@ -19,13 +24,20 @@ from ml.training.syllable_data import (
     PICTURED_SHARE,
     PICTURED_WORDS,
     REAL_PER_WRITER,
+    SyllableSet,
     held_out_letters,
     held_out_pictures,
     real_letter_pictures,
     syllable_set,
     training_set,
 )
-from ml.training.syllable_models import OUTPUTS, evaluate_syllables, train_syllable_model
+from ml.training.syllable_models import (
+    OUTPUTS,
+    SyllableEnsemble,
+    evaluate_syllables,
+    load_syllable_model,
+    train_syllable_model,
+)
 from ml.writing.held_out import HELD_OUT_SEED
 
 log = logging.getLogger(__name__)
@@ -85,16 +97,8 @@ def train_and_save_syllables(config: SyllableTraining, out_dir: Path | str) -> d
     model, seconds = train_syllable_model(
         config.architecture, training, epochs=config.epochs, seed=config.seed
     )
-    held_out = syllable_set(
-        held_out_pictures(syllables=config.held_out_syllables)
-        + held_out_letters(2 if config.held_out_syllables else 10)
-    )
-    metrics = {
-        "train_seconds": round(seconds, 1),
-        "held_out_writers": evaluate_syllables(model, held_out.from_source("strokes")),
-        "held_out_fonts": evaluate_syllables(model, held_out.from_source("font")),
-        "held_out_letters": evaluate_syllables(model, held_out.of_kind("letter")),
-    }
+    held_out = held_out_set(config.held_out_syllables)
+    metrics = {"train_seconds": round(seconds, 1), **held_out_metrics(model, held_out)}
     if config.test_writer in writers:
         # made among all the writers, as the text bench makes them: the same blocks it reads
         every = real_letter_pictures(writers, config.real_blocks_measured, 1, HELD_OUT_SEED)
@@ -112,6 +116,53 @@ def train_and_save_syllables(config: SyllableTraining, out_dir: Path | str) -> d
         asdict(config),
     )
     return write_model_folder(model, out, meta, side=BLOCK_SIZE, outputs=OUTPUTS)
+
+
+def held_out_set(syllables: tuple[str, ...] | None = None) -> SyllableSet:
+    """What a trained reader is measured on: ``syllables`` (default: all 2,350 everyday ones)
+    by held-out stroke writers and in held-out fonts, and held-out single letters."""
+    return syllable_set(
+        held_out_pictures(syllables=syllables) + held_out_letters(2 if syllables else 10)
+    )
+
+
+def held_out_metrics(model: nn.Module, held_out: SyllableSet) -> dict:
+    """How ``model`` reads the :func:`held_out_set` ``held_out``: its writers, fonts and
+    letters."""
+    return {
+        "held_out_writers": evaluate_syllables(model, held_out.from_source("strokes")),
+        "held_out_fonts": evaluate_syllables(model, held_out.from_source("font")),
+        "held_out_letters": evaluate_syllables(model, held_out.of_kind("letter")),
+    }
+
+
+def join_syllable_readers(
+    folders: Sequence[Path], out_dir: Path | str, held_out_syllables: tuple[str, ...] | None = None
+) -> dict:
+    """Syllable readers trained apart (model folders of one architecture) joined into one
+    :class:`~ml.training.syllable_models.SyllableEnsemble`, measured on the :func:`held_out_set`
+    and written into ``out_dir``; the metadata written, each member's training in it."""
+    members = [ModelVersion("member", str(k), Path(f)) for k, f in enumerate(folders)]
+    metas = [m.meta for m in members]
+    architectures = {meta.get("architecture") for meta in metas}
+    if len(architectures) != 1 or any(m.get("input_contract") != BLOCK_CONTRACT for m in metas):
+        raise ValueError("the readers joined must share one architecture and block contract")
+    [architecture] = architectures
+    model = SyllableEnsemble([load_syllable_model(architecture, m.torch_path) for m in members])
+    held_out = held_out_set(held_out_syllables)
+    taught = sorted({w for m in metas for w in m.get("data", {}).get("real_letter_writers", [])})
+    meta = syllable_meta(
+        architecture,
+        {"real_letter_writers": taught, "held_out_blocks": len(held_out)},
+        held_out_metrics(model, held_out),
+        {
+            "members": [
+                {key: meta.get(key) for key in ("train_config", "data", "metrics", "code_version")}
+                for meta in metas
+            ]
+        },
+    )
+    return write_model_folder(model, Path(out_dir), meta, side=BLOCK_SIZE, outputs=OUTPUTS)
 
 
 def syllable_meta(architecture: str, data: dict, metrics: dict, train_config: dict) -> dict:
