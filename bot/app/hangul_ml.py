@@ -167,9 +167,23 @@ def _evaluate_texts(args: argparse.Namespace, settings: Settings, classifier: Cl
     return 0
 
 
+def _held_out_syllables(every: int) -> tuple[str, ...] | None:
+    """Every ``every``-th everyday syllable to measure a syllable reader on (None: all)."""
+    from ml.reading.alphabet import everyday_syllables
+
+    return tuple(everyday_syllables()[::every]) if every > 1 else None
+
+
+def _register(settings: Settings, name: str, folder: Path) -> None:
+    """Add the model folder to the registry as ``name`` and serve it."""
+    registry = settings.registry
+    version = registry.add(name, folder)
+    registry.promote(version.name, version.version)
+    print(f"registered and promoted {version.name}:{version.version}")
+
+
 def cmd_train_syllables(args: argparse.Namespace, settings: Settings) -> int:
     _need_torch("train-syllables")
-    from ml.reading.alphabet import everyday_syllables
     from ml.reading.syllables import NAME_PREFIX
     from ml.training.syllable_pipeline import SyllableTraining, train_and_save_syllables
 
@@ -181,37 +195,25 @@ def cmd_train_syllables(args: argparse.Namespace, settings: Settings) -> int:
         seed=args.seed,
         **({} if args.pictured is None else {"pictured": args.pictured}),
         **({} if args.pictured_words is None else {"pictured_words": args.pictured_words}),
-        held_out_syllables=tuple(everyday_syllables()[:: args.held_out_every])
-        if args.held_out_every > 1
-        else None,
+        held_out_syllables=_held_out_syllables(args.held_out_every),
         data=str(args.data) if args.data else None,
         test_writer=args.test_writer,
         real_per_writer=args.real_blocks,
     )
     meta = train_and_save_syllables(config, args.out)
     if args.register:
-        registry = settings.registry
-        version = registry.add(NAME_PREFIX + args.model, args.out)
-        registry.promote(version.name, version.version)
-        print(f"registered and promoted {version.name}:{version.version}")
+        _register(settings, NAME_PREFIX + args.model, args.out)
     _print_json({"out": str(args.out), **meta["metrics"]})
     return 0
 
 
 def cmd_join_syllables(args: argparse.Namespace, settings: Settings) -> int:
     _need_torch("join-syllables")
-    from ml.reading.alphabet import everyday_syllables
     from ml.training.syllable_pipeline import join_syllable_readers
 
-    every = args.held_out_every
-    meta = join_syllable_readers(
-        args.readers, args.out, tuple(everyday_syllables()[::every]) if every > 1 else None
-    )
+    meta = join_syllable_readers(args.readers, args.out, _held_out_syllables(args.held_out_every))
     if args.register:
-        registry = settings.registry
-        version = registry.add(meta["name"], args.out)
-        registry.promote(version.name, version.version)
-        print(f"registered and promoted {version.name}:{version.version}")
+        _register(settings, meta["name"], args.out)
     _print_json({"out": str(args.out), **meta["metrics"]})
     return 0
 
@@ -242,10 +244,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     )
     plot_learning_curve(saved.result.history, saved.path / "learning_curve.png", title=args.model)
     if args.register:
-        registry = settings.registry
-        version = registry.add(args.name or args.model, saved.path)
-        registry.promote(version.name, version.version)
-        print(f"registered and promoted {version.name}:{version.version}")
+        _register(settings, args.name or args.model, saved.path)
     _print_json({"out": str(saved.path), **saved.metrics, **saved.rejection})
     return 0
 
